@@ -2,7 +2,8 @@
 
 No system ffmpeg or ffprobe is needed: every decode passes pydub an explicit
 format and codec (so it never tries to probe), and every encode names its codec.
-Import `AudioSegment` from here so the converter is always set first.
+Import pydub names from here, never from pydub directly: whichever module
+imports pydub first triggers its "ffmpeg not found" warning.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ with warnings.catch_warnings():
     # converter explicitly just below and never probe, so the warning is noise.
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment  # noqa: E402
+    from pydub.exceptions import CouldntDecodeError  # noqa: E402
+    from pydub.silence import detect_silence  # noqa: E402
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 AudioSegment.converter = FFMPEG
@@ -45,4 +48,4 @@ def encode(segment: AudioSegment, *, format: str, codec: str | None = None,
     return buf.getvalue()
 
 
-__all__ = ["AudioSegment", "FFMPEG", "SAMPLE_RATE", "normalise", "encode"]
+__all__ = ["AudioSegment", "CouldntDecodeError", "detect_silence", "FFMPEG", "SAMPLE_RATE", "normalise", "encode"]

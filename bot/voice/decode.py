@@ -14,9 +14,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 
-from pydub.exceptions import CouldntDecodeError
-
-from bot.voice.audio import AudioSegment, normalise
+from bot.voice.audio import AudioSegment, CouldntDecodeError, normalise
 from bot.voice.errors import ClipTooLong, CorruptAudio, SilentClip, UnsupportedAudio
 
 #: Upper bound on what we even hand to ffmpeg: 3 minutes of 48 kHz stereo wav is ~35 MB.

@@ -1,0 +1,71 @@
+"""The voice pipeline the practice engine calls: hear a rep's clip, speak the buyer's line.
+
+`hear` = decode + silence check + transcribe + delivery signals. Every failure a
+rep can cause is a `VoiceError` whose `user_message` the engine posts before
+carrying on with the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.types import Delivery
+
+from bot.voice.decode import decode_clip
+from bot.voice.delivery import measure_delivery
+from bot.voice.errors import NoSpeechHeard, SilentClip
+from bot.voice.pitch import voiced_seconds
+from bot.voice.silence import map_speech
+from bot.voice.stt import Transcriber, default_transcriber
+from bot.voice.tts import SpokenAudio, Synthesizer, VoiceSpec, load_synthesizer
+
+#: Less voiced sound than this (vowels, in seconds) and there are no words to find.
+MIN_VOICED_S = 0.3
+
+
+@dataclass(frozen=True)
+class HeardReply:
+    """A rep's voice reply, ready to become a scored turn."""
+
+    text: str
+    delivery: Delivery
+    stt_engine: str  # recorded with the turn, so scores can be read in light of the engine
+    duration_s: float
+
+
+class VoicePipeline:
+    def __init__(self, transcriber: Transcriber, synthesizer: Synthesizer, *,
+                 max_seconds: float = 180) -> None:
+        self.transcriber = transcriber
+        self.synthesizer = synthesizer
+        self.max_seconds = max_seconds
+
+    def hear(self, data: bytes, *, mime: str | None = None, filename: str | None = None) -> HeardReply:
+        """Transcribe and measure a clip. Raises a VoiceError subclass with a friendly message."""
+        audio = decode_clip(data, mime=mime, filename=filename, max_seconds=self.max_seconds)
+        speech = map_speech(audio)
+        if not speech.audible:
+            raise SilentClip(f"clip is silent (loudest frames {speech.loud_dbfs:.1f} dBFS)")
+        # Noise, hum or a tone has sound but no voice: don't let the recogniser invent words.
+        if voiced_seconds(audio) < MIN_VOICED_S:
+            raise NoSpeechHeard("no voiced sound in clip")
+        transcript = self.transcriber.transcribe(audio)
+        if not transcript.text.strip():
+            raise NoSpeechHeard(f"{transcript.engine} heard no words")
+        delivery = measure_delivery(audio, transcript, speech)
+        return HeardReply(transcript.text.strip(), delivery, transcript.engine, delivery.duration_s)
+
+    def speak(self, text: str, voice: VoiceSpec | None = None) -> SpokenAudio:
+        """The buyer's line as an OGG/Opus voice note."""
+        return self.synthesizer.synthesize(text, voice or VoiceSpec())
+
+
+def default_pipeline(*, whisper_model_dir: str | None = None, synthesizer: str | None = None,
+                     max_seconds: float = 180) -> VoicePipeline:
+    """Offline defaults (PocketSphinx + eSpeak NG) unless configured otherwise.
+
+    whisper_model_dir: a local faster-whisper model directory (used only if faster-whisper
+    is installed); synthesizer: None/"espeak", or "module:factory" for a plug-in voice.
+    """
+    return VoicePipeline(default_transcriber(whisper_model_dir), load_synthesizer(synthesizer),
+                         max_seconds=max_seconds)
