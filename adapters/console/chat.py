@@ -1,0 +1,112 @@
+"""The terminal as a chat platform: a ChatPort that prints, and the read-reply loop."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from adapters.console.render import render
+from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef, Posted
+from bot.practice import cards
+from bot.practice.engine import PracticeService
+from bot.practice.states import is_open
+
+PLATFORM = "console"
+WORKSPACE = "local"
+
+
+class ConsoleChat:
+    """ChatPort for the terminal. Every thread is the same screen, so refs only carry ids."""
+
+    platform = PLATFORM
+
+    def __init__(self, console: Console, media_dir: Path) -> None:
+        self.console = console
+        self.media_dir = media_dir
+
+    def open_practice_thread(self, person: PersonRef, root: Outbound) -> Posted:
+        thread = uuid.uuid4().hex[:12]
+        ref = ConversationRef(PLATFORM, WORKSPACE, f"dm-{person.user_id}", thread)
+        render(self.console, root, self.media_dir)
+        return Posted(ref, thread)
+
+    def send(self, ref: ConversationRef, message: Outbound) -> Posted:
+        render(self.console, message, self.media_dir)
+        return Posted(ref, uuid.uuid4().hex[:12])
+
+    def send_direct(self, person: PersonRef, message: Outbound) -> Posted:
+        ref = ConversationRef(PLATFORM, WORKSPACE, f"dm-{person.user_id}")
+        render(self.console, message, self.media_dir)
+        return Posted(ref)
+
+    def fetch_attachment(self, attachment: Attachment) -> bytes:
+        return Path(attachment.url).read_bytes()
+
+
+def local_person() -> PersonRef:
+    user = getpass.getuser() or "me"
+    return PersonRef(PLATFORM, WORKSPACE, user, user)
+
+
+def to_inbound(ref: ConversationRef, person: PersonRef, line: str) -> Inbound:
+    """The console's one place where typed input becomes a core event.
+
+    `@path/to/clip.ogg` sends an audio file, like a voice note."""
+    now = datetime.now(timezone.utc)
+    attachments: tuple[Attachment, ...] = ()
+    text = line.rstrip("\n")
+    if text.startswith("@") and len(text) > 1:
+        path = Path(text[1:].strip()).expanduser()
+        attachments = (Attachment(str(path), _mime_for(path), path.name),)
+        text = ""
+    return Inbound(ref=ref, person=person, event_id=uuid.uuid4().hex, sent_at=now, text=text, attachments=attachments)
+
+
+def _mime_for(path: Path) -> str:
+    return {
+        ".ogg": "audio/ogg", ".opus": "audio/ogg", ".webm": "audio/webm", ".m4a": "audio/mp4",
+        ".mp4": "audio/mp4", ".wav": "audio/wav", ".mp3": "audio/mpeg",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
+                 person: PersonRef | None = None, resume: bool = False) -> str | None:
+    """One practice session in the terminal. Returns the session id, or None if none started.
+
+    End of input leaves the session open and stored: `rehearse practice --resume` continues it."""
+    who = person or local_person()
+    session = None
+    if resume:
+        stored = service.person_for(who)
+        open_sessions = [s for s in service.repos.sessions.open_sessions(stored.id) if s.platform == PLATFORM]  # type: ignore[arg-type]
+        session = open_sessions[-1] if open_sessions else None
+        if session is None:
+            chat.console.print("No open practice session to resume; starting a new one.")
+        else:
+            for turn in service.repos.sessions.turns(session.id):
+                label = "You:" if turn.speaker == "rep" else "Buyer:"
+                chat.console.print(f"[bold]{label}[/bold] ", end="")
+                chat.console.print(turn.text or "", markup=False, highlight=False)
+    if session is None:
+        started = service.start(who, scenario_id)
+        session, ref = started.session, started.ref
+    else:
+        ref = ConversationRef(session.platform, session.workspace, session.channel, session.thread)
+    while True:
+        chat.console.print("[bold]You:[/bold] ", end="")
+        line = stdin.readline()
+        if not line:
+            chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
+            return session.id
+        if line.strip().lower() == "skip":
+            service.act(ActionEvent(ref, who, cards.SKIP, session.id, uuid.uuid4().hex, datetime.now(timezone.utc)))
+        else:
+            service.handle(to_inbound(ref, who, line))
+        current = service.repos.sessions.get(session.id)
+        if current is None or not is_open(current.state):
+            return session.id

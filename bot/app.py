@@ -1,0 +1,65 @@
+"""The composition root: the one module that builds adapters and hands them the core.
+
+Everything else in bot/ is platform-free; this is where configuration decides
+which buyer, judge, voice and chat platforms a process runs with.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Mapping
+
+from bot.buyer.offline import OfflineBuyer
+from bot.judge.offline import OfflineJudge
+from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
+from bot.practice.engine import PracticeService
+from bot.settings import Settings
+from scenarios.loader import ScenarioLibrary
+from storage import Repositories
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    """What every entry point shares: settings, storage, scenarios and the engines."""
+
+    settings: Settings
+    repos: Repositories
+    library: ScenarioLibrary
+    buyer: BuyerPort
+    judge: JudgePort
+    clock: Clock
+    speech: SpeechPort | None = None
+    chats: dict[str, ChatPort] = field(default_factory=dict)
+
+    def practice(self, chats: Mapping[str, ChatPort] | None = None) -> PracticeService:
+        if chats:
+            self.chats.update(chats)
+        return PracticeService(
+            self.repos, self.library, self.buyer, self.judge, self.chats, self.clock, speech=self.speech,
+            expiry=timedelta(hours=self.settings.session_expiry_hours), voice_replies=self.settings.voice_replies,
+        )
+
+
+def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:
+    repos = Repositories.open(settings.database_url, migrate=migrate)
+    library = ScenarioLibrary.load(settings.scenarios_dir)
+    buyer, judge = make_buyer_and_judge(settings, repos)
+    return Core(settings, repos, library, buyer, judge, clock or SystemClock(), speech=make_speech(settings))
+
+
+def make_buyer_and_judge(settings: Settings, repos: Repositories) -> tuple[BuyerPort, JudgePort]:
+    """Offline engines always; Claude in front of them when a key is configured."""
+    return OfflineBuyer(), OfflineJudge()
+
+
+def make_speech(settings: Settings) -> SpeechPort | None:
+    """The offline voice pipeline, built lazily so a text-only process never loads audio models."""
+    try:
+        from bot.voice.pipeline import LazyVoicePipeline
+    except ImportError:
+        return None
+    return LazyVoicePipeline(stt_model_dir=settings.stt_model_dir)

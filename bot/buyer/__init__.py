@@ -1,0 +1,1 @@
+"""Virtual buyers: the offline persona engine and (in bot/llm) Claude."""

@@ -1,0 +1,52 @@
+"""`rehearse practice` and `rehearse run`: practise in the terminal, or run every configured platform."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bot.cli.root import app
+from bot.settings import get_settings
+
+
+def console_practice(scenario_id: str | None, resume: bool = False) -> None:
+    from adapters.console.chat import ConsoleChat, run_practice
+    from bot.app import build_core
+    from scenarios.loader import UnknownScenario
+
+    settings = get_settings()
+    console = Console(highlight=False)
+    core = build_core(settings)
+    chat = ConsoleChat(console, Path(settings.data_dir) / "media")
+    service = core.practice({"console": chat})
+    try:
+        run_practice(service, chat, sys.stdin, scenario_id, resume=resume)
+    except UnknownScenario as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def practice(
+    scenario: Optional[str] = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
+    resume: bool = typer.Option(False, "--resume", help="Continue your open terminal session"),
+) -> None:
+    """Practise one scenario in the terminal."""
+    console_practice(scenario, resume)
+
+
+@app.command()
+def run() -> None:
+    """Run every configured platform and the scheduler; with no tokens, practise in the terminal."""
+    settings = get_settings()
+    if not (settings.has_slack or settings.has_discord):
+        Console().print("[dim]No SLACK_* or DISCORD_TOKEN set: practising in the terminal.[/dim]")
+        console_practice(None)
+        return
+    from bot.runtime import run_everything
+
+    run_everything(settings)

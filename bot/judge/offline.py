@@ -1,0 +1,14 @@
+"""The offline judge: the scoring engine's session scores, nothing added."""
+
+from __future__ import annotations
+
+from bot.ports import JudgeContext
+from scoring import score_session
+from scoring.types import BehaviorScore
+
+
+class OfflineJudge:
+    name = "offline"
+
+    def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
+        return score_session(ctx.behaviors, ctx.turns)

@@ -1,0 +1,108 @@
+"""The ports the core calls; adapters, the LLM layer and storage implement them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
+
+if TYPE_CHECKING:
+    from scenarios.schema import Scenario
+    from scoring.types import BehaviorScore, Turn
+
+
+class ChatPort(Protocol):
+    """One chat platform as the core sees it."""
+
+    platform: str
+
+    def open_practice_thread(self, person: PersonRef, root: Outbound) -> Posted:
+        """Open a private place with the rep (DM or private thread) and post `root` there.
+
+        The returned ref's `thread` is where the session's turns go."""
+
+    def send(self, ref: ConversationRef, message: Outbound) -> Posted:
+        """Post a message at `ref` (in its thread when `ref.thread` is set)."""
+
+    def send_direct(self, person: PersonRef, message: Outbound) -> Posted:
+        """Post a message in the person's DM, outside any thread (nudges, digests)."""
+
+    def fetch_attachment(self, attachment: Attachment) -> bytes:
+        """Download an attachment the rep sent."""
+
+
+@dataclass(frozen=True)
+class BuyerReply:
+    """The buyer's next line and the state to carry to the following turn."""
+
+    text: str
+    engine: str  # "offline" | "claude:<model>" — recorded per turn
+    revealed: tuple[str, ...] = ()  # hidden fact ids revealed by this reply
+    state: dict = field(default_factory=dict)
+    wants_to_end: bool = False
+
+
+@dataclass(frozen=True)
+class BuyerContext:
+    """Everything a buyer needs for one reply. `history` includes the rep's new turn last."""
+
+    scenario: "Scenario"
+    history: Sequence["Turn"]
+    state: dict
+    session_id: str
+
+
+class BuyerPort(Protocol):
+    name: str
+
+    def opening(self, scenario: "Scenario", session_id: str) -> BuyerReply: ...
+
+    def reply(self, ctx: BuyerContext) -> BuyerReply: ...
+
+
+@dataclass(frozen=True)
+class JudgeContext:
+    scenario: "Scenario"
+    behaviors: Sequence[str]
+    turns: Sequence["Turn"]
+    session_id: str
+
+
+class JudgePort(Protocol):
+    name: str
+
+    def judge(self, ctx: JudgeContext) -> list["BehaviorScore"]: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class HeardLike(Protocol):
+    text: str
+    delivery: object
+    stt_engine: str
+    duration_s: float
+
+
+class SpokenLike(Protocol):
+    data: bytes
+    mime: str
+    filename: str
+    duration_s: float
+    waveform_b64: str
+
+
+class SpeechPort(Protocol):
+    """The voice pipeline as the engine sees it (bot/voice implements it)."""
+
+    def hear(self, data: bytes, *, mime: str | None, filename: str | None) -> HeardLike: ...
+
+    def speak(self, text: str, voice: object) -> SpokenLike: ...

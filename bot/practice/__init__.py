@@ -1,0 +1,1 @@
+"""The practice engine: session state machine, cards and scorecards."""

@@ -1,0 +1,388 @@
+"""PracticeService: the use cases of a practice session, platform-free.
+
+Every call loads what it needs from storage, so a restarted process carries on
+any open session. Platform retries are absorbed by the event ledger before any
+work is done, and each session is served by one thread at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from bot.messages import ActionEvent, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
+from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
+from bot.practice import cards
+from bot.practice.states import State, is_open, transition
+from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
+from scenarios.schema import Scenario
+from scoring.types import BehaviorScore, Delivery, Turn
+from storage import Repositories
+from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
+
+log = logging.getLogger(__name__)
+
+DONE_WORDS = frozenset({"done", "finish", "finished", "end", "/done", "stop"})
+MAX_REPLY_CHARS = 2000  # what the buyer and scorer read; the full text is still stored
+HELP = (
+    "Hi! I'm Rehearse, your practice partner. Type `/practice` to start a short scenario "
+    "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
+    "when you want your scorecard."
+)
+
+
+@dataclass(frozen=True)
+class Started:
+    session: PracticeSession
+    scenario: Scenario
+    ref: ConversationRef
+
+
+class PracticeService:
+    def __init__(
+        self,
+        repos: Repositories,
+        library: ScenarioLibrary,
+        buyer: BuyerPort,
+        judge: JudgePort,
+        chats: Mapping[str, ChatPort],
+        clock: Clock,
+        speech: SpeechPort | None = None,
+        expiry: timedelta = timedelta(hours=24),
+        voice_replies: bool = False,
+    ) -> None:
+        self.repos = repos
+        self.library = library
+        self.buyer = buyer
+        self.judge = judge
+        self.chats = dict(chats)
+        self.clock = clock
+        self.speech = speech
+        self.expiry = expiry
+        self.voice_replies = voice_replies
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_guard = threading.Lock()
+
+    # ---- people -----------------------------------------------------------
+
+    def person_for(self, who: PersonRef) -> Person:
+        person, _ = self.repos.people.ensure_person(
+            who.platform, who.workspace, who.user_id, self.clock.now(), who.display_name, who.tz
+        )
+        return person
+
+    def person_ref(self, person: Person) -> PersonRef:
+        ws = self.repos.people.workspace_of(person)
+        return PersonRef(person.platform, ws.external_id, person.platform_user_id, person.display_name, person.tz)
+
+    # ---- use cases --------------------------------------------------------
+
+    def start(self, who: PersonRef, scenario_id: str | None = None, push_key: str | None = None) -> Started:
+        """Open a practice thread with the rep and post the scenario card as its root.
+
+        Raises UnknownScenario for an id that does not exist (the adapter says so where the rep is)."""
+        person = self.person_for(who)
+        scenario = self.library.get(scenario_id) if scenario_id else self.next_scenario_for(person)
+        now = self.clock.now()
+        version = self.repos.scenarios.record(
+            scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), checksum(scenario),
+            scenario.model_dump(mode="json"), now,
+        )
+        session_id = str(uuid.uuid4())
+        opening = self.buyer.opening(scenario, session_id)
+        chat = self.chats[who.platform]
+        posted = chat.open_practice_thread(who, cards.scenario_card(scenario, session_id, opening.text))
+        ref = posted.ref
+        session = self.repos.sessions.create(
+            PracticeSession(
+                id=session_id, person_id=person.id, scenario_id=scenario.id, scenario_version=version,  # type: ignore[arg-type]
+                kind=scenario.kind, state=State.OFFERED, platform=ref.platform, workspace=ref.workspace,
+                channel=ref.channel, thread=ref.thread, push_key=push_key, buyer_state=opening.state,
+                buyer_engine=opening.engine, offered_at=now, last_activity_at=now, expires_at=now + self.expiry,
+            )
+        )
+        self.repos.sessions.add_turn(
+            TurnRecord(session_id=session_id, seq=1, speaker="buyer", text=opening.text, engine=opening.engine,
+                       created_at=now)
+        )
+        if self._speaks(session):
+            self._send_buyer_line(chat, ref, scenario, opening.text)
+        return Started(session, scenario, ref)
+
+    def handle(self, inbound: Inbound) -> None:
+        """One rep message. A duplicate delivery of the same event does nothing."""
+        key = f"{inbound.ref.platform}:{inbound.event_id}"
+        if not self.repos.events.claim(key, self.clock.now()):
+            log.info("duplicate event ignored", extra={"event_key": key})
+            return
+        try:
+            self._handle(inbound)
+        except Exception:
+            self.repos.events.release(key)  # let the platform's retry try again
+            raise
+
+    def act(self, event: ActionEvent) -> None:
+        """A button press on a scenario card: Finish or Skip."""
+        key = f"{event.ref.platform}:action:{event.event_id}"
+        if not self.repos.events.claim(key, self.clock.now()):
+            return
+        session = self.repos.sessions.get(event.value)
+        chat = self.chats[event.ref.platform]
+        if session is None:
+            chat.send(event.ref, Text("I can't find that practice session any more. Type `/practice` to start a new one."))
+            return
+        ref = self._session_ref(session)
+        person = self.person_for(event.person)
+        if person.id != session.person_id:
+            chat.send(event.ref, Text("That practice session belongs to someone else, so I left it alone."))
+            return
+        with self._lock(session.id):
+            session = self.repos.sessions.get(session.id)
+            assert session is not None
+            if not is_open(session.state):
+                chat.send(ref, Text(self._closed_note(session)))
+                return
+            if event.action_id == cards.FINISH:
+                self._finish(session, chat, ref)
+            elif event.action_id == cards.SKIP:
+                self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED),
+                                           finished_at=self.clock.now())
+                chat.send(ref, Text("Skipped. No score this time — type `/practice` whenever you're ready."))
+
+    def finish(self, session_id: str) -> list[BehaviorScore]:
+        session = self.repos.sessions.get(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        with self._lock(session_id):
+            session = self.repos.sessions.get(session_id)
+            assert session is not None
+            return self._finish(session, self.chats[session.platform], self._session_ref(session))
+
+    def expire_stale(self) -> int:
+        """Close sessions idle past the expiry window, with a friendly note in their thread."""
+        now = self.clock.now()
+        expired = 0
+        for session in self.repos.sessions.open_sessions():
+            if session.expires_at is None or session.expires_at > now:
+                continue
+            with self._lock(session.id):
+                self.repos.sessions.update(session.id, state=transition(session.state, State.EXPIRED), finished_at=now)
+            chat = self.chats.get(session.platform)
+            if chat is not None:
+                chat.send(self._session_ref(session), Text(
+                    "This practice session timed out after a day without replies. No harm done — "
+                    "type `/practice` to pick it up with a fresh scenario."))
+            expired += 1
+        return expired
+
+    def resume_open_sessions(self) -> int:
+        """After a restart: answer every rep turn that was stored but never got its buyer reply."""
+        resumed = 0
+        for session in self.repos.sessions.open_sessions():
+            turns = self.repos.sessions.turns(session.id)
+            if turns and turns[-1].speaker == "rep" and session.platform in self.chats:
+                with self._lock(session.id):
+                    self._buyer_turn(self.repos.sessions.get(session.id), self._session_ref(session))  # type: ignore[arg-type]
+                resumed += 1
+        return resumed
+
+    def next_scenario_for(self, person: Person) -> Scenario:
+        """The scenario for a rep who did not name one: the least recent, never the same twice running.
+
+        The scheduler's spaced-repetition picker replaces this for pushes."""
+        practice = sorted(self.library.all(kind="practice"), key=lambda s: s.id)
+        recent = [s.scenario_id for s in self.repos.sessions.sessions_of(person.id, limit=len(practice))]  # type: ignore[arg-type]
+        never = [s for s in practice if s.id not in recent]
+        if never:
+            return never[0]
+        return next(s for s in practice if s.id == recent[-1]) if recent[-1] != recent[0] else practice[0]
+
+    # ---- internals --------------------------------------------------------
+
+    def _handle(self, inbound: Inbound) -> None:
+        chat = self.chats[inbound.ref.platform]
+        session = (
+            self.repos.sessions.find_by_thread(inbound.ref.platform, inbound.ref.channel, inbound.ref.thread)
+            if inbound.ref.thread else None
+        )
+        if session is None:
+            chat.send(inbound.ref, Text(HELP))
+            return
+        ref = self._session_ref(session)
+        person = self.person_for(inbound.person)
+        if person.id != session.person_id:
+            chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
+            return
+        with self._lock(session.id):
+            session = self.repos.sessions.get(session.id)
+            assert session is not None
+            if not is_open(session.state):
+                chat.send(ref, Text(self._closed_note(session)))
+                return
+            self._rep_turn(session, ref, chat, inbound)
+
+    def _rep_turn(self, session: PracticeSession, ref: ConversationRef, chat: ChatPort, inbound: Inbound) -> None:
+        text = inbound.text.strip()
+        delivery: Delivery | None = None
+        audio_engine: str | None = None
+        audio_duration: float | None = None
+        audio = next((a for a in inbound.attachments if (a.mime or "").startswith(("audio/", "video/webm"))
+                      or a.is_voice_message), None)
+        if audio is not None:
+            heard = self._hear(chat, ref, audio)
+            if heard is None:
+                return
+            text = heard.text
+            delivery = heard.delivery  # type: ignore[assignment]
+            audio_engine, audio_duration = heard.stt_engine, heard.duration_s
+            if not session.buyer_state.get("voice"):
+                session = self.repos.sessions.update(session.id, buyer_state={**session.buyer_state, "voice": True})
+        elif inbound.attachments:
+            chat.send(ref, Text("I can only listen to audio clips here. Record a voice note or type your answer."))
+            return
+
+        if text.lower().strip(" .!") in DONE_WORDS:
+            self._finish(session, chat, ref)
+            return
+        if not text:
+            chat.send(ref, Text("I didn't catch anything there — type your reply to the buyer, or `done` to finish."))
+            return
+        if len(text) > MAX_REPLY_CHARS:
+            chat.send(ref, Text(
+                f"That's a long message ({len(text):,} characters). I kept all of it, but the buyer only reads "
+                f"the first {MAX_REPLY_CHARS:,} — in a real chat, shorter lands better."))
+
+        now = self.clock.now()
+        turns = self.repos.sessions.turns(session.id)
+        last_buyer = next((t for t in reversed(turns) if t.speaker == "buyer"), None)
+        latency = (now - last_buyer.created_at).total_seconds() if last_buyer else None
+        self.repos.sessions.add_turn(TurnRecord(
+            session_id=session.id, seq=(turns[-1].seq + 1) if turns else 1, speaker="rep", text=text,
+            engine=audio_engine, audio_duration_s=audio_duration,
+            delivery=_delivery_dict(delivery), latency_s=latency, event_id=inbound.event_id[:200], created_at=now,
+        ))
+        session = self.repos.sessions.update(
+            session.id, state=transition(session.state, State.STARTED), started_at=session.started_at or now,
+            last_activity_at=now, expires_at=now + self.expiry,
+        )
+        self._buyer_turn(session, ref)
+
+    def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
+        scenario = self._scenario(session)
+        turns = self.repos.sessions.turns(session.id)
+        history = [_as_turn(t, clip=MAX_REPLY_CHARS) for t in turns]
+        reply: BuyerReply = self.buyer.reply(BuyerContext(scenario, history, dict(session.buyer_state), session.id))
+        now = self.clock.now()
+        state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
+        self.repos.sessions.add_turn(TurnRecord(
+            session_id=session.id, seq=turns[-1].seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
+            created_at=now,
+        ))
+        session = self.repos.sessions.update(session.id, buyer_state=state, buyer_engine=reply.engine,
+                                             last_activity_at=now)
+        chat = self.chats[session.platform]
+        self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))
+        if reply.wants_to_end:
+            self._finish(session, chat, ref)
+
+    def _send_buyer_line(self, chat: ChatPort, ref: ConversationRef, scenario: Scenario, text: str,
+                         voice: bool = False) -> None:
+        author = scenario.persona.name
+        message: Outbound = Text(text, author=author)
+        if (voice or self.voice_replies) and self.speech is not None:
+            try:
+                spoken = self.speech.speak(text, scenario.persona.voice)
+                message = Audio(spoken.data, spoken.mime, spoken.filename, spoken.duration_s, spoken.waveform_b64,
+                                transcript=text, author=author)
+            except Exception:  # a broken voice must never cost the rep the buyer's line
+                log.exception("speech synthesis failed; sending text")
+        chat.send(ref, message)
+
+    def _hear(self, chat: ChatPort, ref: ConversationRef, attachment):  # type: ignore[no-untyped-def]
+        from bot.voice.errors import VoiceError
+
+        if self.speech is None:
+            chat.send(ref, Text("Voice notes aren't switched on here — please type your answer."))
+            return None
+        try:
+            data = chat.fetch_attachment(attachment)
+            return self.speech.hear(data, mime=attachment.mime, filename=attachment.filename)
+        except VoiceError as exc:
+            chat.send(ref, Text(exc.user_message))
+            return None
+        except Exception:
+            log.exception("voice note could not be processed")
+            chat.send(ref, Text("I couldn't process that voice note — could you re-record it, or type your answer?"))
+            return None
+
+    def _finish(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef) -> list[BehaviorScore]:
+        scenario = self._scenario(session)
+        turns = [_as_turn(t) for t in self.repos.sessions.turns(session.id)]
+        now = self.clock.now()
+        if not any(t.speaker == "rep" for t in turns):
+            self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED), finished_at=now)
+            chat.send(ref, Text("You finished before answering the buyer, so there's nothing to score. "
+                                "Type `/practice` to try again."))
+            return []
+        scores = self.judge.judge(JudgeContext(scenario, scenario.behaviors, turns, session.id))
+        progress = {s.behavior: self.repos.sessions.recent_scores(session.person_id, s.behavior, 3, before=now)
+                    for s in scores}
+        self.repos.sessions.save_scores([
+            BehaviorScoreRecord(
+                session_id=session.id, person_id=session.person_id, behavior=s.behavior, score=s.score,
+                detected=s.detected, level=s.level, confidence=s.confidence, engine=s.engine,
+                evidence=list(s.evidence),
+                feedback={"went_well": s.feedback.went_well, "try_next": s.feedback.try_next,
+                          "rewrite": s.feedback.rewrite},
+                created_at=now,
+            ) for s in scores
+        ])
+        self.repos.sessions.update(session.id, state=transition(session.state, State.FINISHED), finished_at=now,
+                                   judge_engine=scores[0].engine if scores else None)
+        chat.send(ref, cards.scorecard(scenario, scores, progress, assessment=session.kind == "assessment"))
+        return scores
+
+    def _scenario(self, session: PracticeSession) -> Scenario:
+        """The scenario as the session saw it, even if the YAML changed since."""
+        record = self.repos.scenarios.get(session.scenario_id, session.scenario_version)
+        if record is not None:
+            return Scenario.model_validate(record.body)
+        return self.library.get(session.scenario_id)
+
+    def _session_ref(self, session: PracticeSession) -> ConversationRef:
+        return ConversationRef(session.platform, session.workspace, session.channel, session.thread)
+
+    def _speaks(self, session: PracticeSession) -> bool:
+        return self.voice_replies and self.speech is not None
+
+    def _closed_note(self, session: PracticeSession) -> str:
+        return {
+            State.FINISHED: "This session is already scored. Type `/practice` for a new scenario.",
+            State.ABANDONED: "You skipped this session. Type `/practice` for a new scenario.",
+            State.EXPIRED: "This session expired after a day without replies. Type `/practice` to start a fresh one.",
+        }.get(State(session.state), "This session is closed.")
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks[session_id]
+
+
+def _as_turn(t: TurnRecord, clip: int | None = None) -> Turn:
+    text = t.text or ""
+    return Turn(t.speaker, text[:clip] if clip else text, t.latency_s,  # type: ignore[arg-type]
+                Delivery(**{**t.delivery, "fillers": tuple(t.delivery.get("fillers", ()))}) if t.delivery else None)
+
+
+def _delivery_dict(delivery: Delivery | None) -> dict | None:
+    if delivery is None:
+        return None
+    from dataclasses import asdict
+
+    data = asdict(delivery)
+    data["fillers"] = list(data["fillers"])
+    return data

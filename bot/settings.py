@@ -1,0 +1,57 @@
+"""Configuration from the environment and `.env`; every optional piece has a safe default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///rehearse.db"
+    port: int = 3000
+    log_level: str = "INFO"
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    discord_token: str | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+
+    anthropic_api_key: str | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_timeout_s: float = 8.0
+    anthropic_max_retries: int = 2
+    anthropic_max_tokens_buyer: int = 300
+    anthropic_max_tokens_judge: int = 1200
+
+    scenarios_dir: str | None = Field(default=None, description="Extra scenario YAML folder")
+    session_expiry_hours: int = 24
+    audio_retention_days: int = 30
+    transcript_retention_days: int | None = None
+    voice_replies: bool = False  # buyer answers with voice notes by default
+    stt_model_dir: str | None = None
+    data_dir: str = "var"
+
+    @property
+    def has_slack(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def has_discord(self) -> bool:
+        return bool(self.discord_token)
+
+    @property
+    def has_claude(self) -> bool:
+        return bool(self.anthropic_api_key)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,144 @@
+"""Load scenario YAML files; every error names the file, the line and the field."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from scenarios.schema import Scenario
+
+BUILTIN_DIRS = (Path(__file__).parent / "library", Path(__file__).parent / "assessments")
+
+
+@dataclass(frozen=True)
+class ScenarioProblem:
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; `problems` lists each one with its line."""
+
+    def __init__(self, problems: list[ScenarioProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownScenario(KeyError):
+    def __init__(self, scenario_id: str, known: Iterable[str]) -> None:
+        super().__init__(scenario_id)
+        self.scenario_id = scenario_id
+        self.known = sorted(known)
+
+    def __str__(self) -> str:
+        return f"no scenario called '{self.scenario_id}'. Try one of: {', '.join(self.known)}"
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Walk the YAML node tree along a pydantic error location to the offending line."""
+    best = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+                return key.start_mark.line + 1 if key is not None else best
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        best = node.start_mark.line + 1
+    return best
+
+
+def parse_scenario(text: str, path: str = "<string>") -> Scenario:
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([ScenarioProblem(path, line, "", f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([ScenarioProblem(path, 1, "", "a scenario file must be a mapping of fields")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            field = ".".join(str(p) for p in loc) or "(top level)"
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            problems.append(ScenarioProblem(path, _line_of(node, loc), field, message))
+        raise ScenarioError(problems) from None
+
+
+def load_file(path: Path) -> Scenario:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([ScenarioProblem(str(path), None, "", "not UTF-8 text")]) from None
+    scenario = parse_scenario(text, str(path))
+    if scenario.id != path.stem:
+        line = _line_of(yaml.compose(text), ("id",))
+        raise ScenarioError([ScenarioProblem(str(path), line, "id", f"'{scenario.id}' must match the file name '{path.stem}'")])
+    return scenario
+
+
+def checksum(scenario: Scenario) -> str:
+    return hashlib.sha256(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+class ScenarioLibrary:
+    """All scenarios from the built-in folder plus any extra folders, by id."""
+
+    def __init__(self, scenarios: Iterable[Scenario]) -> None:
+        self._by_id = {s.id: s for s in scenarios}
+
+    @classmethod
+    def load(cls, *extra_dirs: str | Path | None) -> "ScenarioLibrary":
+        dirs = [*BUILTIN_DIRS, *(Path(d) for d in extra_dirs if d)]
+        scenarios: dict[str, Scenario] = {}
+        problems: list[ScenarioProblem] = []
+        for folder in dirs:
+            for path in sorted(folder.glob("*.y*ml")):
+                try:
+                    s = load_file(path)
+                except ScenarioError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                scenarios[s.id] = s
+        if problems:
+            raise ScenarioError(problems)
+        return cls(scenarios.values())
+
+    def get(self, scenario_id: str) -> Scenario:
+        try:
+            return self._by_id[scenario_id]
+        except KeyError:
+            raise UnknownScenario(scenario_id, self._by_id) from None
+
+    def __contains__(self, scenario_id: object) -> bool:
+        return scenario_id in self._by_id
+
+    def all(self, kind: str | None = None) -> list[Scenario]:
+        return [s for s in self._by_id.values() if kind is None or s.kind == kind]
+
+    def ids(self) -> list[str]:
+        return sorted(self._by_id)

@@ -1,0 +1,224 @@
+"""SQLModel tables: the whole persistent state of Rehearse.
+
+The schema is shaped for everything the bot does: practice sessions and their
+turns (text or voice), per-behavior scores, cadences and the push log that makes
+pushes idempotent, digests, LLM token usage, and the inbound-event ledger that
+turns platform retries into no-ops. Timestamps are timezone-aware UTC (sqlmodel refuses naive ones).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace, a Discord guild, or the local console."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(default="", max_length=200)
+    created_at: datetime
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(max_length=200)
+    created_at: datetime
+
+
+class Person(SQLModel, table=True):
+    """A rep, manager or enablement admin, as known on one platform."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    platform: str = Field(max_length=16)
+    platform_user_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=200)
+    email: Optional[str] = Field(default=None, max_length=320)
+    tz: str = Field(default="UTC", max_length=64)
+    # Comma-separated subset of rep,manager,enablement: a person may hold several.
+    roles: str = Field(default="rep", max_length=64)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", index=True)
+    manager_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    # Cached so a push wave never calls conversations.open / users.info again.
+    dm_channel_id: Optional[str] = Field(default=None, max_length=64)
+    profile_fetched_at: Optional[datetime] = None
+    snoozed_until: Optional[date] = None
+    country: Optional[str] = Field(default=None, max_length=8)
+    created_at: datetime
+    deleted_at: Optional[datetime] = None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles.split(",")
+
+
+class ScenarioRecord(SQLModel, table=True):
+    """A scenario version as it was when sessions used it (the YAML can change later)."""
+
+    __tablename__ = "scenario"
+    id: str = Field(primary_key=True, max_length=100)
+    version: int = Field(primary_key=True)
+    title: str = Field(max_length=300)
+    kind: str = Field(default="practice", max_length=20)
+    behaviors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    checksum: str = Field(max_length=64)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    loaded_at: datetime
+
+
+class Cadence(SQLModel, table=True):
+    """How often a team practises, set by enablement."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, unique=True)
+    sessions_per_week: int = 3
+    weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], sa_column=Column(JSON, nullable=False))
+    window_start: str = Field(default="09:00", max_length=5)  # local HH:MM
+    window_end: str = Field(default="17:00", max_length=5)
+    min_spacing_hours: int = 24
+    start_date: Optional[date] = None
+    end_date: Optional[date] = None
+    scenario_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    behaviors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    holidays_country: Optional[str] = Field(default=None, max_length=8)
+    nudge_after_hours: Optional[int] = None  # None: the next working morning
+    max_nudges: int = 2
+    digest_weekday: int = 0
+    digest_hour: int = 8
+    updated_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    updated_at: datetime
+
+
+class PracticeSession(SQLModel, table=True):
+    """One scenario run by one rep: offered, started, finished, abandoned or expired."""
+
+    __tablename__ = "practice_session"
+    __table_args__ = (
+        Index("ix_session_thread", "platform", "channel", "thread"),
+        Index("ix_session_person_state", "person_id", "state"),
+    )
+    id: str = Field(primary_key=True, max_length=36)
+    person_id: int = Field(foreign_key="person.id")
+    scenario_id: str = Field(max_length=100)
+    scenario_version: int = 1
+    kind: str = Field(default="practice", max_length=20)  # practice | assessment
+    state: str = Field(default="offered", max_length=20, index=True)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64)
+    channel: str = Field(default="", max_length=64)
+    thread: Optional[str] = Field(default=None, max_length=64)
+    push_key: Optional[str] = Field(default=None, max_length=200)
+    programme_id: Optional[int] = None
+    buyer_state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    buyer_engine: str = Field(default="offline", max_length=60)
+    judge_engine: Optional[str] = Field(default=None, max_length=60)
+    offered_at: datetime
+    started_at: Optional[datetime] = None
+    last_activity_at: datetime
+    finished_at: Optional[datetime] = None
+    expires_at: Optional[datetime] = None
+    nudges_sent: int = 0
+    shared_with_manager: bool = False
+
+
+class TurnRecord(SQLModel, table=True):
+    __tablename__ = "turn"
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="practice_session.id", index=True, max_length=36)
+    seq: int
+    speaker: str = Field(max_length=10)  # rep | buyer
+    text: Optional[str] = Field(default=None, sa_column=Column(Text))  # None once purged
+    engine: Optional[str] = Field(default=None, max_length=60)  # buyer engine or STT engine
+    audio_ref: Optional[str] = Field(default=None, max_length=500)
+    audio_duration_s: Optional[float] = None
+    delivery: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    latency_s: Optional[float] = None
+    event_id: Optional[str] = Field(default=None, max_length=200)
+    created_at: datetime
+    purged_at: Optional[datetime] = None
+
+
+class BehaviorScoreRecord(SQLModel, table=True):
+    __tablename__ = "behavior_score"
+    __table_args__ = (
+        UniqueConstraint("session_id", "behavior"),
+        Index("ix_score_person_time", "person_id", "created_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="practice_session.id", max_length=36)
+    person_id: int = Field(foreign_key="person.id")
+    behavior: str = Field(max_length=60)
+    score: int
+    detected: bool
+    level: int = 0
+    confidence: float = 1.0
+    engine: str = Field(default="offline", max_length=60)
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    feedback: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+
+
+class PushLog(SQLModel, table=True):
+    """Every scheduled push, nudge and digest; the unique key makes delivery idempotent."""
+
+    __tablename__ = "push_log"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=20)  # push | nudge | expire | digest
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    due_at: datetime = Field(index=True)
+    scenario_id: Optional[str] = Field(default=None, max_length=100)
+    session_id: Optional[str] = Field(default=None, max_length=36)
+    status: str = Field(default="pending", max_length=20, index=True)  # pending|claimed|sent|failed|skipped
+    attempts: int = 0
+    claimed_by: Optional[str] = Field(default=None, max_length=100)
+    claimed_at: Optional[datetime] = None
+    sent_at: Optional[datetime] = None
+    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+
+
+class DigestRecord(SQLModel, table=True):
+    __tablename__ = "digest"
+    __table_args__ = (UniqueConstraint("manager_id", "period_start"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    manager_id: int = Field(foreign_key="person.id", index=True)
+    period_start: date
+    period_end: date
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    chart_path: Optional[str] = Field(default=None, max_length=500)
+    created_at: datetime
+    delivered_at: Optional[datetime] = None
+
+
+class InboundEvent(SQLModel, table=True):
+    """Ledger of platform events already taken; inserting a duplicate key fails by design."""
+
+    __tablename__ = "inbound_event"
+    key: str = Field(primary_key=True, max_length=200)
+    created_at: datetime = Field(index=True)
+
+
+class LlmUsage(SQLModel, table=True):
+    __tablename__ = "llm_usage"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: Optional[str] = Field(default=None, max_length=36, index=True)
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    purpose: str = Field(max_length=20)  # buyer | judge
+    model: str = Field(max_length=80)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    ok: bool = True
+    created_at: datetime = Field(index=True)

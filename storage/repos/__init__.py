@@ -1,0 +1,1 @@
+"""Repositories: the only way the core reads and writes the database."""

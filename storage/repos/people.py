@@ -1,0 +1,120 @@
+"""Workspaces, teams and people: created on first contact, profiles cached."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from storage.db import Database
+from storage.models import Person, Team, Workspace
+
+
+class PeopleRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def ensure_workspace(self, platform: str, external_id: str, now: datetime, name: str = "") -> Workspace:
+        with self.db.session() as s:
+            ws = s.exec(
+                select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+            ).first()
+            if ws is None:
+                ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
+                s.add(ws)
+                s.flush()
+            return ws
+
+    def ensure_person(
+        self,
+        platform: str,
+        workspace: str,
+        user_id: str,
+        now: datetime,
+        display_name: str | None = None,
+        tz: str | None = None,
+    ) -> tuple[Person, bool]:
+        """The stored person for a platform user, created on first contact. Returns (person, created)."""
+        ws = self.ensure_workspace(platform, workspace, now)
+        with self.db.session() as s:
+            person = s.exec(
+                select(Person).where(Person.workspace_id == ws.id, Person.platform_user_id == user_id)
+            ).first()
+            if person is not None:
+                return person, False
+            person = Person(
+                workspace_id=ws.id,  # type: ignore[arg-type]
+                platform=platform,
+                platform_user_id=user_id,
+                display_name=display_name or user_id,
+                tz=tz or "UTC",
+                created_at=now,
+            )
+            s.add(person)
+            s.flush()
+            return person, True
+
+    def find(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        with self.db.session() as s:
+            return s.exec(
+                select(Person)
+                .join(Workspace, Workspace.id == Person.workspace_id)
+                .where(
+                    Workspace.platform == platform,
+                    Workspace.external_id == workspace,
+                    Person.platform_user_id == user_id,
+                )
+            ).first()
+
+    def get(self, person_id: int) -> Person | None:
+        with self.db.session() as s:
+            return s.get(Person, person_id)
+
+    def workspace_of(self, person: Person) -> Workspace:
+        with self.db.session() as s:
+            ws = s.get(Workspace, person.workspace_id)
+            assert ws is not None
+            return ws
+
+    def update(self, person_id: int, **changes: object) -> Person:
+        with self.db.session() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                raise KeyError(person_id)
+            for key, value in changes.items():
+                setattr(person, key, value)
+            s.add(person)
+            return person
+
+    def snooze(self, person_id: int, until: date | None) -> Person:
+        return self.update(person_id, snoozed_until=until)
+
+    def ensure_team(self, workspace_id: int, name: str, now: datetime) -> Team:
+        with self.db.session() as s:
+            team = s.exec(select(Team).where(Team.workspace_id == workspace_id, Team.name == name)).first()
+            if team is None:
+                team = Team(workspace_id=workspace_id, name=name, created_at=now)
+                s.add(team)
+                s.flush()
+            return team
+
+    def team_members(self, team_id: int) -> list[Person]:
+        with self.db.session() as s:
+            return list(
+                s.exec(select(Person).where(Person.team_id == team_id, Person.deleted_at.is_(None))).all()  # type: ignore[union-attr]
+            )
+
+    def reports_of(self, manager_id: int) -> list[Person]:
+        """The people who report to a manager: the only people a manager may see."""
+        with self.db.session() as s:
+            return list(
+                s.exec(
+                    select(Person)
+                    .where(Person.manager_id == manager_id, Person.deleted_at.is_(None))  # type: ignore[union-attr]
+                    .order_by(Person.display_name)
+                ).all()
+            )
+
+    def all_people(self) -> list[Person]:
+        with self.db.session() as s:
+            return list(s.exec(select(Person).where(Person.deleted_at.is_(None))).all())  # type: ignore[union-attr]

@@ -1,0 +1,64 @@
+"""Storage on both databases: migrations, people, the event ledger, sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import inspect
+
+from storage import Repositories
+from storage.migrate import current_revision
+from storage.models import PracticeSession, TurnRecord
+
+NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+
+
+def test_migrations_create_every_table(repos: Repositories) -> None:
+    tables = set(inspect(repos.db.engine).get_table_names())
+    assert {"workspace", "team", "person", "scenario", "cadence", "practice_session", "turn", "behavior_score",
+            "push_log", "digest", "inbound_event", "llm_usage"} <= tables
+    assert current_revision(repos.db) is not None
+
+
+def test_migrating_twice_is_harmless(db_url: str) -> None:
+    Repositories.open(db_url).db.dispose()
+    again = Repositories.open(db_url)
+    assert current_revision(again.db) is not None
+    again.db.dispose()
+
+
+def test_a_person_is_created_once_on_first_contact(repos: Repositories) -> None:
+    a, created = repos.people.ensure_person("slack", "T1", "U1", NOW, "Ana", "Europe/Berlin")
+    b, created_again = repos.people.ensure_person("slack", "T1", "U1", NOW, "Ana B.")
+    assert created and not created_again and a.id == b.id and b.tz == "Europe/Berlin"
+    other, _ = repos.people.ensure_person("slack", "T2", "U1", NOW)
+    assert other.id != a.id  # same user id in another workspace is another person
+
+
+def test_the_event_ledger_accepts_a_key_once(repos: Repositories) -> None:
+    assert repos.events.claim("slack:Ev1", NOW)
+    assert not repos.events.claim("slack:Ev1", NOW)
+    repos.events.release("slack:Ev1")
+    assert repos.events.claim("slack:Ev1", NOW)
+
+
+def test_sessions_are_found_by_their_thread_and_keep_their_turns(repos: Repositories) -> None:
+    person, _ = repos.people.ensure_person("slack", "T1", "U1", NOW)
+    repos.sessions.create(PracticeSession(id="s1", person_id=person.id, scenario_id="x", platform="slack",  # type: ignore[arg-type]
+                                          workspace="T1", channel="D1", thread="171.1", offered_at=NOW,
+                                          last_activity_at=NOW, buyer_state={"trust": 1}))
+    repos.sessions.add_turn(TurnRecord(session_id="s1", seq=1, speaker="buyer", text="Hi", created_at=NOW))
+    repos.sessions.add_turn(TurnRecord(session_id="s1", seq=2, speaker="rep", text="Hello 🙂", created_at=NOW,
+                                       delivery={"words_per_minute": 150.0}))
+    found = repos.sessions.find_by_thread("slack", "D1", "171.1")
+    assert found is not None and found.buyer_state == {"trust": 1}
+    turns = repos.sessions.turns("s1")
+    assert [t.text for t in turns] == ["Hi", "Hello 🙂"] and turns[1].delivery == {"words_per_minute": 150.0}
+    assert turns[0].created_at.tzinfo is not None
+    assert [s.id for s in repos.sessions.open_sessions()] == ["s1"]
+
+
+def test_scenario_versions_change_only_when_the_content_does(repos: Repositories) -> None:
+    v1 = repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW)
+    assert repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW) == v1
+    assert repos.scenarios.record("x", "X", "practice", ["empathy"], "bbb", {"a": 2}, NOW) == v1 + 1
