@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Mapping
 
+from bot.actions import ActionRouter
 from bot.buyer.offline import OfflineBuyer
 from bot.judge.offline import OfflineJudge
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
+from bot.practice import cards
 from bot.practice.engine import PracticeService
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
@@ -34,14 +36,28 @@ class Core:
     clock: Clock
     speech: SpeechPort | None = None
     chats: dict[str, ChatPort] = field(default_factory=dict)
+    _practice: PracticeService | None = None
+    _actions: ActionRouter | None = None
 
     def practice(self, chats: Mapping[str, ChatPort] | None = None) -> PracticeService:
+        """The practice use cases over the given chat platforms (shared by every caller)."""
         if chats:
             self.chats.update(chats)
-        return PracticeService(
-            self.repos, self.library, self.buyer, self.judge, self.chats, self.clock, speech=self.speech,
-            expiry=timedelta(hours=self.settings.session_expiry_hours), voice_replies=self.settings.voice_replies,
-        )
+        if self._practice is None:
+            self._practice = PracticeService(
+                self.repos, self.library, self.buyer, self.judge, self.chats, self.clock, speech=self.speech,
+                expiry=timedelta(hours=self.settings.session_expiry_hours),
+                voice_replies=self.settings.voice_replies,
+            )
+            for action_id in (cards.FINISH, cards.SKIP):
+                self.actions.register(action_id, self._practice.act)
+        return self._practice
+
+    @property
+    def actions(self) -> ActionRouter:
+        if self._actions is None:
+            self._actions = ActionRouter(self.chats)
+        return self._actions
 
 
 def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:

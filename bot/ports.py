@@ -106,3 +106,15 @@ class SpeechPort(Protocol):
     def hear(self, data: bytes, *, mime: str | None, filename: str | None) -> HeardLike: ...
 
     def speak(self, text: str, voice: object) -> SpokenLike: ...
+
+
+class PlatformError(Exception):
+    """A chat platform refused or failed a call; adapters raise these so the core can react."""
+
+
+class RateLimited(PlatformError):
+    """The platform said to slow down; `retry_after_s` is its Retry-After."""
+
+    def __init__(self, retry_after_s: float, message: str = "rate limited") -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
