@@ -1,0 +1,104 @@
+"""Coach's feedback: what went well, the one thing to try next, and a rewrite.
+
+The rewrite always starts from one of the rep's own sentences (never from an
+injected instruction) and changes it the way the catalog says, so the rep sees
+their words showing the behavior.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.catalog import Behavior
+from scoring.signals import Analysis
+from scoring.types import Feedback
+
+MAX_QUOTE = 160
+MAX_GIST_WORDS = 14
+
+# First person -> second person, to play the other side's words back to them.
+_SWAP = {
+    "i": "you", "i'm": "you're", "im": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
+    "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "am": "are", "was": "were",
+    "we": "you", "we're": "you're", "we've": "you've", "our": "your", "ours": "yours", "us": "you",
+}
+_CLAUSE = re.compile(r"[^.!?;\n]+")
+
+
+def short(quote: str, limit: int = MAX_QUOTE) -> str:
+    return quote if len(quote) <= limit else quote[: limit - 1].rstrip() + "…"
+
+
+def gist(context: str) -> str:
+    """The other side's first clause in second person: 'I'm worried about cost' -> 'you're worried about cost'."""
+    for clause in _CLAUSE.findall(context or ""):
+        tokens = clause.strip().split()
+        if len(tokens) >= 3:
+            tokens = tokens[:MAX_GIST_WORDS]
+            swapped = [_SWAP.get(t.lower().strip(",'\""), t) if t.lower().strip(",'\"") in _SWAP else t for t in tokens]
+            text = " ".join(swapped).rstrip(",")
+            return text[0].lower() + text[1:] if text[:2] != "I " else text
+    return "what matters most to you here"
+
+
+def _pick_sentence(behavior: Behavior, analysis: Analysis) -> str | None:
+    injected = set(analysis.hits.get("injection_attempts", []))
+    candidates = [s for s in analysis.sentences if s.index not in injected]
+    if not candidates:
+        return None
+    for signal in behavior.feedback.rewrite.pick:
+        for i in analysis.hits.get(signal, []):
+            if i not in injected:
+                return analysis.sentences[i].text
+    # Otherwise the sentence that shows the behavior least: one not already quoted as evidence.
+    shown = set(analysis.hits.get(s, [None])[0] for s in behavior.evidence_signals if analysis.hits.get(s))
+    for s in candidates:
+        if s.index not in shown:
+            return s.text
+    return candidates[0].text
+
+
+def _apply_replacements(sentence: str, replace: dict[str, str]) -> tuple[str, bool]:
+    changed = False
+    for old, new in replace.items():
+        pattern = re.compile(re.escape(old).replace("'", "['’]"), re.IGNORECASE)
+        if pattern.search(sentence):
+            sentence = pattern.sub(new, sentence)
+            changed = True
+    if sentence:
+        sentence = sentence[0].upper() + sentence[1:]
+    return re.sub(r"\s{2,}", " ", sentence).strip(), changed
+
+
+def rewrite(behavior: Behavior, analysis: Analysis) -> str | None:
+    """One of the rep's sentences, rewritten to show the behavior."""
+    sentence = _pick_sentence(behavior, analysis)
+    if sentence is None:
+        return None
+    spec = behavior.feedback.rewrite
+    sentence = short(sentence, 240)
+    new, changed = _apply_replacements(sentence, spec.replace)
+    fill = {"gist": gist(analysis.context)}
+    if changed and not spec.suffix:
+        return new
+    prefix = spec.prefix.format(**fill) if spec.prefix else ""
+    suffix = spec.suffix.format(**fill) if spec.suffix else ""
+    if not prefix and not suffix and not changed:
+        return None
+    return f"{prefix}{new}{suffix}".strip()
+
+
+def build_feedback(
+    behavior: Behavior,
+    analysis: Analysis,
+    detected: bool,
+    evidence: tuple[str, ...],
+    notes: tuple[str, ...] = (),
+) -> Feedback:
+    """Assemble went_well / try_next / rewrite; `notes` (e.g. pace) lead try_next when present."""
+    text = behavior.feedback
+    went_well = text.went_well.format(quote=short(evidence[0])) if evidence else text.went_well_none
+    try_next = text.try_next_done if detected else text.try_next
+    if notes:
+        try_next = notes[0]
+    return Feedback(went_well=went_well, try_next=try_next, rewrite=rewrite(behavior, analysis))

@@ -1,0 +1,101 @@
+"""The offline scorer: one reply's signals -> a 0-100 score for one behavior.
+
+The arithmetic is the catalog's (weights per signal, bias, threshold); this
+module adds only what every behavior shares: penalties for gaming, rubric level,
+confidence and verbatim evidence.
+"""
+
+from __future__ import annotations
+
+from scoring.catalog import Behavior, get_behavior
+from scoring.feedback import build_feedback
+from scoring.signals import Analysis, ReplySignals, analyse
+from scoring.types import BehaviorScore
+
+MAX_EVIDENCE = 3
+
+# Gaming penalties (raw units; 1.0 = 100 points). Each is small on its own so an
+# honest reply with one slip still scores, but stuffing or instructing the scorer
+# always lands below the same reply without it.
+INJECTION_PENALTY = 0.5
+REPEAT_PENALTY = 0.12  # per repeated sentence, up to 3
+PHRASE_STUFFING_PENALTY = 0.04  # per repeated 4-word phrase, up to 10
+QUESTION_BARRAGE_FREE = 3  # more questions than this in one reply is an interrogation
+QUESTION_BARRAGE_PENALTY = 0.08
+
+
+def raw_score(behavior: Behavior, sig: ReplySignals) -> float:
+    """The catalog's linear score in raw units, before penalties."""
+    total = behavior.bias
+    for name, w in behavior.weights.items():
+        value = float(getattr(sig, name))
+        total += w.weight * min(max(value, 0.0) / w.full, 1.0)
+    return total
+
+
+def gaming_penalty(sig: ReplySignals) -> float:
+    """What gaming costs, whatever the behavior."""
+    penalty = 0.0
+    if sig.injection_attempts:
+        penalty += INJECTION_PENALTY
+    penalty += REPEAT_PENALTY * min(sig.repeated_sentences, 3)
+    penalty += PHRASE_STUFFING_PENALTY * min(sig.repeated_phrases, 10)
+    if sig.questions > QUESTION_BARRAGE_FREE:
+        penalty += QUESTION_BARRAGE_PENALTY * min(sig.questions - QUESTION_BARRAGE_FREE, 5)
+    return penalty
+
+
+def to_score(raw: float) -> int:
+    return int(round(min(max(raw, 0.0), 1.0) * 100))
+
+
+def level_of(score: int) -> int:
+    """Rubric level 0-4 from the score, in even bands of 20 points."""
+    return min(score // 20, 4)
+
+
+def confidence_of(score: int, threshold: int) -> float:
+    """How far the score sits from the detection threshold, as 0.5-1.0."""
+    return round(min(1.0, 0.5 + abs(score - threshold) / 100), 2)
+
+
+def evidence_for(behavior: Behavior, analysis: Analysis) -> tuple[str, ...]:
+    """Verbatim sentences from the rep's reply that show the behavior."""
+    quotes = analysis.quotes(behavior.evidence_signals)
+    if not quotes and behavior.id == "concise" and analysis.sentences and analysis.signals.excess_words == 0:
+        quotes = [analysis.sentences[0].text]  # a short reply is its own evidence
+    injected = set(analysis.hits.get("injection_attempts", []))
+    quotes = [q for q in quotes if not any(analysis.sentences[i].text == q for i in injected)]
+    return tuple(quotes[:MAX_EVIDENCE])
+
+
+def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0, notes: tuple[str, ...] = ()) -> BehaviorScore:
+    """Score an analysed reply for one behavior; `extra_penalty` and `notes` come from delivery or session context."""
+    sig = analysis.signals
+    raw = raw_score(behavior, sig) - gaming_penalty(sig) - extra_penalty
+    score = to_score(raw)
+    detected = score >= behavior.threshold
+    evidence = evidence_for(behavior, analysis) if score > 0 else ()
+    feedback = build_feedback(behavior, analysis, detected, evidence, notes)
+    used = {name: float(getattr(sig, name)) for name in behavior.signals}
+    return BehaviorScore(
+        behavior=behavior.id,
+        score=score,
+        detected=detected,
+        evidence=evidence,
+        feedback=feedback,
+        level=level_of(score),
+        confidence=confidence_of(score, behavior.threshold),
+        engine="offline",
+        signals=used,
+    )
+
+
+def score_reply(behavior: str, text: str, context: str = "") -> BehaviorScore:
+    """Score one reply for one behavior; `context` is the other side's previous line.
+
+    Raises UnknownBehavior for an id not in the catalog and InvalidReply for
+    text that cannot be scored (empty, binary, oversize).
+    """
+    b = get_behavior(behavior)
+    return score_analysis(b, analyse(text, context))

@@ -1,0 +1,275 @@
+"""Signal extraction for one reply: count what can be counted, and remember where.
+
+`extract_signals` returns `ReplySignals`, a flat dataclass of counts that is
+JSON-serialisable (the LLM judge passes it to the model as grounding).
+`analyse` also returns which sentences fired which signal, so the scorer can
+quote evidence verbatim.
+
+Gaming defences live here because they change what is counted:
+- a sentence repeated verbatim (or nearly) counts once ("I understand" x10);
+- a sentence that tries to instruct the scorer is not counted at all and is
+  flagged as `injection_attempts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from scoring import lexicon as lx
+from scoring.text import Sentence, clean_context, normalise, split_sentences, stem, validate, words
+
+STOPWORDS = frozenset(
+    """a an the and or but if so to of in on at for with about from by as is are was were be been being am
+    i me my mine myself you your yours yourself we us our ours they them their he him his she her it its this that
+    these those there here what which who whom whose when where why how do does did done doing have has had having
+    can could would should will shall may might must not no yes yeah ok okay oh well just really very too also
+    then than now all any some more most much many such only own same other into out up down over again further
+    once im i'm you're it's that's don't didn't can't won't i've you've i'll you'll we're they're isn't aren't
+    wasn't weren't hasn't haven't doesn't get got go going know think like want feel sure thing things lot
+    one would've there's let me us ve ll re s t d m because since while still even though hi hello hey thanks
+    thank please sorry right see say said tell""".split()
+)
+
+SIGNAL_NAMES: tuple[str, ...]  # filled in below from the dataclass fields
+
+
+@dataclass
+class ReplySignals:
+    """Counts for one reply. Sentence-based counts count each distinct sentence once."""
+
+    chars: int = 0
+    words: int = 0
+    sentences: int = 0
+    questions: int = 0
+    open_questions: int = 0
+    closed_questions: int = 0
+    narrow_questions: int = 0  # when / where / who / how many: factual, neither open nor yes/no
+    suggestive_questions: int = 0  # "have you tried...?": advice dressed as a question
+    substantive_open_questions: int = 0  # open and about something (content words or the buyer's topic)
+    business_questions: int = 0  # about the buyer's business, impact, goals
+    product_questions: int = 0  # about product, features, price, budget
+    product_mentions: int = 0
+    pitch_statements: int = 0  # "our platform...", "we offer...", prices
+    business_question_first: int = 0  # 1 when a business question comes before any product talk
+    product_pitch: int = 0  # 1 when the reply talks product/price before asking about the buyer
+    sympathy_phrases: int = 0
+    feeling_reflections: int = 0
+    emotion_words: int = 0
+    validations: int = 0
+    restatements: int = 0
+    second_person_statements: int = 0
+    echoed_terms: int = 0  # content words (stemmed) taken from the other side's last line
+    context_overlap: float = 0.0  # share of the other side's content words echoed
+    reassurances: int = 0
+    praise_words: int = 0
+    suggestions: int = 0
+    imperatives: int = 0
+    ownership_statements: int = 0
+    deflections: int = 0
+    transparency_statements: int = 0
+    negative_framing: int = 0
+    positive_framing: int = 0
+    next_steps: int = 0  # sentences with an owner and an action
+    next_steps_with_time: int = 0  # ... and a time
+    objection_acknowledgements: int = 0
+    explore_questions: int = 0
+    impact_statements: int = 0
+    fix_statements: int = 0
+    impact_before_fix: int = 0  # 1 when the first impact statement precedes the first fix
+    goal_restatements: int = 0
+    what_changed_questions: int = 0
+    patience_invites: int = 0
+    impatience_markers: int = 0
+    fillers: int = 0
+    long_sentences: int = 0  # sentences over 30 words
+    excess_words: int = 0  # words beyond 50: a chat reply past that is a monologue
+    self_references: int = 0
+    repeated_sentences: int = 0
+    repeated_phrases: int = 0  # extra occurrences of any 4-word phrase: keyword stuffing
+    injection_attempts: int = 0
+    context_words: int = 0
+    context_has_emotion: int = 0
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+SIGNAL_NAMES = tuple(ReplySignals.__dataclass_fields__)
+
+
+@dataclass
+class Analysis:
+    """Signals plus the sentences behind them, for evidence and rewrites."""
+
+    text: str
+    context: str
+    signals: ReplySignals
+    sentences: list[Sentence]
+    hits: dict[str, list[int]] = field(default_factory=dict)  # signal -> sentence indices
+
+    def quotes(self, signal_names: list[str] | tuple[str, ...]) -> list[str]:
+        """Verbatim sentences that fired any of these signals, in reply order."""
+        idx = sorted({i for name in signal_names for i in self.hits.get(name, [])})
+        return [self.sentences[i].text for i in idx]
+
+
+def extract_signals(text: str, context: str = "") -> ReplySignals:
+    """Count the signals in one reply; `context` is the other side's previous line."""
+    return analyse(text, context).signals
+
+
+def is_product_pitch(text: str) -> bool:
+    """True when the reply talks product, features or price before asking about the buyer."""
+    try:
+        return bool(analyse(text, "").signals.product_pitch)
+    except Exception:  # noqa: BLE001 - the virtual buyer asks about any text; junk is not a pitch
+        return False
+
+
+def _dedupe_key(sentence: Sentence) -> str:
+    return " ".join(sentence.words)
+
+
+def content_stems(tokens: tuple[str, ...] | list[str]) -> set[str]:
+    return {stem(w) for w in tokens if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+
+
+@lru_cache(maxsize=4096)
+def _context_info(context: str) -> tuple[frozenset[str], bool]:
+    toks = words(context)
+    return frozenset(content_stems(toks)), bool(lx.EMOTION.search(normalise(context)))
+
+
+def analyse(text: str, context: str = "") -> Analysis:
+    """Validate the reply and extract every signal, remembering the sentences behind each."""
+    text = validate(text)
+    context = clean_context(context)
+    sentences = split_sentences(text)
+    sig = ReplySignals(chars=len(text), words=sum(len(s.words) for s in sentences))
+    ctx_stems, ctx_emotion = _context_info(context)
+    sig.context_words = len(ctx_stems)
+    sig.context_has_emotion = int(ctx_emotion)
+
+    hits: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    echoed: set[str] = set()
+    first_business_q = first_product = first_impact = first_fix = None
+
+    def hit(name: str, s: Sentence, n: int = 1) -> None:
+        setattr(sig, name, getattr(sig, name) + n)
+        hits.setdefault(name, []).append(s.index)
+
+    for s in sentences:
+        key = _dedupe_key(s)
+        if key in seen:
+            sig.repeated_sentences += 1
+            continue
+        seen.add(key)
+        low = s.lower
+        if lx.INJECTION.search(low):
+            # The rep's text is data: an instruction to the scorer earns nothing.
+            hit("injection_attempts", s)
+            continue
+        sig.sentences += 1
+        sig.fillers += len(lx.FILLERS.findall(low))
+        if len(s.words) > 30:
+            hit("long_sentences", s)
+        sig.self_references += len(lx.SELF_DISCLOSURE.findall(low))
+        stems = content_stems(s.words)
+        is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
+        if is_q:
+            hit("questions", s)
+            if lx.SUGGESTIVE_QUESTION.match(low):
+                hit("suggestive_questions", s)
+            elif lx.OPEN_QUESTION.match(low):
+                hit("open_questions", s)
+                # A question with nothing in it ("What?") or off every topic is a gaming tell.
+                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 4:
+                    hit("substantive_open_questions", s)
+            elif lx.NARROW_QUESTION.match(low):
+                hit("narrow_questions", s)
+            else:
+                hit("closed_questions", s)
+            if lx.PRODUCT.search(low):
+                hit("product_questions", s)
+                if first_product is None:
+                    first_product = s.index
+            elif lx.BUSINESS.search(low) or (ctx_stems and stems & ctx_stems):
+                hit("business_questions", s)
+                if first_business_q is None:
+                    first_business_q = s.index
+            if lx.OBJECTION_EXPLORE.match(low):
+                hit("explore_questions", s)
+            if lx.WHAT_CHANGED.search(low):
+                hit("what_changed_questions", s)
+        else:
+            if lx.SECOND_PERSON_STATEMENT.match(low):
+                hit("second_person_statements", s)
+            if lx.IMPERATIVE.match(low):
+                hit("imperatives", s)
+        if lx.PRODUCT.search(low):
+            hit("product_mentions", s)
+            if first_product is None:
+                first_product = s.index
+        if lx.PITCH.search(low):
+            hit("pitch_statements", s)
+            if first_product is None:
+                first_product = s.index
+        n_emotion = len(lx.EMOTION.findall(low))
+        if n_emotion:
+            hit("emotion_words", s, n_emotion)
+        for name, pattern in _SENTENCE_PATTERNS:
+            if pattern.search(low):
+                hit(name, s)
+        if lx.STEP_OWNER.search(low) and lx.STEP_ACTION.search(low) and not is_q or (
+            is_q and lx.STEP_ACTION.search(low) and lx.STEP_TIME.search(low) and lx.STEP_OWNER.search(low)
+        ):
+            hit("next_steps", s)
+            if lx.STEP_TIME.search(low):
+                hit("next_steps_with_time", s)
+        if "impact_statements" in hits and hits["impact_statements"][-1] == s.index and first_impact is None:
+            first_impact = s.index
+        if "fix_statements" in hits and hits["fix_statements"][-1] == s.index and first_fix is None:
+            first_fix = s.index
+        if ctx_stems:
+            echoed |= stems & ctx_stems
+
+    sig.excess_words = max(0, sig.words - 50)
+    sig.repeated_phrases = _repeated_ngrams([w for s in sentences for w in s.words])
+    sig.echoed_terms = len(echoed)
+    sig.context_overlap = round(len(echoed) / len(ctx_stems), 3) if ctx_stems else 0.0
+    sig.business_question_first = int(first_business_q is not None and (first_product is None or first_business_q < first_product))
+    sig.product_pitch = int(first_product is not None and (first_business_q is None or first_product < first_business_q))
+    sig.impact_before_fix = int(first_impact is not None and (first_fix is None or first_impact <= first_fix))
+    return Analysis(text, context, sig, sentences, hits)
+
+
+def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens) - n + 1):
+        gram = tuple(tokens[i : i + n])
+        counts[gram] = counts.get(gram, 0) + 1
+    return sum(c - 1 for c in counts.values() if c > 1)
+
+
+_SENTENCE_PATTERNS: tuple[tuple[str, object], ...] = (
+    ("sympathy_phrases", lx.SYMPATHY),
+    ("feeling_reflections", lx.FEELING_REFLECTION),
+    ("validations", lx.VALIDATION),
+    ("restatements", lx.RESTATEMENT),
+    ("reassurances", lx.REASSURANCE),
+    ("praise_words", lx.PRAISE),
+    ("suggestions", lx.SUGGESTION),
+    ("ownership_statements", lx.OWNERSHIP),
+    ("deflections", lx.DEFLECTION),
+    ("transparency_statements", lx.TRANSPARENCY),
+    ("negative_framing", lx.NEGATIVE_FRAMING),
+    ("positive_framing", lx.POSITIVE_FRAMING),
+    ("objection_acknowledgements", lx.OBJECTION_ACK),
+    ("impact_statements", lx.IMPACT),
+    ("fix_statements", lx.FIX),
+    ("goal_restatements", lx.GOAL_RESTATE),
+    ("patience_invites", lx.PATIENCE_INVITE),
+    ("impatience_markers", lx.IMPATIENCE),
+)
