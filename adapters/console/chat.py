@@ -100,6 +100,8 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
     while True:
         chat.console.print("[bold]You:[/bold] ", end="")
         line = stdin.readline()
+        if line and not stdin.isatty():
+            chat.console.print(line.rstrip("\n"), markup=False, highlight=False)  # piped input is not echoed
         if not line:
             chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
             return session.id

@@ -24,7 +24,7 @@ def render(console: Console, message: Outbound, media_dir: Path) -> None:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for field in message.fields:
-            table.add_row(field.title, Markdown(field.value.replace("\n", "  \n")))
+            table.add_row(field.title, Markdown(field.value.replace("\n", "\n\n")))  # one block per line
         parts: list[object] = []
         if message.body:
             parts.append(message.body)

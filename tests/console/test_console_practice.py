@@ -1,0 +1,70 @@
+"""A whole practice session in the terminal, driven through stdin/stdout of the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage import Repositories
+
+REPLIES = [
+    "Happy to send pricing, but first: what's driving this for you right now? What business problem are you trying to solve?",
+    "How is that hitting the business — what does a late shipment cost you each month?",
+    "done",
+]
+
+
+def _rehearse(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "DATA_DIR": str(tmp_path / "var"),
+           "COLUMNS": "120", "TERM": "dumb"}
+    for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "ANTHROPIC_API_KEY"):
+        env.pop(key, None)
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+
+
+def test_a_rep_practises_a_scenario_in_the_terminal_and_gets_a_stored_scorecard(tmp_path: Path) -> None:
+    result = _rehearse(["practice", "discovery-procurement-stall"], "\n".join(REPLIES) + "\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "The discovery call that stalls into procurement" in out
+    assert "Dana Whitfield:" in out  # the buyer answered in character
+    assert "Scorecard" in out and "/100" in out and "Try next time" in out
+    repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
+    (session,) = repos.sessions.sessions_of(1)
+    assert session.state == "finished"
+    assert [t.speaker for t in repos.sessions.turns(session.id)] == ["buyer", "rep", "buyer", "rep", "buyer"]
+
+
+def test_end_of_input_keeps_the_session_and_resume_continues_it(tmp_path: Path) -> None:
+    first = _rehearse(["practice", "pricing-objection"], REPLIES[0] + "\n", tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "rehearse practice --resume" in first.stdout
+    second = _rehearse(["practice", "--resume"], "done\n", tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert REPLIES[0][:40] in second.stdout  # the transcript so far is shown again
+    assert "Scorecard" in second.stdout
+
+
+def test_an_unknown_scenario_is_named_with_the_choices(tmp_path: Path) -> None:
+    result = _rehearse(["practice", "no-such-thing"], "", tmp_path)
+    assert result.returncode == 2
+    assert "no scenario called 'no-such-thing'" in result.stdout
+    assert "pricing-objection" in result.stdout
+
+
+def test_scenarios_validate_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("id: broken\ntitle: Broken\nmax_turns: many\n")
+    result = _rehearse(["scenarios", "validate", str(bad)], "", tmp_path)
+    assert result.returncode == 2
+    assert f"{bad}:3: max_turns:" in result.stdout
+
+
+def test_scenarios_list_shows_the_library(tmp_path: Path) -> None:
+    result = _rehearse(["scenarios", "list"], "", tmp_path)
+    assert result.returncode == 0 and "renewal-gone-cold" in result.stdout
