@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from scoring.catalog import Behavior, get_behavior
 from scoring.feedback import build_feedback
-from scoring.signals import Analysis, ReplySignals, analyse
+from functools import lru_cache
+
+from scoring.signals import Analysis, ReplySignals, analyse, expand_needed
 from scoring.types import BehaviorScore
 
 MAX_EVIDENCE = 3
@@ -98,4 +100,15 @@ def score_reply(behavior: str, text: str, context: str = "") -> BehaviorScore:
     text that cannot be scored (empty, binary, oversize).
     """
     b = get_behavior(behavior)
-    return score_analysis(b, analyse(text, context))
+    return score_analysis(b, analyse(text, context, needed_for(b)))
+
+
+@lru_cache(maxsize=None)
+def _needed(behavior_id: str) -> frozenset[str] | None:
+    b = get_behavior(behavior_id)
+    return expand_needed([*b.signals, *b.evidence_signals, *b.feedback.rewrite.pick])
+
+
+def needed_for(behavior: Behavior) -> frozenset[str] | None:
+    """Only the signals this behavior reads (plus gaming checks): a several-fold speed-up per reply."""
+    return _needed(behavior.id)

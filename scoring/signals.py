@@ -141,15 +141,51 @@ def _context_info(context: str) -> tuple[frozenset[str], bool]:
     return frozenset(content_stems(toks)), bool(lx.EMOTION.search(normalise(context)))
 
 
-def analyse(text: str, context: str = "") -> Analysis:
-    """Validate the reply and extract every signal, remembering the sentences behind each."""
+# Signals computed from others: asking for the left one means computing the right ones.
+_DEPENDS: dict[str, tuple[str, ...]] = {
+    "product_pitch": ("product_mentions", "pitch_statements", "business_questions", "product_questions"),
+    "business_question_first": ("product_mentions", "pitch_statements", "business_questions", "product_questions"),
+    "business_questions": ("product_questions",),
+    "product_questions": ("business_questions",),
+    "impact_before_fix": ("impact_statements", "fix_statements"),
+    "next_steps_with_time": ("next_steps",),
+}
+_ALWAYS = frozenset({"questions", "open_questions", "closed_questions", "narrow_questions", "suggestive_questions", "substantive_open_questions", "repeated_sentences", "injection_attempts"})
+
+
+def expand_needed(names: frozenset[str] | set[str] | list[str] | None) -> frozenset[str] | None:
+    """The signals to compute for a behavior: its own plus what they are derived from."""
+    if names is None:
+        return None
+    out = set(names) | _ALWAYS
+    for name in list(out):
+        out.update(_DEPENDS.get(name, ()))
+    for name in list(out):
+        out.update(_DEPENDS.get(name, ()))
+    return frozenset(out)
+
+
+def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) -> Analysis:
+    """Validate the reply and extract signals, remembering the sentences behind each.
+
+    `needed` (from expand_needed) limits the work to the signals one behavior
+    uses; None computes everything (extract_signals, sessions, the LLM judge).
+    Signals not computed stay 0.
+    """
     text = validate(text)
     context = clean_context(context)
     sentences = split_sentences(text)
+
+    def want(name: str) -> bool:
+        return needed is None or name in needed
+
     sig = ReplySignals(chars=len(text), words=sum(len(s.words) for s in sentences))
     ctx_stems, ctx_emotion = _context_info(context)
     sig.context_words = len(ctx_stems)
     sig.context_has_emotion = int(ctx_emotion)
+    patterns = [(name, pattern) for name, pattern in _SENTENCE_PATTERNS if want(name)]
+    topic = want("business_questions") or want("product_mentions") or want("pitch_statements")
+    steps = want("next_steps")
 
     hits: dict[str, list[int]] = {}
     seen: set[str] = set()
@@ -172,10 +208,12 @@ def analyse(text: str, context: str = "") -> Analysis:
             hit("injection_attempts", s)
             continue
         sig.sentences += 1
-        sig.fillers += len(lx.FILLERS.findall(low))
+        if want("fillers"):
+            sig.fillers += len(lx.FILLERS.findall(low))
+        if want("self_references"):
+            sig.self_references += len(lx.SELF_DISCLOSURE.findall(low))
         if len(s.words) > 30:
             hit("long_sentences", s)
-        sig.self_references += len(lx.SELF_DISCLOSURE.findall(low))
         stems = content_stems(s.words)
         is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
         if is_q:
@@ -191,46 +229,50 @@ def analyse(text: str, context: str = "") -> Analysis:
                 hit("narrow_questions", s)
             else:
                 hit("closed_questions", s)
-            if lx.PRODUCT.search(low):
-                hit("product_questions", s)
-                if first_product is None:
-                    first_product = s.index
-            elif lx.BUSINESS.search(low) or (ctx_stems and stems & ctx_stems):
-                hit("business_questions", s)
-                if first_business_q is None:
-                    first_business_q = s.index
-            if lx.OBJECTION_EXPLORE.match(low):
+            if topic:
+                if lx.PRODUCT.search(low):
+                    hit("product_questions", s)
+                    if first_product is None:
+                        first_product = s.index
+                elif lx.BUSINESS.search(low) or (ctx_stems and stems & ctx_stems):
+                    hit("business_questions", s)
+                    if first_business_q is None:
+                        first_business_q = s.index
+            if want("explore_questions") and lx.OBJECTION_EXPLORE.match(low):
                 hit("explore_questions", s)
-            if lx.WHAT_CHANGED.search(low):
+            if want("what_changed_questions") and lx.WHAT_CHANGED.search(low):
                 hit("what_changed_questions", s)
         else:
-            if lx.SECOND_PERSON_STATEMENT.match(low):
+            if want("second_person_statements") and lx.SECOND_PERSON_STATEMENT.match(low):
                 hit("second_person_statements", s)
-            if lx.IMPERATIVE.match(low):
+            if want("imperatives") and lx.IMPERATIVE.match(low):
                 hit("imperatives", s)
-        if lx.PRODUCT.search(low):
-            hit("product_mentions", s)
-            if first_product is None:
-                first_product = s.index
-        if lx.PITCH.search(low):
-            hit("pitch_statements", s)
-            if first_product is None:
-                first_product = s.index
-        n_emotion = len(lx.EMOTION.findall(low))
-        if n_emotion:
-            hit("emotion_words", s, n_emotion)
-        for name, pattern in _SENTENCE_PATTERNS:
+        if topic:
+            if lx.PRODUCT.search(low):
+                hit("product_mentions", s)
+                if first_product is None:
+                    first_product = s.index
+            if lx.PITCH.search(low):
+                hit("pitch_statements", s)
+                if first_product is None:
+                    first_product = s.index
+        if want("emotion_words"):
+            n_emotion = len(lx.EMOTION.findall(low))
+            if n_emotion:
+                hit("emotion_words", s, n_emotion)
+        for name, pattern in patterns:
             if pattern.search(low):
                 hit(name, s)
-        if lx.STEP_OWNER.search(low) and lx.STEP_ACTION.search(low) and not is_q or (
-            is_q and lx.STEP_ACTION.search(low) and lx.STEP_TIME.search(low) and lx.STEP_OWNER.search(low)
-        ):
-            hit("next_steps", s)
-            if lx.STEP_TIME.search(low):
-                hit("next_steps_with_time", s)
-        if "impact_statements" in hits and hits["impact_statements"][-1] == s.index and first_impact is None:
+        if steps and lx.STEP_ACTION.search(low) and lx.STEP_OWNER.search(low):
+            timed = bool(lx.STEP_TIME.search(low))
+            # A question only proposes a step when it names the time ("can we talk Friday at 10?").
+            if not is_q or timed:
+                hit("next_steps", s)
+                if timed:
+                    hit("next_steps_with_time", s)
+        if first_impact is None and hits.get("impact_statements", [None])[-1] == s.index:
             first_impact = s.index
-        if "fix_statements" in hits and hits["fix_statements"][-1] == s.index and first_fix is None:
+        if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
         if ctx_stems:
             echoed |= stems & ctx_stems

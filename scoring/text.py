@@ -7,7 +7,6 @@ characters from the rep's reply (we only strip surrounding whitespace).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +16,9 @@ MAX_CHARS = 20_000  # a chat reply or a transcribed voice note; beyond this it i
 _CONTROL_SHARE_LIMIT = 0.05  # binary junk: more than 5% control or replacement characters
 
 _SENTENCE_END = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|\n|$)")
+# Control characters (except tab/newline/CR), the replacement character, surrogates and private use:
+# what decoding binary as text produces.
+_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STEM_SUFFIXES = ("ingly", "ations", "ation", "ness", "ments", "ment", "ities", "ity", "ing", "ied", "ies", "ed", "ly", "es", "s")
 
@@ -48,20 +50,12 @@ def validate(text: object) -> str:
         raise InvalidReply("reply is empty")
     if len(text) > MAX_CHARS:
         raise InvalidReply(f"reply is {len(text):,} characters; the limit is {MAX_CHARS:,}")
-    junk = sum(1 for ch in text if _is_junk(ch))
+    junk = len(_JUNK.findall(text))
     if junk / len(text) > _CONTROL_SHARE_LIMIT:
         raise InvalidReply("reply looks like binary data, not text")
     if not _WORD.search(text.lower()):
         raise InvalidReply("reply has no words")
     return text
-
-
-def _is_junk(ch: str) -> bool:
-    if ch in "\n\r\t":
-        return False
-    if ch == "\ufffd":
-        return True
-    return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
 
 
 def clean_context(context: object) -> str:
@@ -101,8 +95,9 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match "worried" with "worry" when echoing.
 
-    Measured against snowballstemmer on the dev file's paraphrase overlap: the
-    difference in agreement was within noise and this is several times faster.
+    Measured against snowballstemmer (and no stemming) on the dev file's tune
+    half for paraphrase: best kappa 0.48 / 0.47 / 0.49, i.e. no difference, so
+    we keep this cached stripper rather than add a dependency.
     """
     if len(word) <= 4:
         return word
