@@ -137,8 +137,7 @@ class PracticeService:
             chat.send(event.ref, Text("I can't find that practice session any more. Type `/practice` to start a new one."))
             return
         ref = self._session_ref(session)
-        person = self.person_for(event.person)
-        if person.id != session.person_id:
+        if not self._owns(session, event.person):
             chat.send(event.ref, Text("That practice session belongs to someone else, so I left it alone."))
             return
         with self._lock(session.id):
@@ -214,8 +213,7 @@ class PracticeService:
             chat.send(inbound.ref, Text(HELP))
             return
         ref = self._session_ref(session)
-        person = self.person_for(inbound.person)
-        if person.id != session.person_id:
+        if not self._owns(session, inbound.person):
             chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
             return
         with self._lock(session.id):
@@ -366,6 +364,12 @@ class PracticeService:
             State.ABANDONED: "You skipped this session. Type `/practice` for a new scenario.",
             State.EXPIRED: "This session expired after a day without replies. Type `/practice` to start a fresh one.",
         }.get(State(session.state), "This session is closed.")
+
+    def _owns(self, session: PracticeSession, who: PersonRef) -> bool:
+        """Whether `who` is the session's rep. Matched on the platform identity, not the workspace:
+        a rep may answer from a surface without one (a Discord DM has no guild)."""
+        owner = self.repos.people.get(session.person_id)
+        return owner is not None and (owner.platform, owner.platform_user_id) == (who.platform, who.user_id)
 
     def _lock(self, session_id: str) -> threading.Lock:
         with self._locks_guard:
