@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import timedelta
 from typing import Mapping
 
@@ -20,6 +21,7 @@ from bot.practice.engine import PracticeService
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
+from storage.audio_store import AudioStore
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +49,15 @@ class Core:
             self._practice = PracticeService(
                 self.repos, self.library, self.buyer, self.judge, self.chats, self.clock, speech=self.speech,
                 expiry=timedelta(hours=self.settings.session_expiry_hours),
-                voice_replies=self.settings.voice_replies,
+                voice_replies=self.settings.voice_replies, audio_store=self.audio_store,
             )
             for action_id in (cards.FINISH, cards.SKIP):
                 self.actions.register(action_id, self._practice.act)
         return self._practice
+
+    @property
+    def audio_store(self) -> AudioStore:
+        return AudioStore(Path(self.settings.data_dir) / "audio")
 
     @property
     def actions(self) -> ActionRouter:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Mapping
 
-from bot.messages import ActionEvent, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
+from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
 from bot.practice.states import State, is_open, transition
@@ -23,6 +23,7 @@ from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
 from scenarios.schema import Scenario
 from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
+from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class PracticeService:
         speech: SpeechPort | None = None,
         expiry: timedelta = timedelta(hours=24),
         voice_replies: bool = False,
+        audio_store: AudioStore | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -65,6 +67,7 @@ class PracticeService:
         self.speech = speech
         self.expiry = expiry
         self.voice_replies = voice_replies
+        self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
 
@@ -232,9 +235,10 @@ class PracticeService:
         audio = next((a for a in inbound.attachments if (a.mime or "").startswith(("audio/", "video/webm"))
                       or a.is_voice_message), None)
         if audio is not None:
-            heard = self._hear(chat, ref, audio)
-            if heard is None:
+            result = self._hear(chat, ref, audio)
+            if result is None:
                 return
+            heard, clip = result
             text = heard.text
             delivery = heard.delivery  # type: ignore[assignment]
             audio_engine, audio_duration = heard.stt_engine, heard.duration_s
@@ -257,10 +261,14 @@ class PracticeService:
 
         now = self.clock.now()
         turns = self.repos.sessions.turns(session.id)
+        seq = (turns[-1].seq + 1) if turns else 1
         last_buyer = next((t for t in reversed(turns) if t.speaker == "buyer"), None)
         latency = (now - last_buyer.created_at).total_seconds() if last_buyer else None
+        audio_ref = None
+        if audio is not None and self.audio_store is not None:
+            audio_ref = self.audio_store.save(session.id, seq, clip, _extension(audio))
         self.repos.sessions.add_turn(TurnRecord(
-            session_id=session.id, seq=(turns[-1].seq + 1) if turns else 1, speaker="rep", text=text,
+            session_id=session.id, seq=seq, speaker="rep", text=text, audio_ref=audio_ref,
             engine=audio_engine, audio_duration_s=audio_duration,
             delivery=_delivery_dict(delivery), latency_s=latency, event_id=inbound.event_id[:200], created_at=now,
         ))
@@ -309,7 +317,7 @@ class PracticeService:
             return None
         try:
             data = chat.fetch_attachment(attachment)
-            return self.speech.hear(data, mime=attachment.mime, filename=attachment.filename)
+            return self.speech.hear(data, mime=attachment.mime, filename=attachment.filename), data
         except VoiceError as exc:
             chat.send(ref, Text(exc.user_message))
             return None
@@ -374,6 +382,12 @@ class PracticeService:
     def _lock(self, session_id: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks[session_id]
+
+
+def _extension(attachment: Attachment) -> str:
+    if attachment.filename and "." in attachment.filename:
+        return attachment.filename.rsplit(".", 1)[1]
+    return (attachment.mime or "audio/bin").split("/")[-1].split(";")[0]
 
 
 def _as_turn(t: TurnRecord, clip: int | None = None) -> Turn:
