@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Float, Index, LargeBinary, Text, Unicode, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -116,7 +116,7 @@ class PracticeSession(SQLModel, table=True):
     workspace: str = Field(max_length=64)
     channel: str = Field(default="", max_length=64)
     thread: Optional[str] = Field(default=None, max_length=64)
-    push_key: Optional[str] = Field(default=None, max_length=200)
+    push_key: Optional[str] = Field(default=None, max_length=200, index=True)
     programme_id: Optional[int] = None
     buyer_state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     buyer_engine: str = Field(default="offline", max_length=60)
@@ -186,6 +186,8 @@ class PushLog(SQLModel, table=True):
     sent_at: Optional[datetime] = None
     error: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime
+    # A failed attempt waits until then (exponential backoff, or the platform's Retry-After).
+    retry_at: Optional[datetime] = None
 
 
 class DigestRecord(SQLModel, table=True):
@@ -222,3 +224,14 @@ class LlmUsage(SQLModel, table=True):
     cache_write_tokens: int = 0
     ok: bool = True
     created_at: datetime = Field(index=True)
+
+
+class SchedulerJob(SQLModel, table=True):
+    """APScheduler's persistent job store, declared here so migrations own its schema.
+
+    Same columns as apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore creates."""
+
+    __tablename__ = "apscheduler_jobs"
+    id: str = Field(sa_column=Column(Unicode(191), primary_key=True))
+    next_run_time: Optional[float] = Field(default=None, sa_column=Column(Float(25), index=True))
+    job_state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
