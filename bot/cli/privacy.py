@@ -1,0 +1,96 @@
+"""`rehearse privacy export|delete|purge` and `rehearse roster import`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+from bot.cli.root import app
+from bot.settings import get_settings
+
+privacy_app = typer.Typer(help="Export or erase a person's data; purge by retention.", no_args_is_help=True)
+roster_app = typer.Typer(help="Import people, roles, teams and managers.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(roster_app, name="roster")
+
+
+def _core():  # type: ignore[no-untyped-def]
+    from bot.app import build_core
+
+    return build_core(get_settings())
+
+
+@privacy_app.command("export")
+def export(person: int = typer.Option(..., "--person", help="Person id"),
+           out: Optional[Path] = typer.Option(None, "--out", help="Write to a file instead of stdout")) -> None:
+    """All of a person's data as JSON."""
+    from bot.privacy import PrivacyService
+
+    core = _core()
+    try:
+        data = PrivacyService(core.repos, core.settings, core.clock).export(person)
+    except KeyError:
+        Console(stderr=True).print(f"[red]No person with id {person}.[/red]")
+        raise typer.Exit(2)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        Console().print(f"Wrote {out}")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@privacy_app.command("delete")
+def delete(person: int = typer.Option(..., "--person", help="Person id"),
+           yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation")) -> None:
+    """Erase a person's transcripts, audio, scores and sessions."""
+    from bot.privacy import PrivacyService
+
+    console = Console()
+    if not yes and not typer.confirm(f"Erase every session, transcript, clip and score of person {person}?"):
+        raise typer.Exit(1)
+    core = _core()
+    try:
+        counts = PrivacyService(core.repos, core.settings, core.clock).erase(person)
+    except KeyError:
+        console.print(f"[red]No person with id {person}.[/red]")
+        raise typer.Exit(2)
+    console.print("Erased: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@privacy_app.command("purge")
+def purge() -> None:
+    """Apply the retention settings now (the scheduler also runs this daily)."""
+    from bot.privacy import PrivacyService
+
+    core = _core()
+    result = PrivacyService(core.repos, core.settings, core.clock).purge_expired()
+    Console().print(f"Deleted {result.audio_files} voice clips and blanked {result.transcripts} transcript turns.")
+
+
+@roster_app.command("import")
+def import_(path: Path = typer.Argument(..., help="CSV: platform,workspace,user_id,name,email,tz,roles,team,"
+                                                  "manager_user_id,country")) -> None:
+    """Create or update people from a CSV; each bad row is reported with its line."""
+    from bot.roster import import_roster
+
+    console = Console()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.print(f"[red]Cannot read {path}: {exc}[/red]")
+        raise typer.Exit(2)
+    core = _core()
+    result = import_roster(core.repos, core.clock, text,
+                           progress=lambda rows: track(list(rows), description="Importing", console=console))
+    console.print(f"{result.created} created, {result.updated} updated, {len(result.errors)} problem(s).")
+    for err in result.errors:
+        console.print(f"[yellow]{path}:{err}[/yellow]", markup=True, highlight=False)
+    if result.errors:
+        raise typer.Exit(2)
