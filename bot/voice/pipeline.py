@@ -7,6 +7,7 @@ carrying on with the session.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from scoring.types import Delivery
@@ -17,7 +18,7 @@ from bot.voice.errors import NoSpeechHeard, SilentClip
 from bot.voice.pitch import voiced_seconds
 from bot.voice.silence import map_speech
 from bot.voice.stt import Transcriber, default_transcriber
-from bot.voice.tts import SpokenAudio, Synthesizer, VoiceSpec, load_synthesizer
+from bot.voice.tts import SpokenAudio, Synthesizer, VoiceSpec, as_voice_spec, load_synthesizer
 
 #: Less voiced sound than this (vowels, in seconds) and there are no words to find.
 MIN_VOICED_S = 0.3
@@ -55,9 +56,9 @@ class VoicePipeline:
         delivery = measure_delivery(audio, transcript, speech)
         return HeardReply(transcript.text.strip(), delivery, transcript.engine, delivery.duration_s)
 
-    def speak(self, text: str, voice: VoiceSpec | None = None) -> SpokenAudio:
-        """The buyer's line as an OGG/Opus voice note."""
-        return self.synthesizer.synthesize(text, voice or VoiceSpec())
+    def speak(self, text: str, voice: VoiceSpec | object | None = None) -> SpokenAudio:
+        """The buyer's line as an OGG/Opus voice note. `voice` may be a scenario's persona voice."""
+        return self.synthesizer.synthesize(text, as_voice_spec(voice))
 
 
 def default_pipeline(*, whisper_model_dir: str | None = None, synthesizer: str | None = None,
@@ -69,3 +70,29 @@ def default_pipeline(*, whisper_model_dir: str | None = None, synthesizer: str |
     """
     return VoicePipeline(default_transcriber(whisper_model_dir), load_synthesizer(synthesizer),
                          max_seconds=max_seconds)
+
+
+class LazyVoicePipeline:
+    """A `VoicePipeline` built on first use, so a text-only process never loads audio models.
+
+    Same `hear`/`speak` as VoicePipeline; construction is cheap and never fails.
+    """
+
+    def __init__(self, *, stt_model_dir: str | None = None, synthesizer: str | None = None,
+                 max_seconds: float = 180) -> None:
+        self._args = {"whisper_model_dir": stt_model_dir, "synthesizer": synthesizer, "max_seconds": max_seconds}
+        self._pipeline: VoicePipeline | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def pipeline(self) -> VoicePipeline:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = default_pipeline(**self._args)  # type: ignore[arg-type]
+            return self._pipeline
+
+    def hear(self, data: bytes, *, mime: str | None = None, filename: str | None = None) -> HeardReply:
+        return self.pipeline.hear(data, mime=mime, filename=filename)
+
+    def speak(self, text: str, voice: VoiceSpec | object | None = None) -> SpokenAudio:
+        return self.pipeline.speak(text, voice)

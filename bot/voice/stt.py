@@ -147,10 +147,10 @@ def faster_whisper_available() -> bool:
 def default_transcriber(model_dir: str | None = None) -> Transcriber:
     """faster-whisper when it is installed and `model_dir` exists; PocketSphinx otherwise.
 
-    `model_dir` defaults to $REHEARSE_WHISPER_MODEL_DIR. A broken Whisper set-up
-    falls back to PocketSphinx rather than taking voice replies down.
+    `model_dir` defaults to $STT_MODEL_DIR (Settings.stt_model_dir). A broken Whisper
+    set-up falls back to PocketSphinx rather than taking voice replies down.
     """
-    model_dir = model_dir or os.environ.get("REHEARSE_WHISPER_MODEL_DIR") or None
+    model_dir = model_dir or os.environ.get("STT_MODEL_DIR") or None
     if model_dir and faster_whisper_available() and os.path.isdir(model_dir):
         try:
             return FasterWhisperTranscriber(model_dir)

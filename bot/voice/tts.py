@@ -63,6 +63,21 @@ class VoiceSpec:
         )
 
 
+def as_voice_spec(voice: object) -> VoiceSpec:
+    """Accept what callers hold: a VoiceSpec, a scenario's pydantic `Voice`, a mapping, or None."""
+    if isinstance(voice, VoiceSpec):
+        return voice
+    if voice is None:
+        return VoiceSpec()
+    if isinstance(voice, Mapping):
+        return VoiceSpec.from_mapping(voice)
+    if hasattr(voice, "model_dump"):  # pydantic model (scenarios.schema.Voice) — no import needed
+        return VoiceSpec.from_mapping(voice.model_dump())
+    return VoiceSpec.from_mapping({k: getattr(voice, k) for k in
+                                   ("gender", "words_per_minute", "pitch", "pitch_range", "language")
+                                   if hasattr(voice, k)})
+
+
 @dataclass(frozen=True)
 class SpokenAudio:
     """A voice note ready to post. `data` is OGG/Opus; `waveform_b64` is Discord's waveform."""
