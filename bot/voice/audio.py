@@ -17,6 +17,8 @@ with warnings.catch_warnings():
     # pydub warns at import when ffmpeg/ffprobe are not on PATH; we set the
     # converter explicitly just below and never probe, so the warning is noise.
     warnings.simplefilter("ignore", RuntimeWarning)
+    # pydub uses audioop (deprecated in 3.11-3.12, provided by audioop-lts from 3.13).
+    warnings.simplefilter("ignore", DeprecationWarning)
     from pydub import AudioSegment  # noqa: E402
     from pydub.exceptions import CouldntDecodeError  # noqa: E402
     from pydub.silence import detect_silence  # noqa: E402

@@ -2,7 +2,8 @@
 
 Hesitation sounds (um, uh, er, ...) always count. Verbal fillers count only in
 their filler use: "like" is a filler in "it's, like, expensive" but not in
-"I'd like a demo"; "you know" and "I mean" are counted whole.
+"I'd like a demo"; "you know" and "I mean" count unless they are the real
+thing ("do you know who signs?", "what I mean is").
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _LIKE_NOT_FILLER_AFTER = frozenset({
     "something", "anything", "nothing", "things", "more", "most", "much", "not", "is", "was",
     "be", "a", "the", "people", "customers", "teams", "might", "will", "to", "'d",
 })
+#: "you know" / "I mean" after these is a real question or statement ("do you know who...").
+_PHRASE_NOT_FILLER_AFTER = frozenset({"do", "did", "don't", "didn't", "if", "as", "would", "will", "what", "that"})
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -36,7 +39,8 @@ def find_fillers(text: str) -> list[str]:
         w = words[i]
         pair = tuple(words[i:i + 2])
         if pair in PHRASES:
-            found.append(" ".join(pair))
+            if i == 0 or words[i - 1] not in _PHRASE_NOT_FILLER_AFTER:
+                found.append(" ".join(pair))
             i += 2
             continue
         if w in HESITATIONS or w in WORD_FILLERS:
