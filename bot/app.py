@@ -75,7 +75,15 @@ def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = T
 
 def make_buyer_and_judge(settings: Settings, repos: Repositories) -> tuple[BuyerPort, JudgePort]:
     """Offline engines always; Claude in front of them when a key is configured."""
-    return OfflineBuyer(), OfflineJudge()
+    buyer, judge = OfflineBuyer(), OfflineJudge()
+    if not settings.has_claude:
+        return buyer, judge
+    # Imported here so a process without a key never loads the SDK.
+    from bot.llm import ClaudeBuyer, ClaudeJudge, FallbackBuyer, FallbackJudge, LlmClient
+    from storage.repos.usage import UsageRepo
+
+    client = LlmClient(settings, UsageRepo(repos.db))
+    return FallbackBuyer(ClaudeBuyer(client), buyer), FallbackJudge(ClaudeJudge(client), judge)
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

@@ -26,10 +26,11 @@ class Settings(BaseSettings):
 
     anthropic_api_key: str | None = None
     anthropic_model: str = "claude-sonnet-4-5"
-    anthropic_timeout_s: float = 8.0
+    anthropic_timeout_s: float = 8.0  # the buyer's whole budget per reply, retries included
     anthropic_max_retries: int = 2
     anthropic_max_tokens_buyer: int = 300
     anthropic_max_tokens_judge: int = 1200
+    anthropic_judge_timeout_s: float = 30.0  # the judge's whole budget; the buyer's is anthropic_timeout_s
 
     scenarios_dir: str | None = Field(default=None, description="Extra scenario YAML folder")
     session_expiry_hours: int = 24

@@ -1,0 +1,93 @@
+"""ClaudeBuyer: the virtual buyer played by Claude, one call per rep turn.
+
+It keeps the offline buyer's state shape (`revealed`, `rep_turns`, ...) so the
+offline buyer can take over mid-session and hand back, and it ends the
+conversation at the scenario's `max_turns` exactly like the offline buyer.
+What Claude answers is checked before the rep sees it: a line that breaks
+character (mentions being an AI, the rubric, scoring, a behavior id) or is
+empty is refused with LlmBadOutput, and the fallback buyer answers instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.buyer.offline import OfflineBuyer
+from bot.llm import buyer_prompt as prompt
+from bot.llm.client import LlmBadOutput, LlmClient
+from bot.ports import BuyerContext, BuyerReply
+from scenarios.schema import Scenario
+
+MAX_CHARS = 600  # a chat line, not a letter; the tool asks for at most 60 words
+
+# What the persona would never say: words that only exist on our side of the screen.
+OUT_OF_CHARACTER = re.compile(
+    r"\b(as an ai|i(?:'m| am) (?:an ai|a bot|a language model|a simulat\w*|not a real)|language model"
+    r"|ai assistant|rubric|system prompt|my instructions|hidden facts?|role[- ]?play|turn_notes|rep_message"
+    r"|being scored|scoring you|your score|practice (?:exercise|scenario|session))\b",
+    re.IGNORECASE,
+)
+
+
+class ClaudeBuyer:
+    def __init__(self, client: LlmClient) -> None:
+        self.client = client
+        self.name = client.engine
+
+    def opening(self, scenario: Scenario, session_id: str) -> BuyerReply:
+        """The scenario's own opening line: no call needed, and the same state the offline buyer starts with."""
+        start = OfflineBuyer().opening(scenario, session_id)
+        return BuyerReply(start.text, self.name, state=start.state)
+
+    def reply(self, ctx: BuyerContext) -> BuyerReply:
+        scenario = ctx.scenario
+        state: dict[str, Any] = {**OfflineBuyer().opening(scenario, ctx.session_id).state, **ctx.state}
+        revealed = list(state.get("revealed", []))
+        rep_turn = int(state.get("rep_turns", 0)) + 1
+        last = rep_turn >= scenario.max_turns
+        result = self.client.create(
+            "buyer",
+            session_id=ctx.session_id,
+            system=prompt.system_blocks(scenario),
+            messages=prompt.messages(ctx.history, prompt.turn_notes(scenario, revealed, rep_turn, last)),
+            tools=[prompt.BUYER_TOOL],
+            tool_choice={"type": "tool", "name": prompt.TOOL_NAME},
+            max_tokens=self.client.settings.anthropic_max_tokens_buyer,
+        )
+        answer = result.tool_input(prompt.TOOL_NAME)
+        text = clean_line(answer.get("text"))
+        if not text:
+            raise LlmBadOutput("empty buyer line")
+        if breaks_character(text, scenario):
+            raise LlmBadOutput("buyer line broke character")
+        known = {f.id for f in scenario.hidden_facts}
+        claimed = answer.get("revealed_fact_ids") or []
+        new = [] if last else [
+            f for f in dict.fromkeys(str(x) for x in claimed if isinstance(x, (str, int))) if f in known and f not in revealed
+        ]
+        state.update(revealed=revealed + new, rep_turns=rep_turn)
+        return BuyerReply(text, self.name, revealed=tuple(new), state=state, wants_to_end=last)
+
+
+def clean_line(text: object) -> str:
+    """One chat line: whitespace collapsed, wrapping quotes removed, cut at a sentence end past MAX_CHARS."""
+    if not isinstance(text, str):
+        return ""
+    line = " ".join(text.split()).strip()
+    if len(line) >= 2 and line[0] in "\"“" and line[-1] in "\"”":
+        line = line[1:-1].strip()
+    if len(line) > MAX_CHARS:
+        cut = max(line.rfind(mark, 0, MAX_CHARS) for mark in (". ", "? ", "! "))
+        line = line[: cut + 1] if cut > 0 else line[:MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    return line
+
+
+def breaks_character(text: str, scenario: Scenario) -> bool:
+    """True when the line talks about the exercise instead of the business."""
+    if OUT_OF_CHARACTER.search(text):
+        return True
+    ids = {b for b in scenario.behaviors} | {f.id for f in scenario.hidden_facts}
+    ids |= {b for f in scenario.hidden_facts for b in f.unlocked_by}
+    lowered = text.lower()
+    return any(i in lowered for i in ids if "_" in i)  # ids with underscores never occur in speech

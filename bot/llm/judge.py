@@ -1,0 +1,45 @@
+"""ClaudeJudge: scores a finished session with Claude, grounded in and bounded by the offline scorer.
+
+One call per session. The offline scores come first (they are the grounding
+Claude sees and the floor under everything); Claude answers through the forced
+`record_scores` tool; bot/llm/blend.py turns the two into the final score.
+A behavior Claude leaves out keeps its offline score.
+"""
+
+from __future__ import annotations
+
+from bot.llm import judge_prompt as prompt
+from bot.llm.blend import blend, gaming_flags
+from bot.llm.client import LlmClient
+from bot.ports import JudgeContext
+from scoring import get_behavior, score_session
+from scoring.types import BehaviorScore
+
+
+class ClaudeJudge:
+    def __init__(self, client: LlmClient) -> None:
+        self.client = client
+        self.name = client.engine
+
+    def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
+        behaviors = list(ctx.behaviors)
+        offline = score_session(behaviors, ctx.turns)
+        rep_texts = [t.text for t in ctx.turns if t.speaker == "rep" and t.text]
+        if not rep_texts:
+            return offline  # nothing for Claude to read
+        gaming = gaming_flags(rep_texts)
+        result = self.client.create(
+            "judge",
+            session_id=ctx.session_id,
+            system=prompt.system_blocks(behaviors),
+            messages=[prompt.user_message(ctx.scenario, ctx.turns, offline, gaming)],
+            tools=[prompt.tool(behaviors)],
+            tool_choice={"type": "tool", "name": prompt.TOOL_NAME},
+            max_tokens=self.client.settings.anthropic_max_tokens_judge,
+        )
+        verdicts = prompt.parse(result.tool_input(prompt.TOOL_NAME), behaviors)
+        return [
+            blend(get_behavior(s.behavior), s, verdicts[s.behavior], rep_texts, gaming, self.name)
+            if s.behavior in verdicts else s
+            for s in offline
+        ]
