@@ -235,3 +235,49 @@ class SchedulerJob(SQLModel, table=True):
     id: str = Field(sa_column=Column(Unicode(191), primary_key=True))
     next_run_time: Optional[float] = Field(default=None, sa_column=Column(Float(25), index=True))
     job_state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Programme(SQLModel, table=True):
+    """An impact programme (issue #11): assess, practise, reassess, and compare with a holdout."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(max_length=200)
+    behaviors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    holdout_share: float = 0.0
+    seed: int  # the random.Random seed that chose the holdout, so the choice can be replayed
+    start_date: date
+    holdout_until: Optional[date] = None  # a random holdout joins practice on this date
+    assessment_every_weeks: int = 4
+    # Staggered start instead of a random holdout: {"<team id>": weeks after start_date}.
+    stagger: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    ended_on: Optional[date] = None  # no assessments are pushed from this date on
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class ProgrammeMember(SQLModel, table=True):
+    """A rep in a programme, their cohort, and the day their practice may begin."""
+
+    __tablename__ = "programme_member"
+    __table_args__ = (UniqueConstraint("programme_id", "person_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    cohort: str = Field(max_length=10)  # practice | holdout
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id")  # the team at enrolment (stagger waves)
+    practice_from: date  # holdout reps: the end of their holdout
+    joined_at: datetime
+
+
+class OutcomeFigure(SQLModel, table=True):
+    """A per-rep business figure imported by enablement (CSAT, conversion...), shown as correlation only."""
+
+    __tablename__ = "outcome_figure"
+    __table_args__ = (UniqueConstraint("person_id", "period", "metric"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    period: str = Field(max_length=20)  # YYYY-MM, YYYY-Qn, YYYY-Www or YYYY-MM-DD
+    metric: str = Field(max_length=60)
+    value: float
+    imported_at: datetime
