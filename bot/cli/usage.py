@@ -58,13 +58,23 @@ def summarise(totals: Iterable) -> list[Line]:  # Iterable[storage.repos.usage.U
 
 def _table(by: str, lines: list[Line]) -> Table:
     table = Table(title=f"Claude usage per {by}")
-    for name in (by, "calls", "failed", "input", "cache write", "cache read", "output", "est. cost (USD)"):
-        table.add_column(name, justify="left" if name == by else "right")
+    table.add_column(by, min_width=12)
+    for name in ("calls", "fail", "input", "cache w", "cache r", "output", "est. $"):
+        table.add_column(name, justify="right", no_wrap=True)  # a cut-off number is worse than a wrapped name
     for ln in lines:
-        cost = "?" if ln.cost_usd is None else f"{ln.cost_usd:.4f}"
-        table.add_row(ln.label, f"{ln.calls:,}", f"{ln.failed:,}", f"{ln.input_tokens:,}", f"{ln.cache_write_tokens:,}",
-                      f"{ln.cache_read_tokens:,}", f"{ln.output_tokens:,}", cost)
+        cost = "?" if ln.cost_usd is None else f"{ln.cost_usd:.4f}" if ln.cost_usd < 10 else f"{ln.cost_usd:,.2f}"
+        table.add_row(ln.label, f"{ln.calls:,}", f"{ln.failed:,}", _n(ln.input_tokens), _n(ln.cache_write_tokens),
+                      _n(ln.cache_read_tokens), _n(ln.output_tokens), cost)
     return table
+
+
+def _n(tokens: int) -> str:
+    """Token counts that fit a terminal: exact below 100k, then k and M (--json has the exact figures)."""
+    if tokens < 100_000:
+        return f"{tokens:,}"
+    if tokens < 10_000_000:
+        return f"{tokens / 1000:,.0f}k"
+    return f"{tokens / 1_000_000:,.1f}M"
 
 
 def _day(value: Optional[str], option: str) -> datetime | None:
@@ -101,6 +111,6 @@ def usage(
             continue
         console.print(_table(group, lines))
     if not as_json:
-        console.print(f"[dim]Estimated with list prices as of {PRICES_AS_OF} (bot/llm/pricing.py); "
-                      "'input' is uncached input.[/dim]")
+        console.print(f"[dim]input = uncached input; cache w/r = prompt-cache writes/reads; fail = failed calls. "
+                      f"Cost estimated from list prices as of {PRICES_AS_OF} (bot/llm/pricing.py).[/dim]")
     repos.db.dispose()
