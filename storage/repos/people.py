@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from storage.db import Database
@@ -15,15 +16,21 @@ class PeopleRepo:
         self.db = db
 
     def ensure_workspace(self, platform: str, external_id: str, now: datetime, name: str = "") -> Workspace:
-        with self.db.session() as s:
-            ws = s.exec(
-                select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
-            ).first()
-            if ws is None:
-                ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
-                s.add(ws)
-                s.flush()
-            return ws
+        try:
+            with self.db.session() as s:
+                ws = s.exec(
+                    select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+                ).first()
+                if ws is None:
+                    ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
+                    s.add(ws)
+                    s.flush()
+                return ws
+        except IntegrityError:  # two first contacts at once: the other one created it; read theirs
+            with self.db.session() as s:
+                return s.exec(
+                    select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+                ).one()
 
     def ensure_person(
         self,
@@ -36,23 +43,29 @@ class PeopleRepo:
     ) -> tuple[Person, bool]:
         """The stored person for a platform user, created on first contact. Returns (person, created)."""
         ws = self.ensure_workspace(platform, workspace, now)
-        with self.db.session() as s:
-            person = s.exec(
-                select(Person).where(Person.workspace_id == ws.id, Person.platform_user_id == user_id)
-            ).first()
-            if person is not None:
-                return person, False
-            person = Person(
-                workspace_id=ws.id,  # type: ignore[arg-type]
-                platform=platform,
-                platform_user_id=user_id,
-                display_name=display_name or user_id,
-                tz=tz or "UTC",
-                created_at=now,
-            )
-            s.add(person)
-            s.flush()
-            return person, True
+        try:
+            with self.db.session() as s:
+                person = s.exec(
+                    select(Person).where(Person.workspace_id == ws.id, Person.platform_user_id == user_id)
+                ).first()
+                if person is not None:
+                    return person, False
+                person = Person(
+                    workspace_id=ws.id,  # type: ignore[arg-type]
+                    platform=platform,
+                    platform_user_id=user_id,
+                    display_name=display_name or user_id,
+                    tz=tz or "UTC",
+                    created_at=now,
+                )
+                s.add(person)
+                s.flush()
+                return person, True
+        except IntegrityError:  # the same person's two first messages at once: the other one created them
+            with self.db.session() as s:
+                return s.exec(
+                    select(Person).where(Person.workspace_id == ws.id, Person.platform_user_id == user_id)
+                ).one(), False
 
     def find(self, platform: str, workspace: str, user_id: str) -> Person | None:
         with self.db.session() as s:

@@ -1,0 +1,89 @@
+"""build_discord: the Discord adapter assembled from the core and settings, ready to start.
+
+`rehearse worker` calls `build_discord(core, settings).run()`; tests and the
+composition root that shares an event loop use `await start()` / `await close()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from adapters.discord.chat import DiscordChat
+from adapters.discord.client import RehearseClient, point_at
+from adapters.discord.parse import PLATFORM
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+
+class DiscordNotConfigured(RuntimeError):
+    pass
+
+
+@dataclass
+class DiscordAdapter:
+    core: "Core"
+    client: RehearseClient
+    chat: DiscordChat
+    token: str
+    _connection: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def start(self, ready_timeout_s: float = 60) -> None:
+        """Log in, connect the gateway in the background, and return once the first READY is in."""
+        await self.client.login(self.token)
+        self._connection = asyncio.create_task(self.client.connect(reconnect=True), name="discord-gateway")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({ready, self._connection}, timeout=ready_timeout_s,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            if self._connection in done:
+                self._connection.result()  # raises what stopped the gateway (bad token, missing intent)
+            raise TimeoutError(f"Discord did not become ready within {ready_timeout_s:.0f}s")
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self._connection is not None:
+            try:
+                await asyncio.wait_for(self._connection, 10)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                self._connection.cancel()
+            except Exception:  # the gateway's own error is logged by discord.py; closing must not fail
+                log.debug("gateway ended with an error on close", exc_info=True)
+
+    async def serve(self) -> None:
+        """Run until the gateway stops for good (or the task is cancelled)."""
+        await self.start()
+        try:
+            assert self._connection is not None
+            await self._connection
+        finally:
+            await self.close()
+
+    def run(self) -> None:
+        """Blocking: the gateway in its own event loop until interrupted."""
+        try:
+            asyncio.run(self.serve())
+        except KeyboardInterrupt:
+            pass
+
+
+def build_discord(core: "Core", settings: Settings, **client_options: Any) -> DiscordAdapter:
+    """The Discord adapter over `core`. `client_options` go to discord.py (tests: guild_ready_timeout=0.1)."""
+    if not settings.discord_token:
+        raise DiscordNotConfigured("DISCORD_TOKEN is not set")
+    point_at(settings.discord_api_url, settings.discord_gateway_url)
+    client = RehearseClient(core, **client_options)
+    chat = DiscordChat(client, session_expiry_hours=settings.session_expiry_hours)
+    client.chat = chat
+    service = core.practice({PLATFORM: chat})
+    # Core.practice() copies the chat map when it first builds the service; make sure this port is in it
+    # even if another adapter built the service first.
+    service.chats.setdefault(PLATFORM, chat)
+    return DiscordAdapter(core, client, chat, settings.discord_token)
