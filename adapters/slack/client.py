@@ -1,0 +1,41 @@
+"""The one Slack Web API client every Slack call in the process goes through.
+
+Slack answers 429 with a Retry-After header and occasionally 5xx; slack_sdk only
+retries connection errors by default, so the handlers that honour those are
+added here once, and Bolt, SlackChat and the App Home all share this client.
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# Rate limits clear after Retry-After, so waiting is nearly always right; give up only after
+# long enough that the caller should hear about it (bot.ports.RateLimited).
+RATE_LIMIT_RETRIES = 8
+SERVER_ERROR_RETRIES = 3
+TIMEOUT_S = 15
+
+
+def api_base(url: str | None) -> str:
+    """SLACK_API_URL with the trailing slash slack_sdk needs to join method names onto it."""
+    base = (url or DEFAULT_API_URL).strip()
+    return base if base.endswith("/") else base + "/"
+
+
+def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIMEOUT_S) -> WebClient:
+    return WebClient(
+        token=token,
+        base_url=api_base(api_url),
+        timeout=timeout_s,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+    )

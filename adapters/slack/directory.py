@@ -1,0 +1,128 @@
+"""Who a Slack user is and where to DM them, fetched once and kept in the database.
+
+Slack throttles users.info and conversations.open (Tier 3/4); a push wave that
+called them for every rep would take minutes. So a person's name and time zone
+are stored on first contact and refreshed after a day, and the DM channel id is
+stored once — every process and every restart reuses them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.parse import PLATFORM
+from bot.messages import PersonRef
+from bot.ports import Clock
+from storage import Repositories
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+PROFILE_TTL = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The bot's own identity from auth.test: its workspace and user ids."""
+
+    team_id: str
+    bot_user_id: str
+    bot_id: str
+    team_name: str = ""
+
+
+class NotAMember(Exception):
+    """The user belongs to another workspace (Slack Connect): Rehearse only coaches its own."""
+
+
+class SlackDirectory:
+    def __init__(self, client: WebClient, repos: Repositories, clock: Clock,
+                 profile_ttl: timedelta = PROFILE_TTL) -> None:
+        self.client = client
+        self.repos = repos
+        self.clock = clock
+        self.profile_ttl = profile_ttl
+        self._identity: Identity | None = None
+        self._dm: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def identity(self) -> Identity:
+        """auth.test, once per process."""
+        with self._lock:
+            if self._identity is None:
+                data = self.client.auth_test()
+                self._identity = Identity(str(data.get("team_id") or ""), str(data.get("user_id") or ""),
+                                          str(data.get("bot_id") or ""), str(data.get("team") or ""))
+            return self._identity
+
+    def resolve(self, who: PersonRef) -> PersonRef:
+        """The person with their name and time zone, stored on first contact.
+
+        Raises NotAMember for someone from another workspace. A users.info failure
+        never blocks practice: the person goes on with what is already known."""
+        home = self.identity().team_id
+        if who.workspace and home and who.workspace != home:
+            raise NotAMember(who.user_id)
+        workspace = home or who.workspace
+        stored = self.repos.people.find(PLATFORM, workspace, who.user_id)
+        now = self.clock.now()
+        if stored is not None and stored.profile_fetched_at and now - stored.profile_fetched_at < self.profile_ttl:
+            return self._ref(stored, workspace)
+        profile = self._users_info(who.user_id)
+        if profile is None:
+            return self._ref(stored, workspace) if stored is not None else replace(who, workspace=workspace)
+        if home and profile.get("team_id") and profile["team_id"] != home:
+            raise NotAMember(who.user_id)
+        name = _display_name(profile) or who.display_name or who.user_id
+        tz = profile.get("tz") or (stored.tz if stored is not None else None) or "UTC"
+        person, _ = self.repos.people.ensure_person(PLATFORM, workspace, who.user_id, now, name, tz)
+        person = self.repos.people.update(person.id, display_name=name, tz=tz,  # type: ignore[arg-type]
+                                          profile_fetched_at=now)
+        return PersonRef(PLATFORM, workspace, who.user_id, name, tz, is_bot=bool(profile.get("is_bot")))
+
+    def dm_channel(self, who: PersonRef) -> str:
+        """The bot's DM with the person: conversations.open once, then the stored id."""
+        key = (who.workspace, who.user_id)
+        cached = self._dm.get(key)
+        if cached:
+            return cached
+        person, _ = self.repos.people.ensure_person(PLATFORM, who.workspace, who.user_id, self.clock.now(),
+                                                    who.display_name, who.tz)
+        channel = person.dm_channel_id
+        if not channel:
+            channel = str(self.client.conversations_open(users=who.user_id)["channel"]["id"])
+            self.repos.people.update(person.id, dm_channel_id=channel)  # type: ignore[arg-type]
+        self._dm[key] = channel
+        return channel
+
+    def forget_dm_channel(self, who: PersonRef) -> None:
+        """After Slack says the stored DM is gone (channel_not_found), open a new one next time."""
+        self._dm.pop((who.workspace, who.user_id), None)
+        person = self.repos.people.find(PLATFORM, who.workspace, who.user_id)
+        if person is not None:
+            self.repos.people.update(person.id, dm_channel_id=None)  # type: ignore[arg-type]
+
+    def _users_info(self, user_id: str) -> dict | None:
+        try:
+            return dict(self.client.users_info(user=user_id)["user"])
+        except SlackApiError as exc:
+            if exc.response.get("error") == "user_not_found":
+                raise NotAMember(user_id) from None  # not visible from this workspace
+            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            return None
+
+    @staticmethod
+    def _ref(person: Person, workspace: str) -> PersonRef:
+        return PersonRef(PLATFORM, workspace, person.platform_user_id, person.display_name, person.tz)
+
+
+def _display_name(user: dict) -> str:
+    profile = user.get("profile") or {}
+    return str(profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+               or user.get("name") or "")

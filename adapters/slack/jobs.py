@@ -1,0 +1,225 @@
+"""The work done after Slack has its acknowledgement: calls into the core, one per request.
+
+Each job resolves who is asking (name and time zone, created on first contact;
+people from other workspaces get a friendly reply where they are), then hands
+the request to a core use case: PracticeService for practice, ActionRouter for
+buttons, the cadence service for enablement, and the App Home view.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+from typing import Callable
+
+from adapters.slack import commands
+from adapters.slack.chat import SlackChat
+from adapters.slack.directory import NotAMember, SlackDirectory
+from adapters.slack.home import HomeViews, local_date
+from adapters.slack.modals import cadence_modal, form_errors, input_blocks, read_cadence_form, team_of
+from adapters.slack.parse import PLATFORM, SlashCommand
+from bot.app import Core
+from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
+from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
+from bot.practice.engine import PracticeService
+from bot.practice.self_service import RepSelfService, SelfServiceError
+from scenarios.loader import UnknownScenario
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+Tell = Callable[[str], None]
+
+SORRY_TURN = ("Sorry, something went wrong on my side with that message, so the buyer didn't see it. "
+              "Please send it again.")
+SORRY_START = "Sorry, I couldn't start that practice session. Please try `/practice` again in a minute."
+
+
+class SlackJobs:
+    def __init__(self, core: Core, chat: SlackChat, directory: SlackDirectory, home: HomeViews,
+                 cadences: CadenceService) -> None:
+        self.core = core
+        self.chat = chat
+        self.directory = directory
+        self.home = home
+        self.cadences = cadences
+        self.self_service = RepSelfService(core.repos, core.clock)
+
+    @property
+    def practice(self) -> PracticeService:
+        return self.core.practice({PLATFORM: self.chat})
+
+    # ---- practice -----------------------------------------------------------
+
+    def reply(self, inbound: Inbound) -> None:
+        """A rep's message: the buyer's next line, `done`'s scorecard, or a help reply."""
+        who = self._member(inbound.person, lambda text: self.chat.send_ephemeral(inbound.ref, inbound.person.user_id, text))
+        if who is None:
+            return
+        try:
+            self.practice.handle(replace(inbound, person=who))
+        except Exception:
+            # Slack has had its 200, so it will not retry: say so where the rep is, and let them resend.
+            log.exception("could not handle message %s", inbound.event_id)
+            self._best_effort(lambda: self.chat.send(inbound.ref, Text(SORRY_TURN)))
+
+    def start(self, command: SlashCommand, scenario_id: str | None, tell: Tell) -> None:
+        """`/practice [scenario-id]`: the scenario card in the rep's DM."""
+        self._start(command.person, scenario_id, tell)
+
+    def start_from_home(self, person: PersonRef) -> None:
+        self._start(person, None, lambda text: self.chat.send_direct(person, Text(text)))
+
+    def act(self, event: ActionEvent) -> None:
+        """A button on a card (Finish, Skip, or one another use case registered)."""
+        tell: Tell = lambda text: self.chat.send_ephemeral(event.ref, event.person.user_id, text)  # noqa: E731
+        who = self._member(event.person, tell)
+        if who is not None:
+            self.core.actions.dispatch(replace(event, person=who))
+
+    def _start(self, person: PersonRef, scenario_id: str | None, tell: Tell) -> None:
+        who = self._member(person, tell)
+        if who is None:
+            return
+        try:
+            self.practice.start(who, scenario_id)
+        except UnknownScenario as exc:
+            tell(f"Sorry, there is {exc}.")
+        except Exception:
+            log.exception("could not start practice for %s", person.user_id)
+            self._best_effort(lambda: tell(SORRY_START))
+
+    # ---- App Home, snooze, cadence --------------------------------------------
+
+    def publish_home(self, person: PersonRef) -> None:
+        who = self._member(person, None)
+        stored = self._stored(who) if who is not None else None
+        if stored is None:
+            return
+        self.chat.client.views_publish(user_id=person.user_id, view=self.home.view(stored))
+
+    def rehearse(self, command: SlashCommand, tell: Tell, tell_card: Callable[[Card], None]) -> None:
+        """`/rehearse snooze|progress|cadence|help`."""
+        who = self._member(command.person, tell)
+        if who is None:
+            return
+        try:
+            request = commands.parse_rehearse(command.text, self._today(who))
+        except commands.BadCommand as exc:
+            tell(str(exc))
+            return
+        if isinstance(request, commands.Snooze):
+            self.snooze(who, request.until, tell)
+        elif isinstance(request, commands.Progress):
+            tell_card(self.self_service.progress(who))
+        elif isinstance(request, commands.OpenCadence):
+            self.open_cadence(who, command.trigger_id, tell, team_name=request.team)
+        else:
+            tell(commands.HELP)
+
+    def snooze_from_home(self, person: PersonRef, value: str) -> None:
+        """The Home tab's date picker (a date) or its Resume button ("off")."""
+        tell: Tell = lambda text: self.chat.send_direct(person, Text(text))  # noqa: E731
+        who = self._member(person, tell)
+        if who is None:
+            return
+        try:
+            until = None if value == "off" else date.fromisoformat(value)
+        except ValueError:
+            tell(f"'{value}' isn't a date I can read, so your snooze is unchanged.")
+            self.publish_home(who)
+            return
+        # The Home tab shows the result; only a refusal needs a message.
+        self.snooze(who, until, tell, quiet=True)
+
+    def snooze(self, who: PersonRef, until: date | None, tell: Tell, quiet: bool = False) -> None:
+        """Pause practice pushes until a date, or resume them (None); the core decides what is allowed."""
+        try:
+            confirmation = self.self_service.snooze(who, until)
+        except SelfServiceError as exc:
+            tell(exc.user_message)
+        else:
+            if not quiet:
+                tell(confirmation.text)
+        self.publish_home(who)  # shows the snooze, or puts a refused date picker back
+
+    def open_cadence(self, who: PersonRef, trigger_id: str, tell: Tell, *, team_name: str | None = None,
+                     team_id: int | None = None) -> None:
+        """The cadence modal for one team, for people in enablement only."""
+        stored = self._stored(who)
+        if stored is None or not self.cadences.can_edit(stored.id):  # type: ignore[arg-type]
+            tell(NotAllowed(stored).user_message)
+            return
+        teams = [t for t, _ in self.cadences.cadences.teams() if t.workspace_id == stored.workspace_id]
+        try:
+            if team_id is not None:
+                team = next(t for t in teams if t.id == team_id)
+            elif team_name:
+                team = self.cadences.team_named(team_name, stored.workspace_id)
+            elif len(teams) == 1:
+                team = teams[0]
+            else:
+                tell("Which team? `/rehearse cadence <team>` — teams: " + ", ".join(t.name for t in teams)
+                     if teams else "There are no teams yet, so there is no cadence to set.")
+                return
+        except (UnknownTeam, StopIteration) as exc:
+            tell(exc.user_message if isinstance(exc, UnknownTeam) else "That team no longer exists.")
+            return
+        view = cadence_modal(team.id, team.name, self.cadences.form_values(team.id), self.core.library)  # type: ignore[arg-type]
+        self.chat.client.views_open(trigger_id=trigger_id, view=view)
+
+    def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:
+        """A submitted cadence modal: None when saved, else error messages keyed by input block."""
+        stored = self.core.repos.people.find(PLATFORM, person.workspace, person.user_id)
+        team_id = team_of(view)
+        first = "sessions_per_week"
+        if stored is None or team_id is None:
+            return {first: NotAllowed(stored).user_message}
+        try:
+            self.cadences.set(stored.id, team_id, read_cadence_form(view))  # type: ignore[arg-type]
+        except CadenceError as exc:
+            return form_errors(exc, input_blocks(view))
+        except (NotAllowed, UnknownTeam) as exc:
+            return {first: exc.user_message}
+        return None
+
+    def after_cadence_saved(self, person: PersonRef, team_id: int) -> None:
+        team = self.cadences.cadences.team(team_id)
+        spec = self.cadences.get(team_id)
+        name = team.name if team is not None else f"team {team_id}"
+        self.chat.send_direct(person, Text(f"Saved. {name} now practises {spec.describe()}."))
+        self.publish_home(person)
+
+    # ---- helpers ------------------------------------------------------------
+
+    def _member(self, person: PersonRef, tell: Tell | None) -> PersonRef | None:
+        try:
+            return self.directory.resolve(person)
+        except NotAMember:
+            log.info("ignored %s from another workspace (%s)", person.user_id, person.workspace)
+            if tell is not None:
+                team = self.directory.identity().team_name or "this workspace"
+                self._best_effort(lambda: tell(
+                    f"Rehearse coaches members of {team}, so I can't run practice for you here. "
+                    "If your own workspace uses Rehearse, you'll find me there."))
+            return None
+
+    def _stored(self, who: PersonRef) -> Person | None:
+        return self.core.repos.people.find(PLATFORM, who.workspace, who.user_id)
+
+    def _today(self, who: PersonRef) -> date:
+        return local_date(self.core.clock.now(), who.tz)
+
+    @staticmethod
+    def _best_effort(fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except Exception:
+            log.warning("could not tell the user", exc_info=True)
+
+
+def ephemeral_in(ref: ConversationRef) -> bool:
+    """Whether a command came from somewhere other than the rep's DM with the bot."""
+    return not ref.channel.startswith("D")
+

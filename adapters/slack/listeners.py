@@ -1,0 +1,126 @@
+"""The Bolt listeners: parse, acknowledge, enqueue. Nothing here waits on the buyer.
+
+The app runs with process_before_response=True, so Slack's HTTP answer is sent
+when a listener returns; every listener therefore returns in milliseconds and
+leaves the real work to SlackJobs on the ordered work pool (each person's
+requests in order, people side by side). Only two things happen inline, because
+Slack needs them in the HTTP answer or within the trigger's 3 seconds: refusing
+an unknown scenario id, and opening or validating the cadence modal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from adapters.slack import parse
+from adapters.slack.blocks import card_message, escape
+from adapters.slack.commands import HELP
+from adapters.slack.home import HOME_EDIT_CADENCE, HOME_SNOOZE, HOME_START, HOME_UNSNOOZE
+from adapters.slack.jobs import SlackJobs, ephemeral_in
+from adapters.slack.modals import CADENCE_CALLBACK, team_of
+from adapters.slack.work import OrderedWork
+from bot.messages import Text
+from scenarios.loader import ScenarioLibrary, UnknownScenario
+
+Body = dict[str, Any]
+
+
+def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibrary) -> None:
+    def tell_via(respond: Respond):  # type: ignore[no-untyped-def]
+        return lambda text: respond(text=escape(text), response_type="ephemeral", replace_original=False)
+
+    def show_via(respond: Respond):  # type: ignore[no-untyped-def]
+        return lambda card: respond(**card_message(card), response_type="ephemeral", replace_original=False)
+
+    # ---- events -----------------------------------------------------------
+
+    def on_message(body: Body, context: BoltContext) -> None:
+        inbound = parse.message(body, context.bot_user_id)
+        if inbound is not None:
+            work.submit(parse.order_key(inbound.person), lambda: jobs.reply(inbound))
+
+    app.event("message")(on_message)
+    app.event("app_mention")(on_message)
+
+    @app.event("app_home_opened")
+    def on_home_opened(body: Body) -> None:
+        person = parse.home_opened(body)
+        if person is not None:
+            work.submit(f"home:{person.user_id}", lambda: jobs.publish_home(person))
+
+    # ---- slash commands -------------------------------------------------------
+
+    @app.command("/practice")
+    def on_practice(ack: Ack, body: Body, respond: Respond) -> None:
+        command = parse.command(body)
+        scenario_id = command.words[0] if command.words else None
+        if scenario_id in ("help", "?"):
+            ack(text=HELP)
+            return
+        if scenario_id is not None:
+            try:
+                library.get(scenario_id)
+            except UnknownScenario as exc:
+                ack(response_type="ephemeral", text=f"Sorry, there is {exc}.")
+                return
+        ack(text="Your scenario is on its way to our DM." if ephemeral_in(command.ref) else None)
+        work.submit(parse.order_key(command.person), lambda: jobs.start(command, scenario_id, tell_via(respond)))
+
+    @app.command("/rehearse")
+    def on_rehearse(ack: Ack, body: Body, respond: Respond) -> None:
+        ack()
+        command = parse.command(body)
+        work.submit(f"home:{command.person.user_id}", lambda: jobs.rehearse(command, tell_via(respond), show_via(respond)))
+
+    # ---- App Home controls ------------------------------------------------------
+
+    @app.action(HOME_START)
+    def on_home_start(ack: Ack, body: Body) -> None:
+        ack()
+        person = parse.action_person(body)
+        work.submit(parse.order_key(person), lambda: jobs.start_from_home(person))
+
+    @app.action(HOME_SNOOZE)
+    @app.action(HOME_UNSNOOZE)
+    def on_snooze(ack: Ack, body: Body) -> None:
+        ack()
+        event = parse.action(body)
+        if event is not None:
+            work.submit(f"home:{event.person.user_id}", lambda: jobs.snooze_from_home(event.person, event.value))
+
+    @app.action(HOME_EDIT_CADENCE)
+    def on_edit_cadence(ack: Ack, body: Body) -> None:
+        ack()
+        event = parse.action(body)
+        if event is None:
+            return
+        person = event.person
+        # Inline: the trigger_id that opens a modal expires 3 seconds after the click.
+        jobs.open_cadence(person, str(body.get("trigger_id", "")),
+                          lambda text: jobs.chat.send_direct(person, Text(text)),
+                          team_id=int(event.value) if event.value.isdigit() else None)
+
+    @app.view(CADENCE_CALLBACK)
+    def on_cadence_saved(ack: Ack, body: Body, view: Body) -> None:
+        person = parse.action_person(body)
+        errors = jobs.submit_cadence(person, view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        team_id = team_of(view)
+        if team_id is not None:
+            work.submit(f"home:{person.user_id}", lambda: jobs.after_cadence_saved(person, team_id))
+
+    # ---- every other button: the core's action router -----------------------------
+
+    @app.action(re.compile(".*"))
+    def on_action(ack: Ack, body: Body) -> None:
+        ack()
+        event = parse.action(body)
+        if event is not None:
+            work.submit(parse.order_key(event.person), lambda: jobs.act(event))
+

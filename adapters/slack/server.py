@@ -1,0 +1,65 @@
+"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress.
+
+Bolt's WSGI adapter verifies each request's signature and timestamp and
+dispatches events, slash commands and interactivity, all on the one path Slack
+is configured with. waitress is a production WSGI server with no compiled
+parts; its worker threads only parse and enqueue, so a few of them carry a
+whole workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+import waitress
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HTTP_THREADS = 8
+MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few kilobytes
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
+    events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
+    mode = "+".join(m for m, on in (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token))) if on)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
+        if path == EVENTS_PATH and events is not None:
+            return events(environ, start_response)
+        if path == EVENTS_PATH:
+            return _json(start_response, "404 Not Found",
+                         {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+
+    return app
+
+
+def make_server(app: WSGIApp, host: str, port: int, threads: int = HTTP_THREADS) -> Any:
+    """A waitress server bound now (port 0 picks a free one: `.effective_port`); `.run()` serves."""
+    return waitress.create_server(app, host=host, port=port, threads=threads,
+                                  max_request_body_size=MAX_BODY_BYTES, ident="rehearse")
+
+
+def serve(app: WSGIApp, host: str, port: int) -> None:
+    server = make_server(app, host, port)
+    log.info("Rehearse listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
+    server.run()
+
+
+def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
