@@ -46,7 +46,7 @@ def test_every_failure_becomes_one_llm_unavailable_within_the_budget(
     started = time.monotonic()
     with pytest.raises(LlmUnavailable) as failure:
         ask(client)
-    assert time.monotonic() - started < 1.6
+    assert time.monotonic() - started < 2.0  # the SDK alone would take 3 attempts and two backoffs
     assert failure.value.reason == reason and failure.value.status == status
 
 
