@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scoring.types import Delivery
 
 from bot.voice.audio import AudioSegment, normalise
@@ -31,9 +32,19 @@ from bot.voice.stt import Transcript
 PAUSE_MIN_S = 0.5
 
 
-def measure_delivery(audio: AudioSegment, transcript: Transcript,
-                     speech: SpeechMap | None = None) -> Delivery:
-    """All delivery signals for one clip. `speech` may be passed in to reuse a silence map."""
+def spoken_part(audio: AudioSegment, speech: SpeechMap) -> AudioSegment:
+    """First sound to last sound: what pitch and loudness are measured on."""
+    start_ms, end_ms = speech.span_ms
+    return audio[start_ms:end_ms] if end_ms > start_ms else audio
+
+
+def measure_delivery(audio: AudioSegment, transcript: Transcript, speech: SpeechMap | None = None,
+                     pitch_hz: np.ndarray | None = None) -> Delivery:
+    """All delivery signals for one clip.
+
+    `speech` (the silence map) and `pitch_hz` (voiced_pitch_hz of the spoken part) may be
+    passed in by a caller that already computed them, to avoid doing the work twice.
+    """
     audio = normalise(audio)
     speech = speech or map_speech(audio)
     start_ms, end_ms = speech.span_ms
@@ -44,7 +55,7 @@ def measure_delivery(audio: AudioSegment, transcript: Transcript,
 
     word_count = _word_count(transcript)
     fillers = find_fillers(transcript.text)
-    spoken = audio[start_ms:end_ms] if span_s > 0 else audio
+    spoken = spoken_part(audio, speech)
     return Delivery(
         duration_s=round(len(audio) / 1000, 2),
         words_per_minute=round(word_count / (span_s / 60), 1) if span_s > 0 else 0.0,
@@ -53,7 +64,7 @@ def measure_delivery(audio: AudioSegment, transcript: Transcript,
         silence_share=round(silent_s / span_s, 3) if span_s > 0 else 1.0,
         filler_count=len(fillers),
         fillers=tuple(fillers),
-        pitch_variation_st=pitch_variation_st(spoken) if span_s > 0 else None,
+        pitch_variation_st=pitch_variation_st(spoken, pitch_hz) if span_s > 0 else None,
         loudness_dbfs=_loudness(spoken),
     )
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from scoring.types import Delivery
 
 from bot.voice.decode import decode_clip
-from bot.voice.delivery import measure_delivery
+from bot.voice.delivery import measure_delivery, spoken_part
 from bot.voice.errors import NoSpeechHeard, SilentClip
-from bot.voice.pitch import voiced_seconds
+from bot.voice.pitch import voiced_pitch_hz, voiced_seconds
 from bot.voice.silence import map_speech
 from bot.voice.stt import Transcriber, default_transcriber
 from bot.voice.tts import SpokenAudio, Synthesizer, VoiceSpec, as_voice_spec, load_synthesizer
@@ -47,13 +47,14 @@ class VoicePipeline:
         speech = map_speech(audio)
         if not speech.audible:
             raise SilentClip(f"clip is silent (loudest frames {speech.loud_dbfs:.1f} dBFS)")
-        # Noise, hum or a tone has sound but no voice: don't let the recogniser invent words.
-        if voiced_seconds(audio) < MIN_VOICED_S:
+        pitch_hz = voiced_pitch_hz(spoken_part(audio, speech))
+        # Noise or hiss has sound but no voice: don't let the recogniser invent words.
+        if voiced_seconds(pitch_hz) < MIN_VOICED_S:
             raise NoSpeechHeard("no voiced sound in clip")
         transcript = self.transcriber.transcribe(audio)
         if not transcript.text.strip():
             raise NoSpeechHeard(f"{transcript.engine} heard no words")
-        delivery = measure_delivery(audio, transcript, speech)
+        delivery = measure_delivery(audio, transcript, speech, pitch_hz)
         return HeardReply(transcript.text.strip(), delivery, transcript.engine, delivery.duration_s)
 
     def speak(self, text: str, voice: VoiceSpec | object | None = None) -> SpokenAudio:

@@ -66,9 +66,12 @@ def voiced_pitch_hz(audio: AudioSegment, *, min_level_dbfs: float = -45.0) -> np
     return rate / lags[voiced]
 
 
-def pitch_variation_st(audio: AudioSegment) -> float | None:
-    """Std-dev of voiced pitch in semitones; None when too little voiced speech to judge."""
-    f0 = voiced_pitch_hz(audio)
+def pitch_variation_st(audio: AudioSegment, f0: np.ndarray | None = None) -> float | None:
+    """Std-dev of voiced pitch in semitones; None when too little voiced speech to judge.
+
+    Pass `f0` (from voiced_pitch_hz on the same audio) to skip tracking it again.
+    """
+    f0 = voiced_pitch_hz(audio) if f0 is None else f0
     if f0.size < MIN_VOICED_FRAMES:
         return None
     st = 12 * np.log2(f0 / np.median(f0))
@@ -79,5 +82,6 @@ def pitch_variation_st(audio: AudioSegment) -> float | None:
     return round(float(np.std(st)), 2)
 
 
-def voiced_seconds(audio: AudioSegment) -> float:
-    return voiced_pitch_hz(audio).size * HOP_S
+def voiced_seconds(f0: np.ndarray) -> float:
+    """How much of the clip is voiced (vowels, voiced consonants), from its pitch track."""
+    return f0.size * HOP_S

@@ -63,6 +63,11 @@ class PocketSphinxTranscriber:
         settings: dict[str, object] = {"samprate": 16000, "loglevel": "FATAL", "maxhmmpf": 8000}
         settings.update(config)
         self._decoder = Decoder(**settings)
+        # The decoder carries state from one utterance to the next (the front end's noise
+        # estimate, the cepstral mean), so the same clip could transcribe differently
+        # depending on who spoke before. Every utterance starts from the initial state
+        # (reinit_feat + set_cmn, ~50 µs): same clip, same words, whoever came first.
+        self._cmn_init = self._decoder.get_cmn()
         self._lock = threading.Lock()
         self.name = f"pocketsphinx-{version('pocketsphinx')}"
 
@@ -76,6 +81,8 @@ class PocketSphinxTranscriber:
     def _decode(self, chunk: AudioSegment, offset_s: float) -> list[Word]:
         with self._lock:
             d = self._decoder
+            d.reinit_feat()
+            d.set_cmn(self._cmn_init)
             d.start_utt()
             d.process_raw(chunk.raw_data, full_utt=True)
             d.end_utt()

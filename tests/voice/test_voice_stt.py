@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.voice.audio import AudioSegment
 from bot.voice.fillers import tokens
-from bot.voice.stt import PocketSphinxTranscriber, default_transcriber
+from bot.voice.stt import PocketSphinxTranscriber, Transcript, default_transcriber
 from tests.voice.conftest import SENTENCE
 
 
-def test_the_offline_recogniser_hears_what_the_rep_said(transcriber: PocketSphinxTranscriber,
-                                                         speech: AudioSegment) -> None:
-    transcript = transcriber.transcribe(speech)
+@pytest.fixture(scope="module")
+def transcript(transcriber: PocketSphinxTranscriber, speech: AudioSegment) -> Transcript:
+    return transcriber.transcribe(speech)
+
+
+def test_the_offline_recogniser_hears_what_the_rep_said(transcript: Transcript) -> None:
     heard = set(tokens(transcript.text))
     # PocketSphinx on robotic TTS is rough (see benchmarks/voice.py); the content words come through.
     content = {"look", "pricing", "tell", "prompted", "conversation"}
@@ -20,9 +25,8 @@ def test_the_offline_recogniser_hears_what_the_rep_said(transcriber: PocketSphin
     assert transcript.engine.startswith("pocketsphinx")
 
 
-def test_word_timings_fall_in_order_inside_the_clip(transcriber: PocketSphinxTranscriber,
-                                                    speech: AudioSegment) -> None:
-    words = transcriber.transcribe(speech).words
+def test_word_timings_fall_in_order_inside_the_clip(transcript: Transcript, speech: AudioSegment) -> None:
+    words = transcript.words
     assert words and len(words) >= len(SENTENCE.split()) // 2
     starts = [start for _, start, _ in words]
     assert starts == sorted(starts)
