@@ -36,9 +36,9 @@ class ClaudeBuyer:
         self.name = client.engine
 
     def opening(self, scenario: Scenario, session_id: str) -> BuyerReply:
-        """The scenario's own opening line: no call needed, and the same state the offline buyer starts with."""
-        start = OfflineBuyer().opening(scenario, session_id)
-        return BuyerReply(start.text, self.name, state=start.state)
+        """The scenario's scripted opening line, exactly as the offline buyer says it: no call is made,
+        so the turn honestly records the offline engine, and the state is the one both buyers share."""
+        return OfflineBuyer().opening(scenario, session_id)
 
     def reply(self, ctx: BuyerContext) -> BuyerReply:
         scenario = ctx.scenario

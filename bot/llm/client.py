@@ -165,23 +165,22 @@ class LlmClient:
 
         result = _result(message)
         self._record(purpose, session_id, person_id, result.usage, ok=True)
-        u = result.usage
-        log.info("llm call ok", extra={
-            "purpose": purpose, "session_id": session_id, "model": self.model,
-            "ms": round((time.monotonic() - started) * 1000), "input_tokens": u.input_tokens,
-            "cache_read_tokens": u.cache_read_tokens, "cache_write_tokens": u.cache_write_tokens,
-            "output_tokens": u.output_tokens,
-        })
+        u, ms = result.usage, round((time.monotonic() - started) * 1000)
+        log.info("llm call ok: %s, %d ms, tokens in %d / cache read %d / cache write %d / out %d", purpose, ms,
+                 u.input_tokens, u.cache_read_tokens, u.cache_write_tokens, u.output_tokens, extra={
+                     "purpose": purpose, "session_id": session_id, "model": self.model, "ms": ms,
+                     "input_tokens": u.input_tokens, "cache_read_tokens": u.cache_read_tokens,
+                     "cache_write_tokens": u.cache_write_tokens, "output_tokens": u.output_tokens})
         return result
 
     def _failed(self, purpose: str, session_id: str | None, person_id: int | None, started: float, reason: str,
                 status: int | None = None) -> LlmUnavailable:
         self._record(purpose, session_id, person_id, TokenUsage(), ok=False)
         level = logging.ERROR if status in (400, 401, 403, 404) else logging.WARNING  # ours to fix, not a blip
-        log.log(level, "llm call failed", extra={
+        ms = round((time.monotonic() - started) * 1000)
+        log.log(level, "llm call failed: %s, %s (HTTP %s) after %d ms", purpose, reason, status, ms, extra={
             "purpose": purpose, "session_id": session_id, "model": self.model, "reason": reason, "status": status,
-            "ms": round((time.monotonic() - started) * 1000),
-        })
+            "ms": ms})
         return LlmUnavailable(reason, status)
 
     def _record(self, purpose: str, session_id: str | None, person_id: int | None, usage: TokenUsage,

@@ -21,6 +21,12 @@ from scoring.types import BehaviorScore
 log = logging.getLogger(__name__)
 
 
+def _log(what: str, fallback: str, session_id: str, exc: BaseException) -> None:
+    why = _why(exc)
+    log.warning("%s fell back to %s: %s %s", what, fallback, why["error"], why["reason"],
+                extra={"session_id": session_id, **why})
+
+
 def _why(exc: BaseException) -> dict[str, object]:
     if isinstance(exc, LlmError):
         return {"error": type(exc).__name__, "reason": exc.reason, "status": exc.status}
@@ -39,14 +45,14 @@ class FallbackBuyer:
         try:
             return self.primary.opening(scenario, session_id)
         except Exception as exc:  # noqa: BLE001 - the net catches everything
-            log.warning("buyer opening fell back to %s", self.fallback.name, extra={"session_id": session_id, **_why(exc)})
+            _log("buyer opening", self.fallback.name, session_id, exc)
             return self.fallback.opening(scenario, session_id)
 
     def reply(self, ctx: BuyerContext) -> BuyerReply:
         try:
             return self.primary.reply(ctx)
         except Exception as exc:  # noqa: BLE001
-            log.warning("buyer reply fell back to %s", self.fallback.name, extra={"session_id": ctx.session_id, **_why(exc)})
+            _log("buyer reply", self.fallback.name, ctx.session_id, exc)
             return self.fallback.reply(ctx)
 
 
@@ -60,5 +66,5 @@ class FallbackJudge:
         try:
             return self.primary.judge(ctx)
         except Exception as exc:  # noqa: BLE001
-            log.warning("judge fell back to %s", self.fallback.name, extra={"session_id": ctx.session_id, **_why(exc)})
+            _log("judge", self.fallback.name, ctx.session_id, exc)
             return self.fallback.judge(ctx)

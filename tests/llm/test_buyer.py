@@ -36,6 +36,7 @@ def test_claude_plays_the_persona_and_the_turn_records_that_claude_spoke(
     assert texts(replies) == ["Honestly? Late shipments. Three months running we've missed the target."]
     assert replies[0].author == "Dana Whitfield"  # type: ignore[union-attr]
     assert bot.turns()[-1].engine == ENGINE and bot.session.buyer_engine == ENGINE
+    assert bot.turns()[0].engine == "offline"  # the scenario's scripted opening line: no call, not Claude's words
     assert bot.session.buyer_state["revealed"] == ["late_shipments"]
     [request] = fake.calls("buyer_reply")
     assert API_KEY in (request.headers.get("x-api-key") or request.headers.get("authorization", ""))
