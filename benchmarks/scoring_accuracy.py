@@ -37,7 +37,7 @@ BASELINE = {
     "open_question": re.compile(r"\b(what|how|why)\b[^?]*\?", re.I),
     "empathy": re.compile(r"\b(understand|sorry|feel)\b", re.I),
     "paraphrase": re.compile(r"\b(sounds like|so you|you mean|you're saying)\b", re.I),
-    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine)|you can do)\b", re.I),
+    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine|alright)|you can do|you're not alone|proud of you|you've got this)\b", re.I),
     "suggestion": re.compile(r"\b(should|try|suggest|recommend)\b", re.I),
 }
 

@@ -22,6 +22,8 @@ MAX_EVIDENCE = 3
 INJECTION_PENALTY = 0.5
 REPEAT_PENALTY = 0.12  # per repeated sentence, up to 3
 PHRASE_STUFFING_PENALTY = 0.04  # per repeated 4-word phrase, up to 10
+STUFFING_SHARE_FREE = 0.15  # a reply may repeat a phrase or two; beyond this share it is stuffing
+STUFFING_SHARE_PENALTY = 1.5  # per unit of share above that: half the reply repeated costs ~50 points
 QUESTION_BARRAGE_FREE = 3  # more questions than this in one reply is an interrogation
 QUESTION_BARRAGE_PENALTY = 0.08
 
@@ -42,6 +44,8 @@ def gaming_penalty(sig: ReplySignals) -> float:
         penalty += INJECTION_PENALTY
     penalty += REPEAT_PENALTY * min(sig.repeated_sentences, 3)
     penalty += PHRASE_STUFFING_PENALTY * min(sig.repeated_phrases, 10)
+    if sig.repetition_share > STUFFING_SHARE_FREE:
+        penalty += STUFFING_SHARE_PENALTY * (sig.repetition_share - STUFFING_SHARE_FREE)
     if sig.questions > QUESTION_BARRAGE_FREE:
         penalty += QUESTION_BARRAGE_PENALTY * min(sig.questions - QUESTION_BARRAGE_FREE, 5)
     return penalty

@@ -13,6 +13,7 @@ Gaming defences live here because they change what is counted:
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -87,6 +88,7 @@ class ReplySignals:
     self_references: int = 0
     repeated_sentences: int = 0
     repeated_phrases: int = 0  # extra occurrences of any 4-word phrase: keyword stuffing
+    repetition_share: float = 0.0  # share of the reply's 4-word phrases that are repeats
     injection_attempts: int = 0
     context_words: int = 0
     context_has_emotion: int = 0
@@ -216,14 +218,16 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             hit("long_sentences", s)
         stems = content_stems(s.words)
         is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
+        # "You said X: walk me through Y?" asks from its last clause.
+        tail = _LAST_CLAUSE.split(low)[-1].strip() if is_q and _LAST_CLAUSE.search(low) else low
         if is_q:
             hit("questions", s)
             if lx.SUGGESTIVE_QUESTION.match(low):
                 hit("suggestive_questions", s)
-            elif lx.OPEN_QUESTION.match(low):
+            elif lx.OPEN_QUESTION.match(low) or lx.OPEN_QUESTION.match(tail):
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
-                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 4:
+                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
                     hit("substantive_open_questions", s)
             elif lx.NARROW_QUESTION.match(low):
                 hit("narrow_questions", s)
@@ -261,7 +265,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         for name, pattern in patterns:
-            if pattern.search(low):
+            if name in _COUNT_EVERY_MATCH:
+                n = len(pattern.findall(low))
+                if n:
+                    hit(name, s, n)
+            elif pattern.search(low):
                 hit(name, s)
         if steps and lx.STEP_ACTION.search(low) and lx.STEP_OWNER.search(low):
             timed = bool(lx.STEP_TIME.search(low))
@@ -278,7 +286,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             echoed |= stems & ctx_stems
 
     sig.excess_words = max(0, sig.words - 50)
-    sig.repeated_phrases = _repeated_ngrams([w for s in sentences for w in s.words])
+    tokens = [w for s in sentences for w in s.words]
+    sig.repeated_phrases = _repeated_ngrams(tokens)
+    sig.repetition_share = round(sig.repeated_phrases / max(1, len(tokens) - 3), 3)
     sig.echoed_terms = len(echoed)
     sig.context_overlap = round(len(echoed) / len(ctx_stems), 3) if ctx_stems else 0.0
     sig.business_question_first = int(first_business_q is not None and (first_product is None or first_business_q < first_product))
@@ -294,6 +304,10 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
         counts[gram] = counts.get(gram, 0) + 1
     return sum(c - 1 for c in counts.values() if c > 1)
 
+
+# Framing is about how much of the reply is "can't" versus "can", so every match counts.
+_COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
+_LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, object], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
