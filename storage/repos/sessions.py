@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
@@ -148,15 +149,20 @@ class ScenarioRepo:
 
     def record(self, scenario_id: str, title: str, kind: str, behaviors: list[str], checksum: str,
                body: dict[str, Any], now: datetime) -> int:
-        with self.db.session() as s:
-            rows = list(s.exec(select(ScenarioRecord).where(ScenarioRecord.id == scenario_id)).all())
-            for row in rows:
-                if row.checksum == checksum:
-                    return row.version
-            version = max((r.version for r in rows), default=0) + 1
-            s.add(ScenarioRecord(id=scenario_id, version=version, title=title, kind=kind, behaviors=behaviors,
-                                 checksum=checksum, body=body, loaded_at=now))
-            return version
+        for _ in range(3):
+            try:
+                with self.db.session() as s:
+                    rows = list(s.exec(select(ScenarioRecord).where(ScenarioRecord.id == scenario_id)).all())
+                    for row in rows:
+                        if row.checksum == checksum:
+                            return row.version
+                    version = max((r.version for r in rows), default=0) + 1
+                    s.add(ScenarioRecord(id=scenario_id, version=version, title=title, kind=kind,
+                                         behaviors=behaviors, checksum=checksum, body=body, loaded_at=now))
+                    return version
+            except IntegrityError:  # two sessions of a new version started at once; the re-read finds theirs
+                continue
+        raise RuntimeError(f"could not record a version of scenario {scenario_id}")
 
     def get(self, scenario_id: str, version: int) -> ScenarioRecord | None:
         with self.db.session() as s:

@@ -37,8 +37,8 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(db_url: str, tmp_path: Path, *, speech: SpeechPort | None = None,
-                      fake: FakeDiscord | None = None, use_gateway_setting: bool = False,
-                      **client_options: Any) -> AsyncIterator[RunningBot]:
+                      voice_replies: bool = False, fake: FakeDiscord | None = None,
+                      use_gateway_setting: bool = False, **client_options: Any) -> AsyncIterator[RunningBot]:
     """A bot process. Pass the `fake` of an earlier one to restart against the same Discord."""
     original_base, original_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     owns_fake = fake is None
@@ -46,7 +46,7 @@ async def running_bot(db_url: str, tmp_path: Path, *, speech: SpeechPort | None 
     settings = Settings(_env_file=None, database_url=db_url, discord_token=token_for(fake.app_id),  # type: ignore[call-arg]
                         discord_api_url=fake.api_url,
                         discord_gateway_url=fake.gateway_url if use_gateway_setting else None,
-                        data_dir=str(tmp_path / "var"))
+                        data_dir=str(tmp_path / "var"), voice_replies=voice_replies)
     core = build_core(settings)
     core.speech = speech
     client_options.setdefault("guild_ready_timeout", 0.1)

@@ -16,6 +16,7 @@ def test_a_whole_practice_session_runs_in_a_private_thread_only_the_rep_can_see(
     async def scenario() -> None:
         async with running_bot(db_url, tmp_path) as bot:
             fake = bot.fake
+            assert fake.calls_to("GET", "/gateway/bot")  # AutoShardedClient asked where the gateway is
             rep = fake.add_user("ana")
             interaction = await fake.slash(rep, "practice", {"scenario": "discovery-procurement-stall"})
             deferral, answer = await fake.wait_for_replies(interaction, 2)
@@ -78,18 +79,21 @@ def test_finish_button_posts_the_scorecard_and_skip_closes_without_one(sqlite_ur
 def test_buttons_on_a_card_posted_before_a_restart_still_work(sqlite_url: str, tmp_path: Path) -> None:
     async def scenario() -> None:
         fake = await FakeDiscord().start()  # Discord outlives the bot process
-        async with running_bot(sqlite_url, tmp_path, fake=fake) as first:
-            rep = fake.add_user("ana")
-            thread, card = await open_practice(first, rep)
-            await fake.say(rep, thread["id"], CURIOUS)
-            await fake.wait_for_posts(thread["id"], 2)
-        async with running_bot(sqlite_url, tmp_path, fake=fake) as second:
-            assert fake.identifies == 2  # a new process, a new gateway session
-            await fake.press(rep, card, "Finish")
-            posts = await fake.wait_for_posts(thread["id"], 3)
-            assert posts[2]["embeds"][0]["title"].startswith("Scorecard:")
-            assert second.core.repos.sessions.find_by_thread("discord", thread["id"], thread["id"]).state == "finished"
-        await fake.close()
+        try:
+            async with running_bot(sqlite_url, tmp_path, fake=fake) as first:
+                rep = fake.add_user("ana")
+                thread, card = await open_practice(first, rep)
+                await fake.say(rep, thread["id"], CURIOUS)
+                await fake.wait_for_posts(thread["id"], 2)
+            async with running_bot(sqlite_url, tmp_path, fake=fake) as second:
+                assert fake.identifies == 2  # a new process, a new gateway session
+                await fake.press(rep, card, "Finish")
+                posts = await fake.wait_for_posts(thread["id"], 3)
+                assert posts[2]["embeds"][0]["title"].startswith("Scorecard:")
+                session = second.core.repos.sessions.find_by_thread("discord", thread["id"], thread["id"])
+                assert session is not None and session.state == "finished"
+        finally:
+            await fake.close()
 
     asyncio.run(scenario())
 

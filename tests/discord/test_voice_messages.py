@@ -48,24 +48,21 @@ def test_a_voice_message_is_heard_and_the_buyer_answers_with_a_voice_message(
 
 def test_where_voice_messages_are_refused_the_buyer_sends_an_audio_file(
         sqlite_url: str, tmp_path: Path, voice: VoicePipeline) -> None:
-    clip = voice.speak(LINE)
-
     async def scenario() -> None:
-        async with running_bot(sqlite_url, tmp_path, speech=voice) as bot:
+        # With voice replies on, the buyer speaks from the opening line.
+        async with running_bot(sqlite_url, tmp_path, speech=voice, voice_replies=True) as bot:
             fake = bot.fake
-            rep = fake.add_user("ana")
-            thread, _ = await open_practice(bot, rep)
-            fake.deny_voice_messages(thread["id"])
-            await fake.say(rep, thread["id"], attachments=[fake.voice_attachment(thread["id"], clip.data,
-                                                                                  clip.duration_s)], flags=VOICE_FLAG)
+            fake.deny_voice_messages()
+            thread, _ = await open_practice(bot, fake.add_user("ana"))
             posts = await fake.wait_for_posts(thread["id"], 2, timeout=60)
 
             refused = fake.calls_to("POST", rf"/channels/{thread['id']}/messages", ok_only=False)
             assert any(c.status == 403 and c.payload.get("flags") == VOICE_FLAG for c in refused)
-            reply = posts[1]
-            assert not reply["flags"] & VOICE_FLAG
-            assert reply["content"].startswith("**Dana Whitfield:** 🔊 ")  # the transcript beside the file
-            assert reply["attachments"][0]["filename"].endswith(".ogg")
+            opening = posts[1]
+            assert not opening["flags"] & VOICE_FLAG
+            assert opening["content"].startswith("**Dana Whitfield:** 🔊 Look, I've only got a few minutes.")
+            assert opening["attachments"][0]["filename"].endswith(".ogg")
+            assert len(posts) == 2  # refused once, delivered once
 
     asyncio.run(scenario())
 

@@ -94,12 +94,13 @@ class User:
 class FakeDiscord:
     """One guild with a #practice channel, a bot, and whoever the test adds."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra_guilds: int = 0) -> None:
         self._ids = itertools.count(1)
         self.app_id = self.snowflake()
         self.bot = User(self.app_id, "Rehearse", bot=True)
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
+        self.extra_guild_ids = [self.snowflake() for _ in range(extra_guilds)]  # for scale benchmarks
         self.users: dict[str, User] = {self.bot.id: self.bot}
         self.channels: dict[str, dict[str, Any]] = {self.channel_id: self._text_channel(self.channel_id, "practice")}
         self.dm_of: dict[str, str] = {}
@@ -194,6 +195,13 @@ class FakeDiscord:
             "members": [self._member(self.bot)],
         }
 
+    def _extra_guild(self, guild_id: str) -> dict[str, Any]:
+        """Another server with one text channel, as many as a scale test asks for."""
+        payload = {**self.guild_payload(), "id": guild_id, "name": f"Team {guild_id[-4:]}"}
+        payload["roles"] = [{**payload["roles"][0], "id": guild_id}]
+        payload["channels"] = [{**payload["channels"][0], "id": self.snowflake()}]
+        return payload
+
     def _member(self, user: User) -> dict[str, Any]:
         return {"user": user.payload(), "roles": [], "joined_at": _now_iso(), "deaf": False, "mute": False,
                 "flags": 0, "pending": False, "nick": None, "avatar": None, "communication_disabled_until": None}
@@ -228,7 +236,8 @@ class FakeDiscord:
     def deny_threads(self, channel_id: str) -> None:
         self.denied_thread_channels.add(channel_id)
 
-    def deny_voice_messages(self, channel_id: str) -> None:
+    def deny_voice_messages(self, channel_id: str = "*") -> None:
+        """Refuse voice messages in a channel ("*": everywhere) as Discord does without the permission."""
         self.denied_voice_channels.add(channel_id)
 
     def close_dms(self, user: User) -> None:
@@ -253,12 +262,15 @@ class FakeDiscord:
                     self.identifies += 1
                     await self._send(ws, "READY", {
                         "v": 10, "user": {**self.bot.payload(), "verified": True, "mfa_enabled": False, "flags": 0},
-                        "guilds": [{"id": self.guild_id, "unavailable": True}], "session_id": self.session_id,
+                        "guilds": [{"id": g, "unavailable": True} for g in [self.guild_id, *self.extra_guild_ids]],
+                        "session_id": self.session_id,
                         "resume_gateway_url": self.gateway_url, "shard": frame["d"].get("shard", [0, 1]),
                         "application": {"id": self.app_id, "flags": 0}, "private_channels": [],
                         "relationships": [], "presences": [],
                     })
                     await self._send(ws, "GUILD_CREATE", self.guild_payload())
+                    for guild_id in self.extra_guild_ids:
+                        await self._send(ws, "GUILD_CREATE", self._extra_guild(guild_id))
                 elif op == 6:
                     self.resumes += 1
                     start = self._replay_from if self._replay_from is not None else frame["d"]["seq"]
@@ -542,7 +554,7 @@ class FakeDiscord:
         if channel["type"] == DM and channel["recipients"][0]["id"] in self.closed_dms:
             return _error(403, 50007, "Cannot send messages to this user")
         if body.get("flags", 0) & 8192:
-            if channel_id in self.denied_voice_channels:
+            if {channel_id, "*"} & self.denied_voice_channels:
                 return _error(403, 50013, "Missing Permissions")
             if body.get("content") or body.get("embeds"):
                 return _error(400, 50161, "Voice messages do not support additional content.")
