@@ -20,13 +20,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scoring.types import Delivery
 
 from bot.voice.audio import AudioSegment, normalise
 from bot.voice.fillers import find_fillers, tokens
 from bot.voice.pitch import pitch_variation_st
 from bot.voice.silence import SpeechMap, map_speech
 from bot.voice.stt import Transcript
+from scoring.types import Delivery
 
 #: A gap this long inside speech is a pause a listener notices.
 PAUSE_MIN_S = 0.5

@@ -10,8 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from scoring.types import Delivery
-
 from bot.voice.decode import decode_clip
 from bot.voice.delivery import measure_delivery, spoken_part
 from bot.voice.errors import NoSpeechHeard, SilentClip
@@ -19,6 +17,7 @@ from bot.voice.pitch import voiced_pitch_hz, voiced_seconds
 from bot.voice.silence import map_speech
 from bot.voice.stt import Transcriber, default_transcriber
 from bot.voice.tts import SpokenAudio, Synthesizer, VoiceSpec, as_voice_spec, load_synthesizer
+from scoring.types import Delivery
 
 #: Less voiced sound than this (vowels, in seconds) and there are no words to find.
 MIN_VOICED_S = 0.3
