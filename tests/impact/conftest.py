@@ -1,0 +1,62 @@
+"""A small organisation on a real database: a team of reps with a manager, enablement, and the bot's core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.buyer.offline import OfflineBuyer
+from bot.impact.service import ImpactService
+from bot.judge.offline import OfflineJudge
+from bot.practice.engine import PracticeService
+from scenarios.loader import ScenarioLibrary
+from storage import Repositories
+from storage.models import Person
+from tests.core.testbot import ManualClock, RecordingChat
+
+MONDAY = datetime(2026, 1, 5, 7, 0, tzinfo=timezone.utc)  # before working hours in Europe/London
+
+
+@dataclass
+class Org:
+    repos: Repositories
+    clock: ManualClock
+    chat: RecordingChat
+    practice: PracticeService
+    impact: ImpactService
+    team_id: int
+    manager: Person
+    other_manager: Person
+    enablement: Person
+    outsider: Person  # enablement in another workspace
+    reps: list[Person] = field(default_factory=list)
+
+
+def _person(repos: Repositories, ws: str, user: str, now: datetime, name: str, **changes: object) -> Person:
+    person, _ = repos.people.ensure_person("console", ws, user, now, name, "Europe/London")
+    return repos.people.update(person.id, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def org(db_url: str) -> Iterator[Org]:
+    repos = Repositories.open(db_url)
+    clock = ManualClock(MONDAY)
+    chat = RecordingChat()
+    library = ScenarioLibrary.load()
+    practice = PracticeService(repos, library, OfflineBuyer(), OfflineJudge(), {"console": chat}, clock)
+    now = clock.now()
+    ws = repos.people.ensure_workspace("console", "W1", now)
+    team = repos.people.ensure_team(ws.id, "Renewals", now)  # type: ignore[arg-type]
+    manager = _person(repos, "W1", "M1", now, "Maya Manager", roles="manager", team_id=team.id)
+    other = _person(repos, "W1", "M2", now, "Omar Other", roles="manager", team_id=team.id)
+    enablement = _person(repos, "W1", "E1", now, "Erin Enablement", roles="enablement")
+    outsider = _person(repos, "W2", "E9", now, "Xavi Elsewhere", roles="enablement")
+    reps = [_person(repos, "W1", f"U{i:02d}", now, f"Rep {i:02d}", team_id=team.id,
+                    manager_id=(manager if i < 8 else other).id) for i in range(10)]
+    _person(repos, "W1", "U99", now, "Gone Rep", team_id=team.id, deleted_at=now)
+    yield Org(repos, clock, chat, practice, ImpactService(repos, library, clock), team.id, manager, other,  # type: ignore[arg-type]
+              enablement, outsider, reps)
+    repos.db.dispose()

@@ -1,0 +1,156 @@
+"""A programme end to end on a real database: enrolment, the baseline pushed like practice, no coaching after it,
+holdout reps kept out of practice, and managers told who is held out and why."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from bot.impact.cohorts import Candidate, assign_holdout
+from bot.impact.service import ProgrammeRequest
+from bot.messages import Card, ConversationRef, Inbound, Outbound, Posted, Text
+from bot.ports import PlatformError
+from tests.impact.conftest import Org
+
+
+def _start(org: Org, **kw: object) -> int:
+    options = {"behaviors": ("open_question", "empathy"), "holdout_share": 0.2, "seed": 1234, **kw}
+    request = ProgrammeRequest(org.team_id, **options)  # type: ignore[arg-type]
+    return org.impact.start_programme(request, actor_id=org.enablement.id).id  # type: ignore[return-value]
+
+
+def _cards(org: Org, since: int = 0) -> list[tuple[ConversationRef, Card]]:
+    return [(r, m) for r, m in org.chat.posted[since:] if isinstance(m, Card) and m.kind == "scenario"]
+
+
+def _answer(org: Org, ref: ConversationRef, user: str, text: str) -> list[Outbound]:
+    before = len(org.chat.posted)
+    person = org.practice.person_ref(org.repos.people.find("console", "W1", user))  # type: ignore[arg-type]
+    org.clock.advance(seconds=40)
+    org.practice.handle(Inbound(ref, person, uuid.uuid4().hex, org.clock.now(), text))
+    return [m for _, m in org.chat.posted[before:]]
+
+
+def test_starting_a_programme_enrols_the_teams_reps_and_holds_out_a_seeded_share(org: Org) -> None:
+    programme_id = _start(org)
+    programme = org.impact.programmes.get(programme_id)
+    assert programme is not None and programme.seed == 1234 and programme.behaviors == ["open_question", "empathy"]
+    assert programme.holdout_until == programme.start_date + timedelta(weeks=8)  # two assessment rounds
+    members = org.impact.members(programme_id, org.enablement.id)
+    assert sorted(m.person_id for m in members) == sorted(r.id for r in org.reps)  # not managers, not the deleted rep
+    held = {m.person_id for m in members if m.cohort == "holdout"}
+    assert len(held) == 2
+    replay = assign_holdout([Candidate(r.id, org.team_id) for r in org.reps], 0.2, 1234,  # type: ignore[arg-type]
+                            programme.start_date, programme.holdout_until)
+    assert held == {a.person_id for a in replay if a.cohort == "holdout"}  # the recorded seed replays the choice
+
+
+def test_the_baseline_is_pushed_in_working_hours_once_and_scored_without_coaching(org: Org) -> None:
+    programme_id = _start(org)
+    first = org.impact.tick(org.practice)
+    assert first["planned"] == 10 and first["posted"] == 0  # 07:00 in London: it waits for 09:00
+    org.clock.advance(hours=2, minutes=5)
+    assert org.impact.tick(org.practice) == {"notices": 0, "planned": 0, "posted": 10}
+    assert org.impact.tick(org.practice) == {"notices": 0, "planned": 0, "posted": 0}  # a second pass is a no-op
+    cards = _cards(org)
+    assert len(cards) == 10 and {c.title for _, c in cards} == {"Assessment: open questions"}
+
+    ref, _ = next((r, c) for r, c in cards if r.channel == "D-U03")
+    _answer(org, ref, "U03", "What's prompting you to look at options now, and how do you handle expenses today?")
+    replies = _answer(org, ref, "U03", "done")
+    scorecard = next(m for m in replies if isinstance(m, Card) and m.kind == "scorecard")
+    assert scorecard.title.startswith("Assessment recorded")
+    assert "no coaching" in scorecard.body
+    assert all(f.title != "Try next time" and "Went well" not in f.value for f in scorecard.fields)
+
+    session = org.repos.sessions.find_by_thread("console", ref.channel, ref.thread)  # type: ignore[arg-type]
+    assert session is not None and session.kind == "assessment" and session.programme_id == programme_id
+    assert session.push_key == f"assess:{programme_id}:{org.reps[3].id}:0:open_question"
+    scores = org.impact.programmes.assessment_scores(programme_id)
+    assert [(s.person_id, s.behavior) for s in scores] == [(org.reps[3].id, "open_question")]
+
+
+def test_holdout_reps_get_only_assessments_and_practice_waits_for_the_baseline(org: Org) -> None:
+    programme_id = _start(org, behaviors=("empathy",))
+    held = {m.person_id for m in org.impact.members(programme_id) if m.cohort == "holdout"}
+    rep = next(r for r in org.reps if r.id not in held)
+    day = org.clock.now().date()
+    assert org.impact.practice_blocked([r.id for r in org.reps], day) == {r.id for r in org.reps}  # type: ignore[misc]
+
+    org.clock.advance(hours=2)
+    org.impact.tick(org.practice)
+    for ref, _card in _cards(org):
+        user = ref.channel.removeprefix("D-")
+        _answer(org, ref, user, "That sounds really stressful, I'm sorry. How are you feeling about tomorrow?")
+        _answer(org, ref, user, "done")
+    assert org.impact.is_practice_allowed(rep.id, day)  # type: ignore[arg-type]
+    assert org.impact.practice_blocked([r.id for r in org.reps], day) == held  # type: ignore[misc]
+    # Nothing more is due until the next round, four weeks after the start.
+    org.clock.advance(days=1)
+    assert org.impact.tick(org.practice)["planned"] == 0
+    org.clock.advance(weeks=4)
+    assert org.impact.tick(org.practice)["posted"] == 10
+    assert org.impact.practice_blocked([r.id for r in org.reps], org.clock.now().date()) == held  # type: ignore[misc]
+
+
+def test_a_card_posted_just_before_a_crash_is_not_posted_again(org: Org) -> None:
+    programme_id = _start(org)
+    org.clock.advance(hours=2)
+    org.impact.plan_assessments()
+    key = f"assess:{programme_id}:{org.reps[0].id}:0:open_question"
+    # The worker posted this card, then died before recording it as sent.
+    org.practice.start(org.practice.person_ref(org.reps[0]), "assess-open-question", push_key=key)
+    before = len(org.chat.posted)
+    assert org.impact.deliver_assessments(org.practice) == 9
+    assert len(_cards(org, before)) == 9
+    row = org.impact.pushes.get(key)
+    assert row is not None and row.status == "sent" and row.session_id is not None
+
+
+class FlakyChat:
+    """A chat whose platform fails the first time a practice thread is opened."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.failed = False
+
+    def open_practice_thread(self, person, root) -> Posted:  # type: ignore[no-untyped-def]
+        if not self.failed:
+            self.failed = True
+            raise PlatformError("workspace unavailable")
+        return self.inner.open_practice_thread(person, root)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_platform_failure_is_retried_later_and_nothing_is_lost(org: Org) -> None:
+    _start(org, holdout_share=0.0)
+    org.practice.chats["console"] = FlakyChat(org.chat)  # type: ignore[assignment]
+    org.clock.advance(hours=2)
+    assert org.impact.tick(org.practice)["posted"] == 9
+    failed = [p for p in org.impact.pushes.all("assessment") if p.status == "pending"]
+    assert len(failed) == 1 and "workspace unavailable" in (failed[0].error or "")
+    assert org.impact.tick(org.practice)["posted"] == 0  # not before its retry time
+    org.clock.advance(minutes=11)
+    assert org.impact.tick(org.practice)["posted"] == 1
+    assert len(_cards(org)) == 10
+
+
+def test_managers_are_told_once_who_is_held_out_and_why(org: Org) -> None:
+    programme_id = _start(org)
+    org.impact.tick(org.practice)
+    org.impact.tick(org.practice)
+    notes = [(r, m.text) for r, m in org.chat.posted if isinstance(m, Text)]
+    assert sorted(r.channel for r, _ in notes) == ["D-M1", "D-M2"]  # one each, despite two passes
+    held = [m for m in org.impact.members(programme_id) if m.cohort == "holdout"]
+    for ref, text in notes:
+        mine = [m for m in held if m.person_id in {r.id for r in org.reps
+                                                   if r.manager_id == (org.manager if ref.channel == "D-M1" else org.other_manager).id}]
+        for m in mine:
+            assert f"{m.name} — picked at random for the 20% holdout (seed 1234)" in text
+        assert ("In the holdout for now" in text) == bool(mine)
+        assert "held-out reps only take the assessments until their start date" in text or not mine
+    other_reps = {r.display_name for r in org.reps if r.manager_id == org.other_manager.id}
+    maya = next(t for r, t in notes if r.channel == "D-M1")
+    assert not any(name in maya for name in other_reps)  # a manager hears only about their own reports
