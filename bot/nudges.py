@@ -1,0 +1,144 @@
+"""Nudges: one friendly reminder for a pushed scenario the rep has not started, at most two per push.
+
+A nudge waits for the cadence's delay (default: the next working morning),
+is only sent inside the rep's working hours and never while they are snoozed,
+and stops once the rep starts, skips or lets the session expire. Each nudge is
+a push-log row keyed `nudge:{session}:{n}`, claimed before it is sent, so a
+retry, a restart or a second worker never sends it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.cadences import CadenceService
+from bot.messages import Text
+from bot.ports import Clock, RateLimited
+from bot.practice.engine import PracticeService
+from bot.practice.states import State
+from scenarios.loader import ScenarioLibrary
+from scheduler.cadence import CadenceSpec
+from scheduler.hours import in_working_hours, local_date, next_working_start
+from scheduler.ratelimit import RateLimiter
+from scheduler.runner import worker_name
+from storage import Repositories
+from storage.models import Person, PracticeSession
+from storage.repos.pushes import NewPush, PushLogRepo
+
+log = logging.getLogger(__name__)
+
+
+def nudge_key(session_id: str, n: int) -> str:
+    return f"nudge:{session_id}:{n}"
+
+
+@dataclass(frozen=True)
+class NudgeReport:
+    sent: int = 0
+    rate_limited: int = 0
+
+
+def nudge_due_at(spec: CadenceSpec, tz: str, since: datetime) -> datetime:
+    """When the next nudge is due after `since` (the push or the previous nudge), inside working hours."""
+    if spec.nudge_after_hours:
+        return next_working_start(spec, tz, since + timedelta(hours=spec.nudge_after_hours))
+    return next_working_start(spec, tz, since, skip_today=True)
+
+
+def nudge_text(title: str, minutes: int, n: int) -> str:
+    if n == 1:
+        return (f"A gentle nudge: your practice scenario *{title}* is still waiting in our thread. "
+                f"It takes about {minutes} minutes — reply there whenever you have a moment.")
+    return (f"Last reminder for *{title}*: it's still open in our thread if you'd like a quick "
+            f"{minutes}-minute rep. No worries if not — it closes on its own.")
+
+
+class NudgeService:
+    def __init__(
+        self,
+        repos: Repositories,
+        practice: PracticeService,
+        library: ScenarioLibrary,
+        clock: Clock,
+        limiter: RateLimiter | None = None,
+        pushes: PushLogRepo | None = None,
+        cadences: CadenceService | None = None,
+        worker: str | None = None,
+    ) -> None:
+        self.repos = repos
+        self.practice = practice
+        self.library = library
+        self.clock = clock
+        self.limiter = limiter or RateLimiter()
+        self.pushes = pushes or PushLogRepo(repos.db)
+        self.cadences = cadences or CadenceService(repos, clock, library)
+        self.worker = worker or worker_name()
+
+    def send_due(self) -> NudgeReport:
+        """Nudge every unstarted pushed session whose nudge is due now."""
+        sent = limited = 0
+        for session in self.repos.sessions.open_sessions():
+            if session.push_key is None or session.state != State.OFFERED:
+                continue
+            outcome = self._maybe_nudge(session)
+            sent += outcome == "sent"
+            limited += outcome == "rate_limited"
+        return NudgeReport(sent, limited)
+
+    def _maybe_nudge(self, session: PracticeSession) -> str:
+        now = self.clock.now()
+        person = self.repos.people.get(session.person_id)
+        if person is None or person.deleted_at is not None or person.team_id is None:
+            return "no"
+        spec = self.cadences.stored(person.team_id)
+        if spec is None or session.nudges_sent >= spec.max_nudges:
+            return "no"
+        if session.expires_at is not None and session.expires_at <= now:
+            return "no"  # expiring: the expiry note says goodbye instead
+        if person.snoozed_until is not None and local_date(person.tz, now) <= person.snoozed_until:
+            return "no"
+        n = session.nudges_sent + 1
+        since = session.offered_at
+        if n > 1:
+            previous = self.pushes.get(nudge_key(session.id, n - 1))
+            since = previous.sent_at if previous is not None and previous.sent_at else since
+        due = nudge_due_at(spec, person.tz, since)
+        if due > now or not in_working_hours(spec, person.tz, now):
+            return "no"
+        key = nudge_key(session.id, n)
+        self.pushes.insert_missing([NewPush(key, "nudge", person.id, due, session_id=session.id,
+                                            scenario_id=session.scenario_id)], now)
+        if not self.pushes.claim_key(key, now, self.worker):
+            return "no"  # another worker has it, or it was sent already
+        row = self.pushes.get(key)
+        assert row is not None and row.id is not None
+        return self._send(person, session, row.id, n)
+
+    def _send(self, person: Person, session: PracticeSession, row_id: int, n: int) -> str:
+        chat = self.practice.chats.get(person.platform)
+        if chat is None:
+            self.pushes.retry_later(row_id, self.clock.now() + timedelta(minutes=5),
+                                    f"this worker has no {person.platform} connection")
+            return "no"
+        try:
+            scenario = self.library.get(session.scenario_id)
+            title, minutes = scenario.title, scenario.expected_minutes
+        except KeyError:
+            title, minutes = session.scenario_id, 10
+        self.limiter.acquire(person.platform)
+        try:
+            chat.send_direct(self.practice.person_ref(person), Text(nudge_text(title, minutes, n)))
+        except RateLimited as exc:
+            self.limiter.slow_down(person.platform, exc.retry_after_s)
+            self.pushes.retry_later(row_id, self.clock.now() + timedelta(seconds=exc.retry_after_s),
+                                    "rate limited", refund_attempt=True)
+            return "rate_limited"
+        except Exception as exc:
+            log.warning("nudge %s failed: %s", session.id, exc)
+            self.pushes.retry_later(row_id, self.clock.now() + timedelta(minutes=5), f"{type(exc).__name__}: {exc}")
+            return "no"
+        self.repos.sessions.update(session.id, nudges_sent=n)
+        self.pushes.mark_sent(row_id, self.clock.now(), session.id)
+        return "sent"

@@ -1,0 +1,50 @@
+"""Working hours in a rep's own time zone: is it now, and when does the next window open.
+
+Pure helpers shared by delivery (late pushes), nudges and the planner; zoneinfo
+does the daylight-saving arithmetic.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scheduler.cadence import CadenceSpec
+
+UTC = timezone.utc
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    """The time zone by IANA name; a bogus name (a stale profile) falls back to UTC rather than failing."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_date(tz: str, at: datetime) -> date:
+    return at.astimezone(zone(tz)).date()
+
+
+def in_working_hours(spec: CadenceSpec, tz: str, at: datetime) -> bool:
+    local = at.astimezone(zone(tz))
+    return local.weekday() in spec.weekdays and spec.window_start <= local.time() <= spec.window_end
+
+
+def next_working_start(spec: CadenceSpec, tz: str, after: datetime, skip_today: bool = False) -> datetime:
+    """The first working moment at or after `after`; with `skip_today`, the next working morning."""
+    tzinfo = zone(tz)
+    local = after.astimezone(tzinfo)
+    for offset in range(0, 15):
+        day = local.date() + timedelta(days=offset)
+        if day.weekday() not in spec.weekdays or (skip_today and offset == 0):
+            continue
+        start = datetime.combine(day, spec.window_start, tzinfo)
+        end = datetime.combine(day, spec.window_end, tzinfo)
+        if after < start:
+            return start.astimezone(UTC)
+        if after <= end:
+            return after.astimezone(UTC)  # already inside this day's window
+    return (after + timedelta(days=1)).astimezone(UTC)

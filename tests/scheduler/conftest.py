@@ -1,0 +1,125 @@
+"""An organisation to schedule for: a team with a cadence, reps in their own time zones, a clocked chat.
+
+`Org.run_until(t)` plays the scheduler's jobs (plan, deliver, nudge, expire) every
+`step` of a manual clock, so a whole week runs in well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator
+
+import pytest
+
+from bot.buyer.offline import OfflineBuyer
+from bot.cadences import CadenceService
+from bot.judge.offline import OfflineJudge
+from bot.messages import Card, ConversationRef, Outbound, PersonRef, Posted, Text
+from bot.nudges import NudgeService
+from bot.practice.engine import PracticeService
+from bot.pushes import PushPolicy, PushService
+from scenarios.loader import ScenarioLibrary
+from scheduler.ratelimit import RateLimiter
+from storage import Repositories
+from storage.models import Person
+from tests.core.testbot import ManualClock, RecordingChat
+
+UTC = timezone.utc
+LIBRARY = ScenarioLibrary.load()
+
+
+@dataclass
+class Delivery:
+    at: datetime
+    user: str
+    message: Outbound
+
+
+@dataclass
+class ClockedChat(RecordingChat):
+    """The recording chat, noting when (by the manual clock) each message went to whom."""
+
+    clock: Any = None
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    def open_practice_thread(self, person: PersonRef, root: Outbound) -> Posted:
+        self.deliveries.append(Delivery(self.clock.now(), person.user_id, root))
+        return super().open_practice_thread(person, root)
+
+    def send_direct(self, person: PersonRef, message: Outbound) -> Posted:
+        self.deliveries.append(Delivery(self.clock.now(), person.user_id, message))
+        return super().send_direct(person, message)
+
+    def pushes(self, user: str | None = None) -> list[Delivery]:
+        return [d for d in self.deliveries if isinstance(d.message, Card) and d.message.kind == "scenario"
+                and (user is None or d.user == user)]
+
+    def nudges(self, user: str | None = None) -> list[Delivery]:
+        return [d for d in self.deliveries if isinstance(d.message, Text) and (user is None or d.user == user)]
+
+
+class Org:
+    def __init__(self, db_url: str, start: datetime, policy: PushPolicy | None = None,
+                 chat: ClockedChat | None = None, worker: str = "w1", repos: Repositories | None = None) -> None:
+        self.clock = ManualClock(start)
+        self.chat = chat or ClockedChat(platform="slack")
+        self.chat.clock = self.clock
+        self.repos = repos or Repositories.open(db_url)
+        self.practice = PracticeService(self.repos, LIBRARY, OfflineBuyer(), OfflineJudge(),
+                                        {"slack": self.chat}, self.clock)
+        self.cadences = CadenceService(self.repos, self.clock, LIBRARY)
+        # Waiting at the limiter passes the manual clock's time, as a real wait passes real time.
+        self.limiter = RateLimiter({"slack": 1000.0}, clock=lambda: self.clock.now().timestamp(),
+                                   sleep=lambda seconds: self.clock.advance(seconds=seconds))
+        self.pushes = PushService(self.repos, self.practice, LIBRARY, self.clock, self.limiter, worker=worker,
+                                  policy=policy or PushPolicy(concurrency=1))
+        self.nudges = NudgeService(self.repos, self.practice, LIBRARY, self.clock, self.limiter,
+                                   self.pushes.pushes, self.cadences, worker)
+        now = self.clock.now()
+        self.workspace = self.repos.people.ensure_workspace("slack", "T1", now)
+        self.team = self.repos.people.ensure_team(self.workspace.id, "Sales EMEA", now)  # type: ignore[arg-type]
+        admin, _ = self.repos.people.ensure_person("slack", "T1", "U-enable", now, "Erin Enablement")
+        self.admin = self.repos.people.update(admin.id, roles="enablement")  # type: ignore[arg-type]
+        self.plan_every = timedelta(hours=6)
+        self._planned_at: datetime | None = None
+
+    def rep(self, user: str, tz: str, **changes: Any) -> Person:
+        person, _ = self.repos.people.ensure_person("slack", "T1", user, self.clock.now(), f"Rep {user}", tz)
+        return self.repos.people.update(person.id, team_id=self.team.id, **changes)  # type: ignore[arg-type]
+
+    def set_cadence(self, **values: Any) -> None:
+        self.cadences.set(self.admin.id, self.team.id, values)  # type: ignore[arg-type]
+
+    def tick(self) -> None:
+        """One round of the scheduler's jobs at the current time (planning every few hours, as the job does)."""
+        now = self.clock.now()
+        if self._planned_at is None or now - self._planned_at >= self.plan_every:
+            self.pushes.plan()
+            self._planned_at = now
+        self.pushes.deliver_due()
+        self.nudges.send_due()
+        self.practice.expire_stale()
+
+    def run_until(self, end: datetime, step: timedelta = timedelta(hours=1)) -> None:
+        """Tick every `step`, and also exactly when a planned push falls due (as the 30 s job would)."""
+        while self.clock.now() < end:
+            self.tick()
+            following = self.clock.now() + step
+            due = self.pushes.pushes.next_due(self.clock.now())
+            self.clock.current = min(following, due, end) if due is not None else min(following, end)
+        self.tick()
+
+
+@pytest.fixture
+def org_factory(db_url: str) -> Iterator[Any]:
+    made: list[Org] = []
+
+    def make(start: datetime, **kw: Any) -> Org:
+        org = Org(db_url, start, **kw)
+        made.append(org)
+        return org
+
+    yield make
+    for org in made:
+        org.repos.db.dispose()
