@@ -60,6 +60,7 @@ class ReplySignals:
     validations: int = 0
     restatements: int = 0
     second_person_statements: int = 0
+    mirrored_sentences: int = 0  # sentences about "you" that reuse 2+ of the other side's content words
     echoed_terms: int = 0  # content words (stemmed) taken from the other side's last line
     context_overlap: float = 0.0  # share of the other side's content words echoed
     reassurances: int = 0
@@ -265,6 +266,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         for name, pattern in patterns:
+            if name == "feeling_reflections" and is_q and lx.OPEN_QUESTION.match(low):
+                continue  # "how does that make you feel?" asks about the feeling; it does not name it
             if name in _COUNT_EVERY_MATCH:
                 n = len(pattern.findall(low))
                 if n:
@@ -283,7 +286,10 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
         if ctx_stems:
-            echoed |= stems & ctx_stems
+            shared = stems & ctx_stems
+            echoed |= shared
+            if len(shared) >= 2 and _YOU.search(low) and not (is_q and lx.OPEN_QUESTION.match(low)):
+                hit("mirrored_sentences", s)
 
     sig.excess_words = max(0, sig.words - 50)
     tokens = [w for s in sentences for w in s.words]
@@ -307,6 +313,7 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
 
 # Framing is about how much of the reply is "can't" versus "can", so every match counts.
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
+_YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, object], ...] = (
