@@ -206,7 +206,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             continue
         seen.add(key)
         low = s.lower
-        if lx.INJECTION.search(low):
+        if not lx.INJECTION_TRIGGERS.isdisjoint(s.words) and lx.INJECTION.search(low):
             # The rep's text is data: an instruction to the scorer earns nothing.
             hit("injection_attempts", s)
             continue
