@@ -23,6 +23,7 @@ _SWAP = {
     "we": "you", "we're": "you're", "we've": "you've", "our": "your", "ours": "yours", "us": "you",
 }
 _CLAUSE = re.compile(r"[^.!?;\n]+")
+_OPENER = re.compile(r"^(?:(?:look|well|so|honestly|ok|okay|yeah|yes|no|um|uh|hi|hey|listen|frankly|basically)[,\s]+)+", re.IGNORECASE)
 
 
 def short(quote: str, limit: int = MAX_QUOTE) -> str:
@@ -32,7 +33,7 @@ def short(quote: str, limit: int = MAX_QUOTE) -> str:
 def gist(context: str) -> str:
     """The other side's first clause in second person: 'I'm worried about cost' -> 'you're worried about cost'."""
     for clause in _CLAUSE.findall(context or ""):
-        tokens = clause.strip().split()
+        tokens = _OPENER.sub("", clause.strip()).split()
         if len(tokens) >= 3:
             tokens = tokens[:MAX_GIST_WORDS]
             swapped = [_SWAP.get(t.lower().strip(",'\""), t) if t.lower().strip(",'\"") in _SWAP else t for t in tokens]

@@ -168,6 +168,8 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
     lead = (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
     try_next = lead[0] if lead else (get_behavior(b.id).feedback.try_next_done if detected else b.feedback.try_next)
     went_well = b.feedback.went_well.format(quote=short(evidence[0])) if evidence else b.feedback.went_well_none
+    if b.session == "order" and note and evidence:
+        went_well = f"You did get to the business problem: “{short(evidence[0])}”."
     # Rewrite the turn that most needs it: the weakest turn, unless everything was strong.
     weakest = min(range(len(scored)), key=lambda i: scored[i].score)
     rewrite = scored[weakest].feedback.rewrite or focus.feedback.rewrite
