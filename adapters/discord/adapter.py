@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import discord
+
 from adapters.discord.chat import DiscordChat
 from adapters.discord.client import RehearseClient, point_at
 from adapters.discord.parse import PLATFORM
@@ -22,8 +24,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+BAD_TOKEN = ("Discord refused DISCORD_TOKEN. Copy a fresh one from the Developer Portal: Applications > your "
+             "app > Bot > Reset Token.")
+NO_MESSAGE_CONTENT = ("Discord refused the Message Content intent. Turn it on in the Developer Portal: "
+                      "Applications > your app > Bot > Privileged Gateway Intents > Message Content Intent > "
+                      "Save Changes. Then start the worker again.")
+
+
 class DiscordNotConfigured(RuntimeError):
-    pass
+    """The bot cannot run as configured; the message says what to change."""
 
 
 @dataclass
@@ -35,17 +44,27 @@ class DiscordAdapter:
     _connection: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def start(self, ready_timeout_s: float = 60) -> None:
-        """Log in, connect the gateway in the background, and return once the first READY is in."""
-        await self.client.login(self.token)
+        """Log in, connect the gateway in the background, and return once the first READY is in.
+
+        A refused token or a missing Message Content intent raises DiscordNotConfigured saying what to fix."""
+        try:
+            await self.client.login(self.token)
+        except discord.LoginFailure as exc:
+            await self.client.close()
+            raise DiscordNotConfigured(BAD_TOKEN) from exc
         self._connection = asyncio.create_task(self.client.connect(reconnect=True), name="discord-gateway")
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait({ready, self._connection}, timeout=ready_timeout_s,
                                      return_when=asyncio.FIRST_COMPLETED)
-        if ready not in done:
-            ready.cancel()
-            if self._connection in done:
-                self._connection.result()  # raises what stopped the gateway (bad token, missing intent)
-            raise TimeoutError(f"Discord did not become ready within {ready_timeout_s:.0f}s")
+        if ready in done:
+            return
+        ready.cancel()
+        if self._connection in done:
+            try:
+                self._connection.result()
+            except discord.PrivilegedIntentsRequired as exc:
+                raise DiscordNotConfigured(NO_MESSAGE_CONTENT) from exc
+        raise TimeoutError(f"Discord did not become ready within {ready_timeout_s:.0f}s")
 
     async def close(self) -> None:
         await self.client.close()

@@ -154,6 +154,10 @@ class DiscordChat:
             return await self._retrying(attempt)
         except discord.Forbidden as exc:
             raise PlatformError(_forbidden_text(exc)) from exc
+        except discord.NotFound as exc:
+            raise PlatformError(f"the Discord channel {channel_id} is gone (deleted, or the bot was removed)") from exc
+        except discord.HTTPException as exc:
+            raise PlatformError(f"Discord refused the message ({exc.status} {exc.code}: {exc.text})") from exc
 
     async def _post_voice(self, channel_id: int, part: Rendered) -> int:
         assert part.voice is not None

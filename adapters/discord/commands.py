@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from bot.app import Core
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 CHOICES_MAX = 25
 THREAD_PERMISSIONS = discord.Permissions(create_private_threads=True, send_messages_in_threads=True)
 
@@ -63,13 +62,13 @@ class CommandHandlers:
             return
         finally:
             ORIGIN.reset(token)
-        thread = int(started.ref.thread or started.ref.channel)
         if origin.guild_id is None:
             text = f"**{started.scenario.title}** is below. Answer the buyer right here in our DM."
         elif origin.fallback_reason:
-            text = f"{origin.fallback_reason} So I started **{started.scenario.title}** in our DMs instead: <#{thread}>"
+            text = (f"{origin.fallback_reason} So I started **{started.scenario.title}** in our DMs instead — "
+                    "answer the buyer there.")
         else:
-            text = f"Your practice thread is ready: <#{thread}>. Only you and I can see it."
+            text = f"Your practice thread is ready: <#{started.ref.thread}>. Only you and I can see it."
         await _say(interaction, text)
 
     def scenario_choices(self, current: str) -> list[app_commands.Choice[str]]:

@@ -8,6 +8,7 @@ the bot posted), the adapter and the core.
 from __future__ import annotations
 
 import base64
+import functools
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import DiscordAdapter, build_discord
-from bot.app import Core, build_core
-from bot.ports import SpeechPort
+from bot.app import Core, make_buyer_and_judge
+from bot.ports import SpeechPort, SystemClock
 from bot.settings import Settings
+from scenarios.loader import ScenarioLibrary
+from storage import Repositories
 from tests.fakes.discord_server import FakeDiscord, User
 
 
@@ -35,6 +38,18 @@ class RunningBot:
     core: Core
 
 
+@functools.cache
+def _library() -> ScenarioLibrary:
+    return ScenarioLibrary.load()  # parsing every scenario takes about a second: once per test run
+
+
+def _core(settings: Settings, speech: SpeechPort | None) -> Core:
+    """The composition root's core on a fresh database, with the scenario library parsed once."""
+    repos = Repositories.open(settings.database_url)
+    buyer, judge = make_buyer_and_judge(settings, repos)
+    return Core(settings, repos, _library(), buyer, judge, SystemClock(), speech=speech)
+
+
 @asynccontextmanager
 async def running_bot(db_url: str, tmp_path: Path, *, speech: SpeechPort | None = None,
                       voice_replies: bool = False, fake: FakeDiscord | None = None,
@@ -47,8 +62,7 @@ async def running_bot(db_url: str, tmp_path: Path, *, speech: SpeechPort | None 
                         discord_api_url=fake.api_url,
                         discord_gateway_url=fake.gateway_url if use_gateway_setting else None,
                         data_dir=str(tmp_path / "var"), voice_replies=voice_replies)
-    core = build_core(settings)
-    core.speech = speech
+    core = _core(settings, speech)
     client_options.setdefault("guild_ready_timeout", 0.1)
     adapter = build_discord(core, settings, **client_options)
     try:

@@ -11,9 +11,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from typer.testing import CliRunner
 
+from adapters.discord import DiscordNotConfigured
 from adapters.discord.client import point_at
 from bot.cli import app
 from tests.discord.harness import open_practice, running_bot, token_for
+from tests.fakes.discord_server import FakeDiscord
 
 # View Channels, Send Messages, Send Messages in Threads, Create Private Threads, Embed Links,
 # Attach Files, Read Message History, Use Application Commands.
@@ -76,5 +78,24 @@ def test_with_a_fixed_shard_count_the_bot_connects_to_discord_gateway_url(sqlite
             assert fake.identifies == 1
             thread, card = await open_practice(bot, fake.add_user("ana"))
             assert card["embeds"]
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_token_or_a_missing_message_content_intent_says_what_to_fix(sqlite_url: str, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        fake = await FakeDiscord().start()
+        try:
+            fake.token = "the-real-token"
+            with pytest.raises(DiscordNotConfigured, match="Bot > Reset Token"):
+                async with running_bot(sqlite_url, tmp_path, fake=fake):
+                    pass
+            fake.token = None
+            fake.message_content_allowed = False
+            with pytest.raises(DiscordNotConfigured, match="Privileged Gateway Intents > Message Content Intent"):
+                async with running_bot(sqlite_url, tmp_path, fake=fake):
+                    pass
+        finally:
+            await fake.close()
 
     asyncio.run(scenario())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from tests.discord.harness import buttons, open_practice, running_bot
@@ -46,7 +47,9 @@ def test_a_whole_practice_session_runs_in_a_private_thread_only_the_rep_can_see(
             scorecard = posts[3]["embeds"][0]
             assert scorecard["title"] == "Scorecard: The discovery call that stalls into procurement"
             body = "\n".join(f["value"] for f in scorecard["fields"])
-            assert "/100**" in body and "what's driving this for you right now?" in body  # the rep's own words
+            quotes = re.findall(r"^> “(.+)”$", body, flags=re.MULTILINE)
+            assert "/100**" in body and quotes
+            assert all(q in CURIOUS or q in IMPACT for q in quotes)  # evidence is the rep's own words
             session = bot.core.repos.sessions.find_by_thread("discord", thread["id"], thread["id"])
             assert session is not None and session.state == "finished" and session.workspace == fake.guild_id
             assert len(fake.posted_in(thread["id"])) == 4  # card, two buyer lines, scorecard: nothing else

@@ -32,6 +32,7 @@ GUILD_TEXT, DM, PRIVATE_THREAD = 0, 1, 12
 VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES = 1 << 10, 1 << 11, 1 << 14, 1 << 15
 READ_HISTORY, USE_COMMANDS, CREATE_PRIVATE_THREADS, SEND_IN_THREADS = 1 << 16, 1 << 31, 1 << 36, 1 << 38
 SEND_VOICE_MESSAGES = 1 << 46
+MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
 ALL_BOT_PERMISSIONS = (VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_HISTORY | USE_COMMANDS
                        | CREATE_PRIVATE_THREADS | SEND_IN_THREADS | SEND_VOICE_MESSAGES)
 NO_THREAD_PERMISSIONS = ALL_BOT_PERMISSIONS & ~(CREATE_PRIVATE_THREADS | SEND_IN_THREADS)
@@ -116,6 +117,8 @@ class FakeDiscord:
         self.sockets: list[web.WebSocketResponse] = []
         self.events: list[dict[str, Any]] = []  # every dispatch sent, with its seq, for RESUME replays
         self.identifies = 0
+        self.token: str | None = None  # when set, REST calls with any other bot token get a 401
+        self.message_content_allowed = True  # False: IDENTIFY asking for it is closed with 4014, as in the portal
         self.resumes = 0
         self.session_id = "fake-session"
         self._replay_from: int | None = None
@@ -260,6 +263,9 @@ class FakeDiscord:
                     await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
                 elif op == 2:
                     self.identifies += 1
+                    if not self.message_content_allowed and int(frame["d"].get("intents", 0)) & MESSAGE_CONTENT:
+                        await ws.close(code=4014, message=b"Disallowed intent(s).")
+                        break
                     await self._send(ws, "READY", {
                         "v": 10, "user": {**self.bot.payload(), "verified": True, "mfa_enabled": False, "flags": 0},
                         "guilds": [{"id": g, "unavailable": True} for g in [self.guild_id, *self.extra_guild_ids]],
@@ -462,6 +468,10 @@ class FakeDiscord:
                 else:
                     call.form[name] = value
         self.calls.append(call)
+        if self.token is not None and request.headers.get("Authorization") != f"Bot {self.token}":
+            call.status = 401
+            self._changed.set()
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
         try:
             response = self._injected(call) or await self._route(call)
         except KeyError:
