@@ -266,24 +266,27 @@ def per_session_slope(practice: Iterable[Score], behavior: str, person_ids: set[
 
     Centring within rep removes differences in level between reps, so the slope is how reps
     improve session to session. The interval resamples reps: sessions of one rep are not independent."""
-    series: dict[int, list[Score]] = {}
-    for s in practice:
-        if s.behavior == behavior and s.person_id in person_ids:
-            series.setdefault(s.person_id, []).append(s)
-    sxy, sxx, sessions = [], [], 0
-    for rows in series.values():
-        if len(rows) < 2:
-            continue
-        rows.sort(key=lambda r: r.at)
-        y = np.array([r.score for r in rows], dtype=float)
-        x = np.arange(1, len(y) + 1, dtype=float)
-        x -= x.mean()
-        sxy.append(float(x @ (y - y.mean())))
-        sxx.append(float(x @ x))
-        sessions += len(rows)
-    if not sxy:
+    rows = [(s.person_id, s.at.timestamp(), s.score) for s in practice
+            if s.behavior == behavior and s.person_id in person_ids]
+    if not rows:
         return None
-    a, b = np.array(sxy), np.array(sxx)
+    # Vectorised over all reps at once: sort by rep then time, number each rep's sessions 1..n,
+    # centre x and y within rep, and sum the cross-products per rep with bincount.
+    table = np.array(rows, dtype=float)
+    table = table[np.lexsort((table[:, 1], table[:, 0]))]
+    _, first, counts = np.unique(table[:, 0], return_index=True, return_counts=True)
+    group = np.repeat(np.arange(len(counts)), counts)
+    x = np.arange(len(table), dtype=float) - np.repeat(first, counts) + 1
+    y = table[:, 2]
+    xc = x - (np.bincount(group, x) / counts)[group]
+    yc = y - (np.bincount(group, y) / counts)[group]
+    enough = counts >= 2  # one session says nothing about improvement
+    if not enough.any():
+        return None
+    sxy = np.bincount(group, xc * yc)[enough]
+    sxx = np.bincount(group, xc * xc)[enough]
+    sessions = int(counts[enough].sum())
+    a, b = sxy, sxx
     slope = float(a.sum() / b.sum())
     n = len(a)
     if n < 2:
@@ -299,14 +302,9 @@ def per_session_slope(practice: Iterable[Score], behavior: str, person_ids: set[
 
 def _ranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n with ties given their average rank (as Spearman's rho needs)."""
-    order = values.argsort(kind="mergesort")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(1, len(values) + 1)
-    for v in np.unique(values):
-        tied = values == v
-        if tied.sum() > 1:
-            ranks[tied] = ranks[tied].mean()
-    return ranks
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    last = np.cumsum(counts)  # the rank of the last member of each group of equal values
+    return ((last - counts + 1 + last) / 2)[inverse]
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:

@@ -13,8 +13,9 @@ closes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KEY_PREFIX = "assess"
 BASELINE_GRACE = timedelta(days=7)  # practice starts this long after the start even without a baseline
@@ -144,3 +145,58 @@ def comparison_round(programme: ProgrammePlan, holdout_from: date | None, today:
     if holdout_from is None or today < holdout_from:
         return None
     return (holdout_from - programme.start_date).days // (7 * programme.every_weeks)
+
+
+# ---- when in the rep's day ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """A rep's push window: their time zone and their team's cadence hours and weekdays."""
+
+    tz: str
+    start: str = "09:00"
+    end: str = "17:00"
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # a bogus profile time zone still gets its assessments, in UTC
+
+
+def _hhmm(text: str) -> time:
+    hours, _, minutes = text.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def local_date(now: datetime, tz: str) -> date:
+    return now.astimezone(_zone(tz)).date()
+
+
+def push_time(now: datetime, hours: WorkingHours) -> datetime | None:
+    """When to push today: now if inside working hours, the window's start if before it, None if the
+    day is over or not a working day."""
+    zone = _zone(hours.tz)
+    local = now.astimezone(zone)
+    if local.weekday() not in hours.weekdays:
+        return None
+    start = datetime.combine(local.date(), _hhmm(hours.start), zone)
+    end = datetime.combine(local.date(), _hhmm(hours.end), zone)
+    if local < start:
+        return start.astimezone(timezone.utc)
+    return now if local < end else None
+
+
+def next_window_start(now: datetime, hours: WorkingHours) -> datetime:
+    """The start of the rep's next working window after `now` (within a week; else a day later)."""
+    zone = _zone(hours.tz)
+    today = now.astimezone(zone).date()
+    for offset in range(8):
+        day = today + timedelta(days=offset)
+        start = datetime.combine(day, _hhmm(hours.start), zone)
+        if day.weekday() in hours.weekdays and start > now:
+            return start.astimezone(timezone.utc)
+    return now + timedelta(days=1)

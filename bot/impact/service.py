@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.impact import cohorts, effect, schedule
 from bot.impact.outcomes import ParsedOutcomes, parse_outcomes
@@ -22,6 +21,7 @@ from bot.ports import ChatPort, Clock, RateLimited
 from bot.roles import ENABLEMENT, NotAllowed, require
 from bot.roster import RowError
 from scenarios.loader import ScenarioLibrary
+from scheduler.ratelimit import RateLimiter
 from scoring import get_behavior
 from scoring.types import UnknownBehavior
 from storage import Repositories
@@ -100,12 +100,14 @@ class OutcomeImport:
 
 class ImpactService:
     def __init__(self, repos: Repositories, library: ScenarioLibrary, clock: Clock,
-                 programmes: ProgrammeRepo | None = None, pushes: PushLogRepo | None = None) -> None:
+                 programmes: ProgrammeRepo | None = None, pushes: PushLogRepo | None = None,
+                 limiter: RateLimiter | None = None) -> None:
         self.repos = repos
         self.library = library
         self.clock = clock
         self.programmes = programmes or ProgrammeRepo(repos.db)
         self.pushes = pushes or PushLogRepo(repos.db)
+        self.limiter = limiter  # the scheduler's platform rate limiter, shared with practice pushes
 
     # ---- starting and ending a programme ----------------------------------------------
 
@@ -300,11 +302,11 @@ class ImpactService:
                 window = windows.get(r.person_id)
                 if window is None:
                     continue
-                by_day.setdefault(now.astimezone(_zone(window.tz)).date(), []).append(
+                by_day.setdefault(schedule.local_date(now, window.tz), []).append(
                     schedule.MemberPlan(r.person_id, r.cohort, r.practice_from))
             for today, group in by_day.items():
                 for due in schedule.due_assessments(plan, group, history, today, scenarios):
-                    at = push_time(now, windows[due.person_id])
+                    at = schedule.push_time(now, _hours(windows[due.person_id]))
                     if at is not None:
                         rows.append(NewPush(due.key, PUSH_KIND, due.person_id, at, scenario_id=due.scenario_id))
         return self.pushes.insert_missing(rows, now)
@@ -336,9 +338,18 @@ class ImpactService:
                 self.pushes.retry_later(row.id, now + timedelta(hours=1), f"no {person.platform} adapter here",
                                         refund_attempt=True)
                 continue
+            hours = _hours(self.programmes.windows([person.id])[person.id])  # type: ignore[list-item,index]
+            if schedule.push_time(now, hours) != now:  # a late worker must not post an assessment at night
+                self.pushes.retry_later(row.id, schedule.next_window_start(now, hours), "outside working hours",
+                                        refund_attempt=True)
+                continue
+            if self.limiter is not None:
+                self.limiter.acquire(person.platform)
             try:
                 started = practice.start(practice.person_ref(person), row.scenario_id, push_key=row.idempotency_key)
             except RateLimited as exc:
+                if self.limiter is not None:
+                    self.limiter.slow_down(person.platform, exc.retry_after_s)
                 self.pushes.retry_later(row.id, now + timedelta(seconds=exc.retry_after_s), str(exc),
                                         refund_attempt=True)
                 continue
@@ -367,30 +378,35 @@ class ImpactService:
         planned = self.plan_assessments(now)
         return {"notices": notices, "planned": planned, "posted": self.deliver_assessments(practice, now, worker)}
 
-    def practice_blocked(self, person_ids: Iterable[int], on_date: date) -> set[int]:
-        """Of these reps, those whose practice pushes must wait on `on_date` (held out, or baseline pending)."""
-        memberships = self.programmes.memberships(person_ids)
-        blocked: set[int] = set()
+    def hold_reasons(self, person_ids: Iterable[int], on_date: date) -> dict[int, str]:
+        """Of these reps, those whose practice pushes must wait on `on_date`, each with the reason why."""
         by_programme: dict[int, list[ProgrammeMember]] = {}
-        for m in memberships:
+        for m in self.programmes.memberships(person_ids):
             by_programme.setdefault(m.programme_id, []).append(m)
-        for programme_id, members in by_programme.items():
+        reasons: dict[int, str] = {}
+        for programme_id, members in sorted(by_programme.items()):
             programme = self.programmes.get(programme_id)
             if programme is None:
                 continue
             plan = _plan(programme)
-            needs_history = [m for m in members if programme.start_date <= on_date < m.practice_from
-                             + schedule.BASELINE_GRACE]
-            history = self._history(programme, {}) if needs_history else []
-            for m in members:
-                if not schedule.practice_allowed(plan, schedule.MemberPlan(m.person_id, m.cohort, m.practice_from),
-                                                 history, on_date):
-                    blocked.add(m.person_id)
-        return blocked
+            waiting = [m for m in members if programme.start_date <= on_date < m.practice_from + schedule.BASELINE_GRACE]
+            history = self._history(programme, {}) if waiting else []
+            for m in waiting:
+                if m.person_id in reasons or schedule.practice_allowed(
+                        plan, schedule.MemberPlan(m.person_id, m.cohort, m.practice_from), history, on_date):
+                    continue
+                reasons[m.person_id] = (
+                    f"in the holdout of programme {programme_id} until {m.practice_from.isoformat()}"
+                    if on_date < m.practice_from else f"assessment first (programme {programme_id})")
+        return reasons
+
+    def practice_blocked(self, person_ids: Iterable[int], on_date: date) -> set[int]:
+        """Of these reps, those whose practice pushes must wait on `on_date` (held out, or assessment pending)."""
+        return set(self.hold_reasons(person_ids, on_date))
 
     def is_practice_allowed(self, person_id: int, on_date: date) -> bool:
         """Whether the scheduler may push practice to this rep on this (local) date."""
-        return person_id not in self.practice_blocked([person_id], on_date)
+        return person_id not in self.hold_reasons([person_id], on_date)
 
     def _history(self, programme: Programme, windows: Mapping[int, Window]) -> list[schedule.Offer]:
         out = []
@@ -399,7 +415,7 @@ class ImpactService:
             if parsed is None:
                 continue
             tz = windows[o.person_id].tz if o.person_id in windows else "UTC"
-            out.append(schedule.Offer(o.person_id, parsed[2], parsed[3], _aware(o.due_at).astimezone(_zone(tz)).date(),
+            out.append(schedule.Offer(o.person_id, parsed[2], parsed[3], schedule.local_date(_aware(o.due_at), tz),
                                       o.closed))
         return out
 
@@ -451,7 +467,10 @@ class ImpactService:
         for programme in self.programmes.all(team_ids=[team_id]):
             if programme.ended_on is not None and programme.ended_on < self.clock.now().date() - timedelta(weeks=4):
                 continue
-            scope = self.programmes.scope_for(viewer_id, programme.id)  # type: ignore[arg-type]
+            try:
+                scope = self.programmes.scope_for(viewer_id, programme.id)  # type: ignore[arg-type]
+            except AccessDenied:
+                continue
             if scope.aggregate:
                 # The digest is an aggregate: no rep's row, even for an enablement person who also manages.
                 out.append(self._report(ProgrammeScope(scope.programme, True, frozenset(), viewer_id),
@@ -478,29 +497,8 @@ class ImpactService:
         return programme
 
 
-def push_time(now: datetime, window: Window) -> datetime | None:
-    """When to push today in the rep's working hours: now, the window's start, or None (too late, day off)."""
-    zone = _zone(window.tz)
-    local = now.astimezone(zone)
-    if local.weekday() not in window.weekdays:
-        return None
-    start = datetime.combine(local.date(), _hhmm(window.window_start), zone)
-    end = datetime.combine(local.date(), _hhmm(window.window_end), zone)
-    if local < start:
-        return start.astimezone(timezone.utc)
-    return now if local < end else None
-
-
-def _hhmm(text: str) -> time:
-    hours, _, minutes = text.partition(":")
-    return time(int(hours), int(minutes or 0))
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a bogus profile time zone still gets its assessments, in UTC
+def _hours(window: Window) -> schedule.WorkingHours:
+    return schedule.WorkingHours(window.tz, window.window_start, window.window_end, window.weekdays)
 
 
 def _aware(value: datetime) -> datetime:

@@ -40,12 +40,17 @@ def _person(repos: Repositories, ws: str, user: str, now: datetime, name: str, *
     return repos.people.update(person.id, **changes)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session")
+def library() -> ScenarioLibrary:
+    """Loaded once: parsing and validating every scenario YAML takes most of a second."""
+    return ScenarioLibrary.load()
+
+
 @pytest.fixture
-def org(db_url: str) -> Iterator[Org]:
+def org(db_url: str, library: ScenarioLibrary) -> Iterator[Org]:
     repos = Repositories.open(db_url)
     clock = ManualClock(MONDAY)
     chat = RecordingChat()
-    library = ScenarioLibrary.load()
     practice = PracticeService(repos, library, OfflineBuyer(), OfflineJudge(), {"console": chat}, clock)
     now = clock.now()
     ws = repos.people.ensure_workspace("console", "W1", now)

@@ -76,6 +76,9 @@ def test_holdout_reps_get_only_assessments_and_practice_waits_for_the_baseline(o
     rep = next(r for r in org.reps if r.id not in held)
     day = org.clock.now().date()
     assert org.impact.practice_blocked([r.id for r in org.reps], day) == {r.id for r in org.reps}  # type: ignore[misc]
+    reasons = org.impact.hold_reasons([rep.id, min(held)], day)  # type: ignore[list-item]
+    assert reasons == {rep.id: f"assessment first (programme {programme_id})",
+                       min(held): f"in the holdout of programme {programme_id} until 2026-03-02"}
 
     org.clock.advance(hours=2)
     org.impact.tick(org.practice)
@@ -154,3 +157,16 @@ def test_managers_are_told_once_who_is_held_out_and_why(org: Org) -> None:
     other_reps = {r.display_name for r in org.reps if r.manager_id == org.other_manager.id}
     maya = next(t for r, t in notes if r.channel == "D-M1")
     assert not any(name in maya for name in other_reps)  # a manager hears only about their own reports
+
+
+def test_a_late_worker_does_not_post_assessments_at_night_but_the_next_morning(org: Org) -> None:
+    _start(org, holdout_share=0.0, behaviors=("empathy",))
+    org.clock.advance(hours=2)  # 09:00 in London: planned for now
+    assert org.impact.plan_assessments() == 10
+    org.clock.advance(hours=10)  # the worker was down all day; it is 19:00 now
+    assert org.impact.deliver_assessments(org.practice) == 0
+    rows = org.impact.pushes.all("assessment")
+    assert {(r.status, r.error, r.attempts) for r in rows} == {("pending", "outside working hours", 0)}
+    assert {r.retry_at.isoformat() for r in rows} == {"2026-01-06T09:00:00+00:00"}  # type: ignore[union-attr]
+    org.clock.advance(hours=14, minutes=1)
+    assert org.impact.deliver_assessments(org.practice) == 10

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from bot.impact.cohorts import HOLDOUT, PRACTICE, Candidate, assign_holdout, assign_stagger, holdout_reason, holdout_size
 from bot.impact.schedule import (
     MemberPlan,
+    WorkingHours,
+    next_window_start,
+    push_time,
     Offer,
     ProgrammePlan,
     assessment_key,
@@ -128,3 +131,17 @@ def test_assessment_keys_round_trip() -> None:
     key = assessment_key(3, 44, 2, "impact_before_fix")
     assert parse_assessment_key(key) == (3, 44, 2, "impact_before_fix")
     assert parse_assessment_key("push:44:2026-W02:0") is None
+
+
+def test_assessments_go_out_in_the_reps_own_working_hours() -> None:
+    berlin = WorkingHours("Europe/Berlin", "09:00", "17:00", (0, 1, 2, 3, 4))
+    monday_early = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)  # 07:00 in Berlin
+    assert push_time(monday_early, berlin) == datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+    midday = datetime(2026, 1, 5, 11, 0, tzinfo=timezone.utc)
+    assert push_time(midday, berlin) == midday
+    friday_evening = datetime(2026, 1, 9, 17, 30, tzinfo=timezone.utc)
+    assert push_time(friday_evening, berlin) is None
+    assert next_window_start(friday_evening, berlin) == datetime(2026, 1, 12, 8, 0, tzinfo=timezone.utc)  # Monday
+    summer = datetime(2026, 7, 6, 5, 0, tzinfo=timezone.utc)  # daylight saving: 09:00 in Berlin is 07:00 UTC
+    assert push_time(summer, berlin) == datetime(2026, 7, 6, 7, 0, tzinfo=timezone.utc)
+    assert push_time(midday, WorkingHours("Not/AZone")) == midday  # a bogus time zone falls back to UTC
