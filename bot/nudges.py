@@ -2,7 +2,9 @@
 
 A nudge waits for the cadence's delay (default: the next working morning),
 is only sent inside the rep's working hours and never while they are snoozed,
-and stops once the rep starts, skips or lets the session expire. Each nudge is
+and stops once the rep starts, skips or lets the session expire. A pushed
+session stays open until its nudges have had their chance and a day after the
+last one, so "still waiting" is always true when a nudge says it. Each nudge is
 a push-log row keyed `nudge:{session}:{n}`, claimed before it is sent, so a
 retry, a restart or a second worker never sends it twice.
 """
@@ -18,9 +20,9 @@ from bot.messages import Text
 from bot.ports import Clock, RateLimited
 from bot.practice.engine import PracticeService
 from bot.practice.states import State
+from bot.pushes import NUDGE_GRACE
 from scenarios.loader import ScenarioLibrary
-from scheduler.cadence import CadenceSpec
-from scheduler.hours import in_working_hours, local_date, next_working_start
+from scheduler.hours import in_working_hours, local_date, nudge_due_at
 from scheduler.ratelimit import RateLimiter
 from scheduler.runner import worker_name
 from storage import Repositories
@@ -38,13 +40,6 @@ def nudge_key(session_id: str, n: int) -> str:
 class NudgeReport:
     sent: int = 0
     rate_limited: int = 0
-
-
-def nudge_due_at(spec: CadenceSpec, tz: str, since: datetime) -> datetime:
-    """When the next nudge is due after `since` (the push or the previous nudge), inside working hours."""
-    if spec.nudge_after_hours:
-        return next_working_start(spec, tz, since + timedelta(hours=spec.nudge_after_hours))
-    return next_working_start(spec, tz, since, skip_today=True)
 
 
 def nudge_text(title: str, minutes: int, n: int) -> str:
@@ -139,6 +134,15 @@ class NudgeService:
             log.warning("nudge %s failed: %s", session.id, exc)
             self.pushes.retry_later(row_id, self.clock.now() + timedelta(minutes=5), f"{type(exc).__name__}: {exc}")
             return "no"
-        self.repos.sessions.update(session.id, nudges_sent=n)
-        self.pushes.mark_sent(row_id, self.clock.now(), session.id)
+        # "Still waiting" must stay true: the session stays open for the next nudge, and after the
+        # last one for a whole day more, then expires with its friendly note.
+        now = self.clock.now()
+        spec = self.cadences.get(person.team_id) if person.team_id is not None else None
+        if spec is not None and n < spec.max_nudges:
+            keep_until = nudge_due_at(spec, person.tz, now) + NUDGE_GRACE
+        else:
+            keep_until = now + self.practice.expiry
+        expires = max(session.expires_at or now, keep_until)
+        self.repos.sessions.update(session.id, nudges_sent=n, expires_at=expires)
+        self.pushes.mark_sent(row_id, now, session.id)
         return "sent"

@@ -26,13 +26,13 @@ from bot.ports import Clock, RateLimited
 from bot.practice.engine import PracticeService
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scheduler.cadence import CadenceSpec
-from scheduler.hours import in_working_hours, local_date
+from scheduler.hours import in_working_hours, local_date, nudge_due_at
 from scheduler.picker import ScenarioOption, ScoreEvent, pick_scenario
 from scheduler.planner import IsoWeek, RepPlanInput, local_week, plan_week
 from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
 from scheduler.runner import SchedulerRunner, worker_name
 from storage import Repositories
-from storage.models import Person, PushLog
+from storage.models import Person, PracticeSession, PushLog
 from storage.repos.leader import LeaderLock
 from storage.repos.pushes import FAILED, SKIPPED, NewPush, PushLogRepo
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UTC = timezone.utc
+NUDGE_GRACE = timedelta(hours=1)  # room for the nudge job to run after a nudge falls due
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,18 @@ class PushService:
             log.warning("push %s failed: %s", row.idempotency_key, exc)
             return self._failed(row, f"{type(exc).__name__}: {exc}", report)
         self.pushes.mark_sent(row.id, self.clock.now(), started.session.id)
+        self._keep_open_for_nudge(person, started.session)
         report.sent += 1
         return report
+
+    def _keep_open_for_nudge(self, person: Person, session: PracticeSession) -> None:
+        """An unstarted push stays open until its first nudge has had its chance (then a day more)."""
+        spec = self.cadences.stored(person.team_id) if person.team_id is not None else None
+        if spec is None or not spec.max_nudges or session.expires_at is None:
+            return
+        first = nudge_due_at(spec, person.tz, session.offered_at) + NUDGE_GRACE
+        if first > session.expires_at:
+            self.repos.sessions.update(session.id, expires_at=first)
 
     def pick(self, person: Person, now: datetime) -> str | None:
         """The scenario for this rep's push: spaced repetition over the cadence's scenarios and behaviors."""

@@ -48,3 +48,10 @@ def next_working_start(spec: CadenceSpec, tz: str, after: datetime, skip_today: 
         if after <= end:
             return after.astimezone(UTC)  # already inside this day's window
     return (after + timedelta(days=1)).astimezone(UTC)
+
+
+def nudge_due_at(spec: CadenceSpec, tz: str, since: datetime) -> datetime:
+    """When a nudge falls due after `since` (the push or the previous nudge), inside working hours."""
+    if spec.nudge_after_hours:
+        return next_working_start(spec, tz, since + timedelta(hours=spec.nudge_after_hours))
+    return next_working_start(spec, tz, since, skip_today=True)

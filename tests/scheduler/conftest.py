@@ -81,7 +81,7 @@ class Org:
         self.team = self.repos.people.ensure_team(self.workspace.id, "Sales EMEA", now)  # type: ignore[arg-type]
         admin, _ = self.repos.people.ensure_person("slack", "T1", "U-enable", now, "Erin Enablement")
         self.admin = self.repos.people.update(admin.id, roles="enablement")  # type: ignore[arg-type]
-        self.plan_every = timedelta(hours=6)
+        self.plan_every = timedelta(hours=24)  # plans cover this week and the next: daily is plenty
         self._planned_at: datetime | None = None
 
     def rep(self, user: str, tz: str, **changes: Any) -> Person:
