@@ -151,7 +151,7 @@ class SlackChat:
             if response.status_code == 429:
                 raise RateLimited(_retry_after(response.headers), f"{method}: still rate limited") from exc
             raise SlackRefused(method, str(response.get("error") or response.status_code)) from exc
-        except SlackClientError as exc:  # an upload step or the connection failed
+        except (SlackClientError, OSError) as exc:  # the connection, or files_upload_v2's raw upload step, failed
             raise PlatformError(f"{method}: {exc}") from exc
 
 

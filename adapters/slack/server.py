@@ -53,6 +53,17 @@ def make_server(app: WSGIApp, host: str, port: int, threads: int = HTTP_THREADS)
                                   max_request_body_size=MAX_BODY_BYTES, ident="rehearse")
 
 
+def shutdown(server: Any) -> None:
+    """Stop a server that is `.run()`ning on another thread.
+
+    Closing waitress's sockets from outside races its poll loop, so the closing is
+    handed to the loop itself through its trigger; the loop ends once nothing is left."""
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    server.task_dispatcher.shutdown()
+
+
 def serve(app: WSGIApp, host: str, port: int) -> None:
     server = make_server(app, host, port)
     log.info("Rehearse listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)

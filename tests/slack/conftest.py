@@ -6,18 +6,22 @@ them; everything the bot says comes back as calls recorded by the fake.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.slack import SlackAdapter, build_slack
-from adapters.slack.server import make_server
-from bot.app import Core, build_core
-from bot.ports import SpeechPort
+from adapters.slack.server import make_server, shutdown
+from bot.app import Core, make_buyer_and_judge
+from bot.ports import BuyerPort, SpeechPort
 from bot.settings import Settings
+from scenarios.loader import ScenarioLibrary
+from storage import Repositories
 from tests.core.testbot import ManualClock
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, Message
 from tests.fakes.slack_events import SIGNING_SECRET, SlackSender
@@ -67,34 +71,60 @@ class SlackWorld:
             cleanup()
 
 
-def make_world(db_url: str, *, speech: SpeechPort | None = None, workers: int = 4) -> SlackWorld:
+def make_world(db_url: str, *, speech: SpeechPort | None = None, buyer: BuyerPort | None = None,
+               workers: int = 4, library: ScenarioLibrary | None = None, migrate: bool = True,
+               **settings: Any) -> SlackWorld:
     fake = FakeSlack().start()
     for user, (name, tz) in REPS.items():
         fake.add_user(user, name, tz)
-    settings = Settings(_env_file=None, database_url=db_url, slack_bot_token=BOT_TOKEN,  # type: ignore[call-arg]
-                        slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url, slack_app_token=None)
+    config = Settings(**{"_env_file": None, "database_url": db_url, "slack_bot_token": BOT_TOKEN,
+                         "slack_signing_secret": SIGNING_SECRET, "slack_api_url": fake.api_url,
+                         "slack_app_token": None, **settings})
     clock = ManualClock()
-    core = build_core(settings, clock=clock)
-    core.speech = speech
-    adapter = build_slack(core, settings, workers=workers)
+    # What build_core does, with the scenario library and the migrated schema shared across tests.
+    repos = Repositories.open(db_url, migrate=migrate)
+    default_buyer, judge = make_buyer_and_judge(config, repos)
+    core = Core(config, repos, library or ScenarioLibrary.load(), buyer or default_buyer, judge, clock,
+                speech=speech)
+    adapter = build_slack(core, config, workers=workers)
     server = make_server(adapter.wsgi(), "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     world = SlackWorld(fake, SlackSender("", response_url=fake.response_url("cmd")), adapter, core, clock, server)
     world.sender.url = f"{world.url}/slack/events"
-    world.cleanups += [fake.stop, core.repos.db.dispose, adapter.close, server.close]
+    world.cleanups += [fake.stop, core.repos.db.dispose, adapter.close, lambda: thread.join(10), lambda: shutdown(server)]
     return world
 
 
+@pytest.fixture(scope="session")
+def library() -> ScenarioLibrary:
+    return ScenarioLibrary.load()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (migrating takes a second or two)."""
+    path = tmp_path_factory.mktemp("slack-template") / "rehearse.db"
+    Repositories.open(f"sqlite:///{path}").db.dispose()
+    return path
+
+
 @pytest.fixture
-def slack(sqlite_url: str) -> Iterator[SlackWorld]:
-    world = make_world(sqlite_url)
+def fresh_sqlite(migrated_sqlite: Path, tmp_path: Path) -> str:
+    path = tmp_path / "rehearse.db"
+    shutil.copy(migrated_sqlite, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def slack(fresh_sqlite: str, library: ScenarioLibrary) -> Iterator[SlackWorld]:
+    world = make_world(fresh_sqlite, library=library, migrate=False)
     yield world
     world.close()
 
 
 @pytest.fixture
-def slack_any_db(db_url: str) -> Iterator[SlackWorld]:
-    world = make_world(db_url)
+def slack_any_db(db_url: str, library: ScenarioLibrary) -> Iterator[SlackWorld]:
+    world = make_world(db_url, library=library)
     yield world
     world.close()

@@ -1,0 +1,45 @@
+"""`rehearse serve`: the Slack HTTP endpoint (POST /slack/events, GET /healthz) on PORT.
+
+With SLACK_APP_TOKEN set, Slack's events arrive over Socket Mode as well (no
+public URL needed) and the HTTP port still answers /healthz for the platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bot.cli.root import app
+from bot.settings import get_settings
+
+
+@app.command()
+def serve(
+    port: Optional[int] = typer.Option(None, "--port", help="HTTP port (default: PORT, else 3000)"),
+    host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on"),
+) -> None:
+    """Serve Slack: events, slash commands and interactivity on /slack/events, and /healthz."""
+    settings = get_settings()
+    console = Console(stderr=True, highlight=False)
+    if not settings.has_slack:
+        console.print(
+            "rehearse serve needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). "
+            "Without them, `rehearse run` practises in the terminal."
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from adapters.slack import build_slack
+    from bot.app import build_core
+
+    core = build_core(settings)
+    slack = build_slack(core, settings)
+    # Turns stored before a restart but never answered get their buyer line now, off the start-up path.
+    threading.Thread(target=core.practice().resume_open_sessions, name="resume", daemon=True).start()
+    mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
+    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")
+    slack.serve(port if port is not None else settings.port, host=host)
