@@ -19,7 +19,7 @@ from typing import Mapping
 import numpy as np
 
 from bot.impact.cohorts import Candidate, assign_holdout, holdout_size
-from bot.impact.effect import HOLDOUT, PRACTICE, CohortMember, OutcomeValue, Score
+from bot.impact.effect import PRACTICE, CohortMember, OutcomeValue, Score
 
 START = date(2026, 1, 5)
 

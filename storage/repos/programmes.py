@@ -123,13 +123,10 @@ class ProgrammeRepo:
         with self.db.session() as s:
             return s.get(Programme, programme_id)
 
-    def all(self, active_on: date | None = None, team_ids: Iterable[int] | None = None) -> list[Programme]:
-        """Programmes, oldest first; `active_on` keeps those started and not ended by that day."""
+    def all(self, team_ids: Iterable[int] | None = None) -> list[Programme]:
+        """Programmes, oldest first, optionally of some teams only."""
         with self.db.session() as s:
             q = select(Programme)
-            if active_on is not None:
-                q = q.where(Programme.start_date <= active_on,
-                            (col(Programme.ended_on).is_(None)) | (col(Programme.ended_on) > active_on))
             if team_ids is not None:
                 q = q.where(col(Programme.team_id).in_(list(team_ids)))
             return list(s.exec(q.order_by(col(Programme.id))).all())

@@ -34,6 +34,10 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repositories
     for i in range(10):
         rep, _ = repos.people.ensure_person("console", "W1", f"U{i}", now, f"Rep {i}")
         repos.people.update(rep.id, team_id=team.id, manager_id=boss.id)  # type: ignore[arg-type]
+    later = repos.people.ensure_team(ws.id, "Sales West", now)  # type: ignore[arg-type]
+    for i in range(3):
+        rep, _ = repos.people.ensure_person("console", "W1", f"W{i}", now, f"West {i}")
+        repos.people.update(rep.id, team_id=later.id, manager_id=boss.id)  # type: ignore[arg-type]
     get_settings.cache_clear()  # settings are cached per process: read this test's environment
     yield repos
     get_settings.cache_clear()
@@ -57,6 +61,17 @@ def test_enablement_starts_a_programme_and_sees_who_is_held_out_and_why(db: Repo
     assert "To manager 1" in notices.output and "In the holdout for now" in notices.output
     listed = _run("programme", "list")
     assert "Q1 discovery" in listed.output and "20% until 2026-03-02" in listed.output
+
+
+def test_a_staggered_start_holds_out_the_later_team_until_its_wave(db: Repositories) -> None:
+    started = _run("programme", "start", "--team", "1", "--behaviors", "empathy", "--stagger", "2:4",
+                   "--start", "2026-01-05", "--seed", "5")
+    assert started.exit_code == 0, started.output
+    assert "10 practising, 3 held out" in started.output
+    members = _run("programme", "members", "1")
+    assert members.output.count("team Sales West starts practice later, on 2026-02-02 (staggered start)") == 3
+    bad = _run("programme", "start", "--team", "1", "--behaviors", "empathy", "--stagger", "2=4")
+    assert bad.exit_code == 2 and "should be TEAM_ID:WEEKS" in bad.output
 
 
 def test_a_bad_programme_is_refused_with_every_problem_and_nothing_created(db: Repositories) -> None:
