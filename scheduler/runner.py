@@ -134,14 +134,6 @@ class SchedulerRunner:
             return {}
         return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
 
-    def wait_for_leadership(self, timeout: float) -> bool:
-        deadline = threading.Event()
-        waited = 0.0
-        while waited < timeout and not self.is_leader:
-            deadline.wait(0.05)
-            waited += 0.05
-        return self.is_leader
-
     def _supervise(self) -> None:
         while not self._stop.is_set():
             if self._scheduler is None:
@@ -182,9 +174,8 @@ class SchedulerRunner:
         if not unchanged:
             scheduler.add_job(run_job, IntervalTrigger(seconds=periodic.seconds, timezone=timezone.utc),
                               args=args, id=periodic.name, name=periodic.name, replace_existing=True)
-        if periodic.run_at_start:
-            scheduler.add_job(run_job, args=args, id=f"{periodic.name}@start", name=f"{periodic.name} at start",
-                              replace_existing=True, jobstore="default")
+        if periodic.run_at_start:  # due now; afterwards the interval carries on from this run
+            scheduler.modify_job(periodic.name, next_run_time=datetime.now(timezone.utc))
 
     def _stop_scheduling(self, wait: bool) -> None:
         scheduler, self._scheduler = self._scheduler, None
