@@ -22,6 +22,7 @@ PLATFORM = "slack"
 _REPLY_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _LINK = re.compile(r"<(?:[^>|]*\|)?([^>]*)>")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 Payload = Mapping[str, Any]
 
@@ -141,7 +142,7 @@ def plain_text(text: str, drop_user: str | None = None) -> str:
         text = text.replace(f"<@{drop_user}>", "")
     text = _MENTION.sub(lambda m: f"@{m.group(1)}", text)
     text = _LINK.sub(lambda m: m.group(1), text)
-    return html.unescape(text).strip()
+    return _SPACES.sub(" ", html.unescape(text)).strip()
 
 
 def _attachment(file: Mapping[str, Any]) -> Attachment:
