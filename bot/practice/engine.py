@@ -51,7 +51,7 @@ class PracticeService:
         library: ScenarioLibrary,
         buyer: BuyerPort,
         judge: JudgePort,
-        chats: Mapping[str, ChatPort],
+        chats: dict[str, ChatPort],
         clock: Clock,
         speech: SpeechPort | None = None,
         expiry: timedelta = timedelta(hours=24),
@@ -62,7 +62,7 @@ class PracticeService:
         self.library = library
         self.buyer = buyer
         self.judge = judge
-        self.chats = dict(chats)
+        self.chats = chats  # shared with Core, so a platform added later is seen here too
         self.clock = clock
         self.speech = speech
         self.expiry = expiry
