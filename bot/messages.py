@@ -98,6 +98,9 @@ class Card:
     footer: str = ""
     kind: str = "card"  # scenario | scorecard | digest | notice: lets renderers pick a style
     color: str | None = None
+    # A scheduled push's key: adapters pass it where the platform deduplicates (Discord: nonce with
+    # enforce_nonce) so a push retried after a crash is not posted twice. Empty for everything else.
+    idempotency_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Mapping
 
@@ -28,6 +28,7 @@ from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRec
 
 log = logging.getLogger(__name__)
 
+PUSH_SESSIONS = uuid.UUID("5b7d1f0e-8c1a-4f7e-9a58-2f0c6e3d9b41")  # namespace: push key -> session id
 DONE_WORDS = frozenset({"done", "finish", "finished", "end", "/done", "stop"})
 MAX_REPLY_CHARS = 2000  # what the buyer and scorer read; the full text is still stored
 HELP = (
@@ -96,10 +97,13 @@ class PracticeService:
             scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), checksum(scenario),
             scenario.model_dump(mode="json"), now,
         )
-        session_id = str(uuid.uuid4())
+        # A scheduled push gets the same session id and card on every attempt, and the card carries
+        # the push key, so a platform that deduplicates (Discord's nonce) absorbs a retry after a crash.
+        session_id = str(uuid.uuid5(PUSH_SESSIONS, push_key)) if push_key else str(uuid.uuid4())
         opening = self.buyer.opening(scenario, session_id)
         chat = self.chats[who.platform]
-        posted = chat.open_practice_thread(who, cards.scenario_card(scenario, session_id, opening.text))
+        card = cards.scenario_card(scenario, session_id, opening.text)
+        posted = chat.open_practice_thread(who, replace(card, idempotency_key=push_key) if push_key else card)
         ref = posted.ref
         session = self.repos.sessions.create(
             PracticeSession(
