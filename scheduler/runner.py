@@ -107,6 +107,12 @@ class SchedulerRunner:
         if self._scheduler is not None:
             self._install(self._scheduler, self._periodic[name])
 
+    def periodic_jobs(self) -> dict[str, tuple[JobFunc, float]]:
+        """Each registered job's function and interval (the demo drives them on a simulated clock)."""
+        with _REGISTRY_LOCK:
+            funcs = dict(_REGISTRY.get(self.name, {}))
+        return {name: (funcs[name], p.seconds) for name, p in self._periodic.items() if name in funcs}
+
     # ---- lifecycle -----------------------------------------------------------------
 
     def start(self) -> None:

@@ -283,7 +283,7 @@ class PracticeService:
         self._buyer_turn(session, ref)
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
-        scenario = self._scenario(session)
+        scenario = self.scenario_of(session)
         turns = self.repos.sessions.turns(session.id)
         history = [_as_turn(t, clip=MAX_REPLY_CHARS) for t in turns]
         reply: BuyerReply = self.buyer.reply(BuyerContext(scenario, history, dict(session.buyer_state), session.id))
@@ -331,7 +331,7 @@ class PracticeService:
             return None
 
     def _finish(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef) -> list[BehaviorScore]:
-        scenario = self._scenario(session)
+        scenario = self.scenario_of(session)
         turns = [_as_turn(t) for t in self.repos.sessions.turns(session.id)]
         now = self.clock.now()
         if not any(t.speaker == "rep" for t in turns):
@@ -357,7 +357,7 @@ class PracticeService:
         chat.send(ref, cards.scorecard(scenario, scores, progress, assessment=session.kind == "assessment"))
         return scores
 
-    def _scenario(self, session: PracticeSession) -> Scenario:
+    def scenario_of(self, session: PracticeSession) -> Scenario:
         """The scenario as the session saw it, even if the YAML changed since."""
         record = self.repos.scenarios.get(session.scenario_id, session.scenario_version)
         if record is not None:

@@ -88,6 +88,11 @@ class SessionRepo:
                 ).one()
             )
 
+    def state_counts(self) -> dict[str, int]:
+        with self.db.session() as s:
+            rows = s.exec(select(PracticeSession.state, func.count()).group_by(PracticeSession.state)).all()
+            return {state: int(n) for state, n in rows}
+
     # ---- turns ------------------------------------------------------------
 
     def add_turn(self, turn: TurnRecord) -> TurnRecord:
