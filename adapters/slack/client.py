@@ -28,14 +28,15 @@ def api_base(url: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIMEOUT_S) -> WebClient:
+def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIMEOUT_S,
+                    rate_limit_retries: int = RATE_LIMIT_RETRIES) -> WebClient:
     return WebClient(
         token=token,
         base_url=api_base(api_url),
         timeout=timeout_s,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],
     )

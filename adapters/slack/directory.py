@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -50,6 +50,8 @@ class SlackDirectory:
         self.profile_ttl = profile_ttl
         self._identity: Identity | None = None
         self._dm: dict[tuple[str, str], str] = {}
+        # Every rep message resolves its sender; keep fresh profiles in memory too, not just in the database.
+        self._known: dict[tuple[str, str], tuple[PersonRef, datetime]] = {}
         self._lock = threading.Lock()
 
     def identity(self) -> Identity:
@@ -70,10 +72,13 @@ class SlackDirectory:
         if who.workspace and home and who.workspace != home:
             raise NotAMember(who.user_id)
         workspace = home or who.workspace
-        stored = self.repos.people.find(PLATFORM, workspace, who.user_id)
         now = self.clock.now()
+        known = self._known.get((workspace, who.user_id))
+        if known is not None and now - known[1] < self.profile_ttl:
+            return known[0]
+        stored = self.repos.people.find(PLATFORM, workspace, who.user_id)
         if stored is not None and stored.profile_fetched_at and now - stored.profile_fetched_at < self.profile_ttl:
-            return self._ref(stored, workspace)
+            return self._remember(self._ref(stored, workspace), stored.profile_fetched_at)
         profile = self._users_info(who.user_id)
         if profile is None:
             return self._ref(stored, workspace) if stored is not None else replace(who, workspace=workspace)
@@ -82,9 +87,8 @@ class SlackDirectory:
         name = _display_name(profile) or who.display_name or who.user_id
         tz = profile.get("tz") or (stored.tz if stored is not None else None) or "UTC"
         person, _ = self.repos.people.ensure_person(PLATFORM, workspace, who.user_id, now, name, tz)
-        person = self.repos.people.update(person.id, display_name=name, tz=tz,  # type: ignore[arg-type]
-                                          profile_fetched_at=now)
-        return PersonRef(PLATFORM, workspace, who.user_id, name, tz, is_bot=bool(profile.get("is_bot")))
+        self.repos.people.update(person.id, display_name=name, tz=tz, profile_fetched_at=now)  # type: ignore[arg-type]
+        return self._remember(PersonRef(PLATFORM, workspace, who.user_id, name, tz, bool(profile.get("is_bot"))), now)
 
     def dm_channel(self, who: PersonRef) -> str:
         """The bot's DM with the person: conversations.open once, then the stored id."""
@@ -107,6 +111,10 @@ class SlackDirectory:
         person = self.repos.people.find(PLATFORM, who.workspace, who.user_id)
         if person is not None:
             self.repos.people.update(person.id, dm_channel_id=None)  # type: ignore[arg-type]
+
+    def _remember(self, ref: PersonRef, fetched_at: datetime) -> PersonRef:
+        self._known[(ref.workspace, ref.user_id)] = (ref, fetched_at)
+        return ref
 
     def _users_info(self, user_id: str) -> dict | None:
         try:

@@ -90,7 +90,12 @@ class FakeSlack:
         self.modals: list[dict[str, Any]] = []
         self.files: dict[str, dict[str, Any]] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self._dms: dict[str, str] = {}  # user id -> their DM channel with the bot
+        self._closed: set[str] = set()
         self.record_limit = record_limit
+        # Called (on the fake's thread) with every message or file share as it is posted: load tests
+        # time replies with it instead of polling.
+        self.on_message: list[Callable[[Message], None]] = []
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._rate: tuple[float, tuple[int, ...], int, frozenset[str] | None] | None = None
         self._rng = random.Random(0)
@@ -232,7 +237,14 @@ class FakeSlack:
         return self.wait_for(enough, timeout)
 
     def dm_channel_of(self, user_id: str) -> str:
-        return f"D{user_id}"
+        return self._dms.get(user_id, f"D{user_id}")
+
+    def close_dm(self, user_id: str) -> None:
+        """The DM is gone (e.g. after a workspace migration): posts to it fail with channel_not_found,
+        and conversations.open hands out a new one."""
+        old = self.dm_channel_of(user_id)
+        self._closed.add(old)
+        self._dms[user_id] = f"{old}X"
 
     # ---- Socket Mode --------------------------------------------------------
 
@@ -324,14 +336,18 @@ class FakeSlack:
                     return Fault(self._rng.choice(statuses), retry_after)
         return None
 
-    def _record(self, call: Call, message: Message | None = None) -> None:
+    def _record(self, call: Call) -> None:
         with self._cond:
             self.calls.append(call)
-            if message is not None:
-                self.messages.append(message)
             if self.record_limit and len(self.calls) > self.record_limit:
                 del self.calls[: len(self.calls) - self.record_limit]
             self._cond.notify_all()
+
+    def _posted(self, message: Message) -> None:
+        with self._cond:
+            self.messages.append(message)
+        for listener in self.on_message:
+            listener(message)
 
     def _next_ts(self) -> str:
         return f"{1_764_000_000 + next(self._ts)}.{next(self._ids):06d}"
@@ -351,6 +367,8 @@ class FakeSlack:
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(str(args["channel"]))
+        if channel in self._closed:
+            return {"ok": False, "error": "channel_not_found"}
         blocks = _as_list(args.get("blocks"))
         text = str(args.get("text") or "")
         if not text and not blocks:
@@ -358,8 +376,7 @@ class FakeSlack:
         check_blocks(blocks, limit=50)
         ts = self._next_ts()
         message = Message(channel, ts, text, args.get("thread_ts"), blocks, args.get("username"))
-        with self._cond:
-            self.messages.append(message)
+        self._posted(message)
         return {"ok": True, "channel": channel, "ts": ts,
                 "message": {"type": "message", "text": text, "ts": ts, "bot_id": self.bot_id,
                             **({"thread_ts": message.thread_ts} if message.thread_ts else {})}}
@@ -367,9 +384,8 @@ class FakeSlack:
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(str(args["channel"]))
         ts = self._next_ts()
-        with self._cond:
-            self.messages.append(Message(channel, ts, str(args.get("text") or ""), args.get("thread_ts"),
-                                         _as_list(args.get("blocks")), user=str(args["user"])))
+        self._posted(Message(channel, ts, str(args.get("text") or ""), args.get("thread_ts"),
+                             _as_list(args.get("blocks")), user=str(args["user"])))
         return {"ok": True, "message_ts": ts}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -413,10 +429,8 @@ class FakeSlack:
             shared.append({k: v for k, v in info.items() if not k.startswith("_")})
         channel = args.get("channel_id")
         if channel:
-            message = Message(self._channel(str(channel)), self._next_ts(), str(args.get("initial_comment") or ""),
-                              args.get("thread_ts"), files=shared)
-            with self._cond:
-                self.messages.append(message)
+            self._posted(Message(self._channel(str(channel)), self._next_ts(), str(args.get("initial_comment") or ""),
+                                 args.get("thread_ts"), files=shared))
         return {"ok": True, "files": shared}
 
     def _channel(self, channel: str) -> str:
