@@ -68,7 +68,7 @@ class CommandHandlers:
             text = (f"{origin.fallback_reason} So I started **{started.scenario.title}** in our DMs instead — "
                     "answer the buyer there.")
         else:
-            text = f"Your practice thread is ready: <#{started.ref.thread}>. Only you and I can see it."
+            text = f"Your practice thread is ready: <#{started.ref.thread}>. It's private: only you and I are in it."
         await _say(interaction, text)
 
     def scenario_choices(self, current: str) -> list[app_commands.Choice[str]]:
