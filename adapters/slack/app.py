@@ -33,6 +33,7 @@ from storage.repos.progress import ProgressRepo
 log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = 8
+DRAIN_S = 25  # Heroku and most platforms kill 30 s after SIGTERM
 
 
 class SlackNotConfigured(RuntimeError):
@@ -60,12 +61,19 @@ class SlackAdapter:
         return wsgi_app(self)
 
     def serve(self, port: int | None = None, host: str = "0.0.0.0") -> None:
-        """Blocking: the HTTP endpoint on PORT, plus Socket Mode when SLACK_APP_TOKEN is set."""
+        """Blocking: the HTTP endpoint on PORT, plus Socket Mode when SLACK_APP_TOKEN is set.
+
+        On SIGTERM it stops taking requests and finishes the work Slack was already told
+        about (within the 30 s platforms allow), so an acknowledged message is never dropped."""
         from adapters.slack.server import serve
 
         if self.settings.slack_app_token:
             self.start_socket_mode()
-        serve(self.wsgi(), host, port if port is not None else self.settings.port)
+        try:
+            serve(self.wsgi(), host, port if port is not None else self.settings.port)
+        finally:
+            log.info("stopping: finishing %s queued Slack job(s)", self.work.pending)
+            self.close(timeout=DRAIN_S)
 
     def start_socket_mode(self) -> SocketModeHandler:
         """Connect to Slack over Socket Mode and return at once; events flow on Slack's threads."""

@@ -99,7 +99,7 @@ def button(action: Action) -> Block:
 def fallback_text(card: Card) -> str:
     """What notifications and screen readers get for a card."""
     first = card.fields[0] if card.fields else None
-    parts = [card.title] + ([f"{first.title}: {first.value}"] if first else [])
+    parts = [card.title] + ([f"{first.title}: {first.value.splitlines()[0]}"] if first and first.value else [])
     return escape(" · ".join(parts))
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import waitress
@@ -65,9 +67,17 @@ def shutdown(server: Any) -> None:
 
 
 def serve(app: WSGIApp, host: str, port: int) -> None:
+    """Serve until SIGTERM or Ctrl-C; returns once in-flight requests are answered."""
     server = make_server(app, host, port)
+    if threading.current_thread() is threading.main_thread():
+        # waitress ends its loop cleanly on SystemExit (as on Ctrl-C); platforms stop dynos with SIGTERM.
+        signal.signal(signal.SIGTERM, _exit)
     log.info("Rehearse listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     server.run()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> list[bytes]:

@@ -45,9 +45,12 @@ def served(tmp_path: Path) -> Iterator[tuple[FakeSlack, str]]:
     try:
         url = _listening_url(process)
         yield fake, url
+        process.terminate()  # SIGTERM, as a platform stops a dyno
+        assert process.wait(30) == 0
     finally:
-        process.terminate()
-        process.wait(20)
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
         assert process.stderr is not None
         process.stderr.close()
         fake.stop()
