@@ -115,7 +115,9 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
         process_before_response=True,
         # auth.test on the first request rather than at start-up: start never needs the network.
         token_verification_enabled=False,
-        name="rehearse",
+        # Bolt sets the level of the logger named after the app on every request; keep that
+        # logger inside Bolt's namespace so it never overrides the project's own loggers.
+        name="slack_bolt.rehearse",
     )
     listeners.register(bolt_app, jobs, work, core.library)
     return SlackAdapter(core, settings, chat, bolt_app, work, jobs)

@@ -7,8 +7,6 @@ public URL needed) and the HTTP port still answers /healthz for the platform.
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Optional
 
 import typer
@@ -33,17 +31,17 @@ def serve(
             "Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from adapters.slack import build_slack
-    from bot.app import build_core
+    from bot.runtime import build_process
 
-    core = build_core(settings)
-    slack = build_slack(core, settings)
-    # Turns stored before a restart but never answered get their buyer line now, off the start-up path.
-    threading.Thread(target=core.practice().resume_open_sessions, name="resume", daemon=True).start()
+    # The web process: Slack and the core (with every button's use case wired), no scheduler.
+    process = build_process(settings, slack=True, discord=False, scheduler=False)
+    assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
     console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")
-    slack.serve(port if port is not None else settings.port, host=host)
+    try:
+        process.slack.serve(port if port is not None else settings.port, host=host)
+    finally:
+        process.stop()
 
 
 @app.command("slack-manifest")
