@@ -33,6 +33,7 @@ Tell = Callable[[str], None]
 
 SORRY_TURN = ("Sorry, something went wrong on my side with that message, so the buyer didn't see it. "
               "Please send it again.")
+SORRY_BUTTON = "Sorry, that button didn't work on my side. Please press it again in a moment."
 SORRY_START = "Sorry, I couldn't start that practice session. Please try `/practice` again in a minute."
 
 
@@ -75,8 +76,13 @@ class SlackJobs:
         """A button on a card (Finish, Skip, or one another use case registered)."""
         tell: Tell = lambda text: self.chat.send_ephemeral(event.ref, event.person.user_id, text)  # noqa: E731
         who = self._member(event.person, tell)
-        if who is not None:
+        if who is None:
+            return
+        try:
             self.core.actions.dispatch(replace(event, person=who))
+        except Exception:
+            log.exception("button %s failed", event.action_id)
+            self._best_effort(lambda: tell(SORRY_BUTTON))
 
     def _start(self, person: PersonRef, scenario_id: str | None, tell: Tell) -> None:
         who = self._member(person, tell)

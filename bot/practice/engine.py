@@ -232,6 +232,11 @@ class PracticeService:
             self._rep_turn(session, ref, chat, inbound)
 
     def _rep_turn(self, session: PracticeSession, ref: ConversationRef, chat: ChatPort, inbound: Inbound) -> None:
+        turns = self.repos.sessions.turns(session.id)
+        if turns and turns[-1].speaker == "rep" and turns[-1].event_id == inbound.event_id[:200]:
+            # Redelivered after the buyer failed on the first try: the turn is stored; answer it, once.
+            self._buyer_turn(session, ref)
+            return
         text = inbound.text.strip()
         delivery: Delivery | None = None
         audio_engine: str | None = None
@@ -264,7 +269,6 @@ class PracticeService:
                 f"the first {MAX_REPLY_CHARS:,} — in a real chat, shorter lands better."))
 
         now = self.clock.now()
-        turns = self.repos.sessions.turns(session.id)
         seq = (turns[-1].seq + 1) if turns else 1
         last_buyer = next((t for t in reversed(turns) if t.speaker == "buyer"), None)
         latency = (now - last_buyer.created_at).total_seconds() if last_buyer else None

@@ -140,3 +140,39 @@ def test_slacks_url_verification_challenge_is_answered(slack: SlackWorld) -> Non
     body = b'{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}'
     reply = sender.post(body, sender._headers(body, "application/json"))
     assert reply.status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in reply.body
+
+
+class FlakyBuyer(GatedBuyer):
+    """Fails its first reply, like an LLM outage without an offline fallback."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate.set()
+        self.failures = 1
+
+    def reply(self, ctx: BuyerContext) -> BuyerReply:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("buyer unavailable")
+        return super().reply(ctx)
+
+
+def test_a_failure_on_our_side_is_said_in_the_thread_and_a_redelivery_is_answered_once(
+        fresh_sqlite: str, library: ScenarioLibrary) -> None:
+    world = make_world(fresh_sqlite, buyer=FlakyBuyer(), library=library, migrate=False)
+    try:
+        rep = "U0DANA"
+        thread = world.start(rep)
+        event = world.sender.message_event(rep, world.dm(rep), LINE, thread_ts=thread)
+        world.sender.event(event, event_id="Ev0100")
+        (sorry,) = world.fake.wait_thread(world.dm(rep), thread, 1)
+        assert "send it again" in sorry.text
+        world.sender.event(event, event_id="Ev0100", retry_num=1)  # Slack's retry (or the rep resending)
+        replies = world.fake.wait_thread(world.dm(rep), thread, 2)
+        assert replies[-1].username == "Dana Whitfield"
+        session = world.core.repos.sessions.find_by_thread("slack", world.dm(rep), thread)
+        assert session is not None
+        # The rep's message is in the transcript once, answered once.
+        assert [t.speaker for t in world.core.repos.sessions.turns(session.id)] == ["buyer", "rep", "buyer"]
+    finally:
+        world.close()
