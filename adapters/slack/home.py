@@ -137,7 +137,8 @@ class HomeViews:
             note = "" if stored else " _(default)_"
             blocks.append({
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": clip(f"*{escape(team.name)}*{note}\n{escape(spec.describe())}", 3000)},
+                "text": {"type": "mrkdwn",
+                         "text": clip(f"*{escape(team.name)}*{note}\n{escape(spec.describe())}", 3000)},
                 "accessory": {"type": "button", "action_id": HOME_EDIT_CADENCE, "value": str(team.id),
                               "text": {"type": "plain_text", "text": "Edit cadence"}},
             })

@@ -55,7 +55,8 @@ class SlackJobs:
 
     def reply(self, inbound: Inbound) -> None:
         """A rep's message: the buyer's next line, `done`'s scorecard, or a help reply."""
-        who = self._member(inbound.person, lambda text: self.chat.send_ephemeral(inbound.ref, inbound.person.user_id, text))
+        tell: Tell = lambda text: self.chat.send_ephemeral(inbound.ref, inbound.person.user_id, text)  # noqa: E731
+        who = self._member(inbound.person, tell)
         if who is None:
             return
         try:
@@ -172,7 +173,8 @@ class SlackJobs:
         except (UnknownTeam, StopIteration) as exc:
             tell(exc.user_message if isinstance(exc, UnknownTeam) else "That team no longer exists.")
             return
-        view = cadence_modal(team.id, team.name, self.cadences.form_values(team.id), self.core.library)  # type: ignore[arg-type]
+        values = self.cadences.form_values(team.id)  # type: ignore[arg-type]
+        view = cadence_modal(team.id, team.name, values, self.core.library)  # type: ignore[arg-type]
         self.chat.client.views_open(trigger_id=trigger_id, view=view)
 
     def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:

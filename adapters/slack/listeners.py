@@ -73,7 +73,8 @@ def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibr
     def on_rehearse(ack: Ack, body: Body, respond: Respond) -> None:
         ack()
         command = parse.command(body)
-        work.submit(f"home:{command.person.user_id}", lambda: jobs.rehearse(command, tell_via(respond), show_via(respond)))
+        tell, show = tell_via(respond), show_via(respond)
+        work.submit(f"home:{command.person.user_id}", lambda: jobs.rehearse(command, tell, show))
 
     # ---- App Home controls ------------------------------------------------------
 

@@ -33,7 +33,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
     events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
-    mode = "+".join(m for m, on in (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token))) if on)
+    modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
+    mode = "+".join(name for name, on in modes if on)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
