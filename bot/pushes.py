@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot.cadences import CadenceService
+from bot.messages import PersonRef
 from bot.ports import Clock, RateLimited
-from bot.practice.engine import PracticeService
+from bot.practice.engine import PracticeService, Started
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
@@ -34,7 +35,7 @@ from scheduler.runner import SchedulerRunner, worker_name
 from storage import Repositories
 from storage.models import Person, PracticeSession, PushLog
 from storage.repos.leader import LeaderLock
-from storage.repos.pushes import FAILED, SKIPPED, NewPush, PushLogRepo
+from storage.repos.pushes import FAILED, SKIPPED, DeliveryContext, NewPush, PushLogRepo
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 UTC = timezone.utc
 NUDGE_GRACE = timedelta(hours=1)  # room for the nudge job to run after a nudge falls due
+RATE_LIMIT_TRIES = 3  # 429s waited out in place before the push goes back to the log
+HISTORY = timedelta(days=365)  # score history the picker reads (mastery intervals top out at 90 days)
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,11 @@ class PushPolicy:
     claim_ttl: timedelta = timedelta(minutes=5)  # a claim older than this belonged to a dead worker
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(minutes=30)
-    concurrency: int = 4  # platform calls in flight at once; the rate limiter sets the pace
-    batch: int = 8  # rows claimed per round trip: few, so claims are fresh when their turn comes
+    # Pushes in flight at once; the rate limiter sets the pace. None: 4 on PostgreSQL, 1 on SQLite,
+    # whose single writer turns parallel pushes into lock waits (measured: slower, not faster).
+    concurrency: int | None = None
+    batch: int = 20  # rows claimed (and marked sent) per round trip; a dead worker strands at most this many
+                     # until claim_ttl
     late_grace: timedelta = timedelta(minutes=30)  # later than this, only within the rep's working day
 
 
@@ -106,6 +112,9 @@ class PushService:
         self.worker = worker or worker_name()
         self.policy = policy
         self.keep_going: Callable[[], bool] = lambda: True  # checked before each claim
+        # Optional: which of these reps must not get practice on this local date (e.g. held out of an
+        # impact study); their pushes are skipped with the reason.
+        self.holds: Callable[[Iterable[int], date], set[int]] | None = None
 
     # ---- planning ---------------------------------------------------------------
 
@@ -148,119 +157,148 @@ class PushService:
     # ---- delivery ---------------------------------------------------------------
 
     def deliver_due(self, limit: int | None = None) -> DeliveryReport:
-        """Deliver every push due now, `concurrency` at a time, until none is left (or `limit`)."""
+        """Deliver every push due now, `concurrency` batches at a time, until none is left (or `limit`)."""
         report = DeliveryReport()
         lock = threading.Lock()
         taken = 0
+        specs = self.team_specs()  # read once per wave, not per push
 
-        def claim() -> PushLog | None:
+        def claim() -> list[PushLog]:
             nonlocal taken
             with lock:
-                if limit is not None and taken >= limit:
-                    return None
-                if not queue and not self.keep_going():
-                    return None
-                if not queue:
-                    queue.extend(reversed(self.pushes.claim_due(
-                        ["push"], self.clock.now(), self.worker,
-                        self.policy.batch if limit is None else min(self.policy.batch, limit - taken),
-                        self.policy.claim_ttl)))
-                if not queue:
-                    return None
-                taken += 1
-                return queue.pop()
-
-        queue: list[PushLog] = []
+                want = self.policy.batch if limit is None else min(self.policy.batch, limit - taken)
+                if want <= 0 or not self.keep_going():
+                    return []
+                rows = self.pushes.claim_due(["push"], self.clock.now(), self.worker, want, self.policy.claim_ttl)
+                taken += len(rows)
+                return rows
 
         def work() -> None:
-            while (row := claim()) is not None:
-                outcome = self.deliver(row)
+            while rows := claim():
+                outcome = self.deliver_batch(rows, specs)
                 with lock:
                     report.add(outcome)
 
-        if self.policy.concurrency <= 1:
+        concurrency = self.policy.concurrency or (4 if self.repos.db.is_postgres else 1)
+        if concurrency <= 1:
             work()
         else:
-            with ThreadPoolExecutor(self.policy.concurrency, thread_name_prefix="push") as pool:
-                for future in [pool.submit(work) for _ in range(self.policy.concurrency)]:
+            with ThreadPoolExecutor(concurrency, thread_name_prefix="push") as pool:
+                for future in [pool.submit(work) for _ in range(concurrency)]:
                     future.result()
         return report
 
+    def deliver_batch(self, rows: list[PushLog], specs: Mapping[int, CadenceSpec] | None = None) -> DeliveryReport:
+        """Claimed pushes in due order, with their reps' context read once for the whole batch."""
+        specs = self.team_specs() if specs is None else specs
+        ctx = self.pushes.delivery_context([r.person_id for r in rows if r.person_id is not None],
+                                           since=self.clock.now() - HISTORY)
+        report = DeliveryReport()
+        sent: list[tuple[int, datetime, str, str]] = []
+        try:
+            for row in rows:
+                report.add(self._deliver(row, specs, ctx, sent))
+        finally:
+            self.pushes.mark_sent_many(sent)  # one write for the batch; see mark_sent_many on safety
+        return report
+
     def deliver(self, row: PushLog) -> DeliveryReport:
-        """One claimed push, start to finish. Every path leaves the row sent, pending, failed or skipped."""
+        """One claimed push, start to finish."""
+        return self.deliver_batch([row])
+
+    def _deliver(self, row: PushLog, specs: Mapping[int, CadenceSpec], ctx: DeliveryContext,
+                 sent: list[tuple[int, datetime, str, str]]) -> DeliveryReport:
+        """Every path leaves the row sent (or in `sent`, to be marked), pending, failed or skipped."""
         report = DeliveryReport()
         now = self.clock.now()
         assert row.id is not None
-        existing = self.repos.sessions.find_by_push_key(row.idempotency_key)
+        # Only a row claimed before can have a session already (every claim counts an attempt).
+        existing = self.repos.sessions.find_by_push_key(row.idempotency_key) if row.attempts > 1 else None
         if existing is not None:  # an earlier attempt reached the platform and stored the session
-            self.pushes.mark_sent(row.id, now, existing.id)
+            sent.append((row.id, now, existing.id, existing.scenario_id))
             report.already_sent += 1
             return report
-        person = self.repos.people.get(row.person_id) if row.person_id is not None else None
-        reason = self._reason_to_skip(person, row, now)
+        person, workspace = ctx.people.get(row.person_id, (None, "")) if row.person_id is not None else (None, "")
+        spec = specs.get(person.team_id) if person is not None and person.team_id is not None else None
+        reason = self._reason_to_skip(person, spec, row, now)
         if reason:
             self.pushes.close(row.id, SKIPPED, reason)
             report.skipped += 1
             return report
-        assert person is not None
+        assert person is not None and person.id is not None and spec is not None
         chat = self.practice.chats.get(person.platform)
         if chat is None:
             return self._failed(row, f"this worker has no {person.platform} connection", report)
         try:
-            scenario_id = row.scenario_id or self.pick(person, now)
+            # The pick is a pure function of the rep's history, so a retry after a crash picks the
+            # same scenario and re-sends the very same card.
+            history = [ScoreEvent(b, score, at) for b, score, at in ctx.scores.get(person.id, [])]
+            scenario_id = self._pick(spec, history, ctx.recent.get(person.id, []), now)
         except Exception as exc:  # a broken history must not stop the push: fall back to the default choice
             log.exception("scenario picker failed for person %s", person.id)
             scenario_id, report.errors = None, [f"picker: {exc}"]
-        if scenario_id and scenario_id != row.scenario_id:
-            self.pushes.set_scenario(row.id, scenario_id)  # a retry re-sends the same scenario
-        self.limiter.acquire(person.platform)
+        # As PracticeService.person_ref builds it, with the workspace read once for the batch.
+        who = PersonRef(person.platform, workspace, person.platform_user_id, person.display_name, person.tz)
         try:
-            started = self.practice.start(self.practice.person_ref(person), scenario_id, push_key=row.idempotency_key)
-        except RateLimited as exc:
-            self.limiter.slow_down(person.platform, exc.retry_after_s)
+            started = self._start(who, scenario_id, row, report)
+        except RateLimited as exc:  # still refused after waiting: another worker's turn, later
             self.pushes.retry_later(row.id, self.clock.now() + timedelta(seconds=exc.retry_after_s),
                                     f"rate limited by {person.platform}", refund_attempt=True)
-            report.rate_limited += 1
             return report
         except UnknownScenario as exc:
-            self.pushes.set_scenario(row.id, "")  # pick again next time
             return self._failed(row, str(exc), report)
         except Exception as exc:
             log.warning("push %s failed: %s", row.idempotency_key, exc)
             return self._failed(row, f"{type(exc).__name__}: {exc}", report)
-        self.pushes.mark_sent(row.id, self.clock.now(), started.session.id)
-        self._keep_open_for_nudge(person, started.session)
+        sent.append((row.id, self.clock.now(), started.session.id, started.scenario.id))
+        self._keep_open_for_nudge(person, spec, started.session)
         report.sent += 1
         return report
 
-    def _keep_open_for_nudge(self, person: Person, session: PracticeSession) -> None:
+    def _start(self, who: PersonRef, scenario_id: str | None, row: PushLog, report: DeliveryReport) -> Started:
+        """Start the session at the limiter's pace; a 429 waits out Retry-After and tries again."""
+        for attempt in range(RATE_LIMIT_TRIES):
+            self.limiter.acquire(who.platform)
+            try:
+                return self.practice.start(who, scenario_id, push_key=row.idempotency_key)
+            except RateLimited as exc:  # nothing was posted: safe to ask again once allowed
+                report.rate_limited += 1
+                self.limiter.slow_down(who.platform, exc.retry_after_s)
+                if attempt == RATE_LIMIT_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _keep_open_for_nudge(self, person: Person, spec: CadenceSpec, session: PracticeSession) -> None:
         """An unstarted push stays open until its first nudge has had its chance (then a day more)."""
-        spec = self.cadences.stored(person.team_id) if person.team_id is not None else None
-        if spec is None or not spec.max_nudges or session.expires_at is None:
+        if not spec.max_nudges or session.expires_at is None:
             return
         first = nudge_due_at(spec, person.tz, session.offered_at) + NUDGE_GRACE
         if first > session.expires_at:
             self.repos.sessions.update(session.id, expires_at=first)
 
     def pick(self, person: Person, now: datetime) -> str | None:
-        """The scenario for this rep's push: spaced repetition over the cadence's scenarios and behaviors."""
-        spec = self.cadences.get(person.team_id) if person.team_id is not None else CadenceSpec()
-        practice = [s for s in self.library.all(kind="practice")
-                    if not spec.scenario_ids or s.id in spec.scenario_ids]
-        options = [ScenarioOption(s.id, tuple(s.behaviors)) for s in practice]
+        """The scenario for this rep's next push: spaced repetition over the cadence's scenarios and behaviors."""
         assert person.id is not None
-        history = [ScoreEvent(r.behavior, r.score, r.created_at) for r in self.repos.sessions.scores_of_person(person.id)]
-        recent = [s.scenario_id for s in self.repos.sessions.sessions_of(person.id, limit=20)]
+        spec = self.cadences.get(person.team_id) if person.team_id is not None else CadenceSpec()
+        ctx = self.pushes.delivery_context([person.id], since=now - HISTORY)
+        history = [ScoreEvent(b, score, at) for b, score, at in ctx.scores[person.id]]
+        return self._pick(spec, history, ctx.recent[person.id], now)
+
+    def _pick(self, spec: CadenceSpec, history: list[ScoreEvent], recent: list[str], now: datetime) -> str | None:
+        options = [ScenarioOption(s.id, tuple(s.behaviors)) for s in self.library.all(kind="practice")
+                   if not spec.scenario_ids or s.id in spec.scenario_ids]
         return pick_scenario(options, history, recent, now, focus=spec.behaviors)
 
-    def _reason_to_skip(self, person: Person | None, row: PushLog, now: datetime) -> str | None:
+    def _reason_to_skip(self, person: Person | None, stored: CadenceSpec | None, row: PushLog,
+                        now: datetime) -> str | None:
         if person is None or person.deleted_at is not None:
             return "the person was removed"
         if person.snoozed_until is not None and local_date(person.tz, now) <= person.snoozed_until:
             return f"snoozed until {person.snoozed_until}"
-        stored = self.cadences.stored(person.team_id) if person.team_id is not None else None
         if stored is None:
             return "the team no longer has a cadence"
+        if self.holds is not None and person.id in self.holds([person.id], local_date(person.tz, now)):  # type: ignore[list-item]
+            return "practice is on hold for this rep today (impact programme)"
         late = now - row.due_at
         if late > self.policy.late_grace and not (
                 in_working_hours(stored, person.tz, now) and local_date(person.tz, now) == local_date(person.tz, row.due_at)):
@@ -283,7 +321,6 @@ class PushService:
 def _week_end_utc(week: IsoWeek) -> datetime:
     """An instant after every time zone's end of `week` (UTC-12 ends 12 hours after UTC)."""
     return datetime.combine(week.next().monday(), time(12), UTC)
-
 
 
 # ---- wiring: the scheduler jobs over the core ------------------------------------

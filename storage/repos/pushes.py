@@ -50,6 +50,15 @@ class RepToPlan:
     platform: str
 
 
+@dataclass(frozen=True)
+class DeliveryContext:
+    """What delivering a batch of pushes needs to know about its reps, read in three queries."""
+
+    people: dict[int, tuple[Person, str]]  # person id -> (person, workspace external id)
+    scores: dict[int, list[tuple[str, int, datetime]]]  # person id -> (behavior, score, when), oldest first
+    recent: dict[int, list[str]]  # person id -> scenario ids of their latest sessions, newest first
+
+
 class PushLogRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -154,27 +163,29 @@ class PushLogRepo:
         stmt = (update(PushLog)
                 .where(col(PushLog.id).in_(due.scalar_subquery()), ready)
                 .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1)
-                .returning(PushLog)
-                .execution_options(synchronize_session=False))
-        with self.db.session() as s:
-            rows = list(s.execute(stmt).scalars().all())
+                .returning(*PushLog.__table__.columns))  # type: ignore[attr-defined]
+        # Core statements on a plain connection: a push wave writes the log several times per push,
+        # and the ORM session's bookkeeping was most of that cost.
+        with self.db.engine.begin() as conn:
+            rows = [PushLog(**row._mapping) for row in conn.execute(stmt)]
         return sorted(rows, key=lambda r: (r.due_at, r.id or 0))
 
     def claim_key(self, key: str, now: datetime, worker: str) -> bool:
         """Take one pending row by key (nudges claim as they decide); False if someone else has it."""
-        with self.db.session() as s:
-            result = s.execute(
+        with self.db.engine.begin() as conn:
+            result = conn.execute(
                 update(PushLog).where(PushLog.idempotency_key == key, PushLog.status == PENDING,
                                       or_(col(PushLog.retry_at).is_(None), col(PushLog.retry_at) <= now))
-                .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1)
-                .execution_options(synchronize_session=False))
+                .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1))
             return bool(result.rowcount)
 
-    def set_scenario(self, row_id: int, scenario_id: str) -> None:
-        self._update(row_id, scenario_id=scenario_id)
-
-    def mark_sent(self, row_id: int, now: datetime, session_id: str | None = None) -> None:
-        self._update(row_id, status=SENT, sent_at=now, session_id=session_id, error=None, retry_at=None)
+    def mark_sent(self, row_id: int, now: datetime, session_id: str | None = None,
+                  scenario_id: str | None = None) -> None:
+        values: dict[str, Any] = {"status": SENT, "sent_at": now, "session_id": session_id, "error": None,
+                                  "retry_at": None}
+        if scenario_id is not None:
+            values["scenario_id"] = scenario_id
+        self._update(row_id, **values)
 
     def retry_later(self, row_id: int, retry_at: datetime, error: str, refund_attempt: bool = False) -> None:
         """Back to pending, not before `retry_at`. A rate limit refunds the attempt: it is not a failure."""
@@ -189,20 +200,49 @@ class PushLogRepo:
         assert status in (FAILED, SKIPPED)
         self._update(row_id, status=status, error=error[:2000], retry_at=None)
 
-    def release_claims(self, worker: str | None = None) -> int:
-        """Hand claimed rows back as pending: a new leader does this for the leader that died."""
+    def mark_sent_many(self, rows: Sequence[tuple[int, datetime, str, str]]) -> None:
+        """Mark (row id, sent at, session id, scenario id) rows sent in one transaction.
+
+        Safe to defer: until it happens the rows stay claimed, and a row reclaimed after a crash
+        finds its session by push key and is only marked sent."""
+        if not rows:
+            return
+        with self.db.engine.begin() as conn:
+            for row_id, sent_at, session_id, scenario_id in rows:
+                conn.execute(update(PushLog).where(PushLog.id == row_id).values(
+                    status=SENT, sent_at=sent_at, session_id=session_id, scenario_id=scenario_id, error=None,
+                    retry_at=None))
+
+    def delivery_context(self, person_ids: Sequence[int], since: datetime, recent: int = 20) -> DeliveryContext:
+        """People, score history since `since` and latest scenarios of a batch of reps."""
+        from storage.models import BehaviorScoreRecord, PracticeSession, Workspace
+
+        ids = sorted(set(person_ids))
         with self.db.session() as s:
-            stmt = update(PushLog).where(PushLog.status == CLAIMED)
-            if worker is not None:
-                stmt = stmt.where(PushLog.claimed_by == worker)
-            result = s.execute(stmt.values(status=PENDING, claimed_by=None, claimed_at=None)
-                               .execution_options(synchronize_session=False))
-            return int(result.rowcount or 0)
+            people = {p.id: (p, ext) for p, ext in s.exec(  # type: ignore[misc]
+                select(Person, Workspace.external_id).join(Workspace, Workspace.id == Person.workspace_id)
+                .where(col(Person.id).in_(ids))).all()}
+            score_rows = s.execute(
+                select(BehaviorScoreRecord.person_id, BehaviorScoreRecord.behavior, BehaviorScoreRecord.score,
+                       BehaviorScoreRecord.created_at)
+                .where(col(BehaviorScoreRecord.person_id).in_(ids), col(BehaviorScoreRecord.created_at) >= since)
+                .order_by(col(BehaviorScoreRecord.created_at))).all()
+            session_rows = s.execute(
+                select(PracticeSession.person_id, PracticeSession.scenario_id)
+                .where(col(PracticeSession.person_id).in_(ids))
+                .order_by(col(PracticeSession.offered_at).desc())).all()
+        scores: dict[int, list[tuple[str, int, datetime]]] = {i: [] for i in ids}
+        for person_id, behavior, score, at in score_rows:
+            scores[person_id].append((behavior, score, _aware(at)))
+        latest: dict[int, list[str]] = {i: [] for i in ids}
+        for person_id, scenario_id in session_rows:
+            if len(latest[person_id]) < recent:
+                latest[person_id].append(scenario_id)
+        return DeliveryContext(people, scores, latest)  # type: ignore[arg-type]
 
     def _update(self, row_id: int, **values: Any) -> None:
-        with self.db.session() as s:
-            s.execute(update(PushLog).where(PushLog.id == row_id).values(**values)
-                      .execution_options(synchronize_session=False))
+        with self.db.engine.begin() as conn:
+            conn.execute(update(PushLog).where(PushLog.id == row_id).values(**values))
 
     # ---- reading --------------------------------------------------------------
 

@@ -225,3 +225,58 @@ def test_a_push_carries_the_weakest_behavior_and_never_repeats_the_last_scenario
     assert len(titles) == 5
     assert all(a != b for a, b in zip(titles, titles[1:]))
     assert len(set(titles[:3])) == 3, "each behavior once before any repeats"
+
+
+class LostAnswerChat(ClockedChat):
+    """Posts the card, then loses the answer once (a timeout, or a worker dying mid-call); like
+    Discord's nonce, a repeated idempotency key gets the original message back instead of a new one."""
+
+    lose_next_answer: bool = True
+    originals: dict = None  # type: ignore[assignment]
+
+    def open_practice_thread(self, person: PersonRef, root: Outbound) -> Posted:
+        self.originals = self.originals or {}
+        key = getattr(root, "idempotency_key", "")
+        if key in self.originals:
+            return self.originals[key]
+        posted = super().open_practice_thread(person, root)
+        self.originals[key] = posted
+        if self.lose_next_answer:
+            self.lose_next_answer = False
+            raise TimeoutError("no answer from the platform")
+        return posted
+
+
+def test_a_push_whose_answer_was_lost_is_retried_with_the_same_card_and_key(org_factory) -> None:
+    chat = LostAnswerChat(platform="slack")
+    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), chat=chat,
+                           policy=PushPolicy(late_grace=timedelta(hours=12)))
+    org.set_cadence(sessions_per_week=1, weekdays="mon")
+    rep = org.rep("U-1", "UTC")
+    org.pushes.plan()
+    row = org.pushes.pushes.of_person(rep.id)[0]  # type: ignore[arg-type]  # this Monday's
+    org.clock.current = row.due_at
+    assert org.pushes.deliver_due().retried == 1
+    org.clock.advance(minutes=1)
+    assert org.pushes.deliver_due().sent == 1
+
+    [push] = chat.pushes("U-1")  # posted once: the retry was recognised by its key
+    card = push.message
+    assert card.idempotency_key == row.idempotency_key  # type: ignore[union-attr]
+    [session] = org.repos.sessions.sessions_of(rep.id)  # type: ignore[arg-type]
+    assert {a.value for a in card.actions} == {session.id}, "the card's buttons reach the stored session"  # type: ignore[union-attr]
+    assert session.push_key == row.idempotency_key
+
+
+def test_a_rep_held_out_of_practice_is_skipped_with_the_reason(org_factory) -> None:
+    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(late_grace=timedelta(hours=12)))
+    org.set_cadence(sessions_per_week=1, weekdays="mon")
+    held, free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
+    org.pushes.holds = lambda ids, day: {i for i in ids if i == held.id}
+    org.pushes.plan()
+    org.clock.current = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    report = org.pushes.deliver_due()
+    assert (report.sent, report.skipped) == (1, 1)
+    assert [d.user for d in org.chat.pushes()] == ["U-free"]
+    row = org.pushes.pushes.of_person(held.id)[0]  # type: ignore[arg-type]
+    assert row.status == "skipped" and "on hold" in (row.error or "")
