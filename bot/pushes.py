@@ -5,10 +5,13 @@ the arithmetic; the unique idempotency key makes planning again a no-op).
 Delivery claims due rows atomically, picks the scenario by spaced repetition
 (scheduler.picker), waits its turn at the platform's rate limiter and starts the
 practice session through the same PracticeService a `/practice` uses, with the
-push key on the session. A crash anywhere is safe to repeat: a row whose
-session already exists is only marked sent, never pushed twice; a claim whose
-worker died expires and is delivered by the next one; nothing is dropped
-silently (every give-up is a failed or skipped row with its reason).
+push key on the session (and on the card, for platforms that deduplicate).
+A crash anywhere is safe to repeat: a row whose session already exists is only
+marked sent, never pushed twice; a claim whose worker died expires and is
+delivered by the next one; nothing is dropped silently (every give-up is a
+failed or skipped row with its reason). The one window left is a platform call
+that succeeded just before the worker died: the retry re-sends the same card
+with the same key, which only a platform that deduplicates by key can absorb.
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ class PushPolicy:
     # Pushes in flight at once; the rate limiter sets the pace. None: 4 on PostgreSQL, 1 on SQLite,
     # whose single writer turns parallel pushes into lock waits (measured: slower, not faster).
     concurrency: int | None = None
-    batch: int = 20  # rows claimed (and marked sent) per round trip; a dead worker strands at most this many
-                     # until claim_ttl
+    # Rows claimed (and marked sent) per round trip; a dead worker's batch waits out claim_ttl.
+    batch: int = 20
     late_grace: timedelta = timedelta(minutes=30)  # later than this, only within the rep's working day
 
 
