@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.slack.blocks import clip, escape
 from bot.cadences import CadenceService
-from bot.practice.cards import _trend as trend_text
+from bot.practice.cards import trend_text
 from bot.ports import Clock
 from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec

@@ -41,7 +41,7 @@ class Progress:
     previous: Sequence[int]  # newest first
 
 
-def _trend(score: int, previous: Sequence[int]) -> str:
+def trend_text(score: int, previous: Sequence[int]) -> str:
     if not previous:
         return "first time on this behavior"
     average = sum(previous) / len(previous)
@@ -55,7 +55,7 @@ def scorecard(scenario: Scenario, scores: Sequence[BehaviorScore], progress: dic
     fields: list[Field] = []
     for s in scores:
         name = get_behavior(s.behavior).name
-        lines = [f"*{s.score}/100* · {_trend(s.score, progress.get(s.behavior, ()))}"]
+        lines = [f"*{s.score}/100* · {trend_text(s.score, progress.get(s.behavior, ()))}"]
         if s.evidence:
             lines.extend(f"> “{quote}”" for quote in s.evidence[:2])
         elif not s.detected:

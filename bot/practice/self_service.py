@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.messages import Card, Field, PersonRef, Text
 from bot.ports import Clock
-from bot.practice.cards import _trend as trend_text
+from bot.practice.cards import trend_text
 from scoring import get_behavior
 from storage import Repositories
 from storage.models import Person
