@@ -154,8 +154,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(fake: FakeSlack, database_url: str, workdir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "ANTHROPIC_"))}
+def start_server(fake: FakeSlack, database_url: str, workdir: Path, port: int,
+                 keep: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+    """`rehearse serve` against the fake; platform and LLM settings come only from here (or `keep` prefixes)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "ANTHROPIC_")) or k.startswith(keep or ("\0",))}
     env.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": fake.api_url, "PORT": str(port), "LOG_LEVEL": "WARNING",
                 "DATA_DIR": str(workdir / "var"), "PYTHONPATH": str(ROOT)})
