@@ -1,0 +1,110 @@
+"""`rehearse digest`: preview any manager's digest as text, JSON, the PNG chart or an HTML report."""
+
+from __future__ import annotations
+
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bot.cli.root import app
+from bot.settings import get_settings
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    png = "png"
+    html = "html"
+
+
+@app.command()
+def digest(
+    manager: Optional[str] = typer.Option(None, "--manager", "-m",
+                                          help="The manager: a person id, or their Slack/Discord user id"),
+    period: str = typer.Option("last", "--period", "-p",
+                               help="last (the latest complete period), current, previous, or a date in the period"),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json, png or html"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File for png/html (default: under DATA_DIR)"),
+    demo: bool = typer.Option(False, "--demo", help="Preview a seeded demo team (a throwaway database)"),
+) -> None:
+    """Preview a manager's biweekly digest."""
+    err = Console(stderr=True, highlight=False)
+    settings = get_settings()
+    data_dir = Path(settings.data_dir)
+    if demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            service, manager_id = _demo_service(Path(tmp), data_dir)
+            try:
+                _preview(service, manager_id, period, fmt, output, err)
+            finally:
+                service.repos.db.dispose()
+        return
+    if not manager:
+        err.print("Name the manager with --manager <person id or user id>, or try --demo.")
+        raise typer.Exit(2)
+    from bot.app import build_core
+    from bot.digests.service import DigestService
+    from storage.repos.digests import DigestRepo
+
+    core = build_core(settings)
+    matches = DigestRepo(core.repos.db).find_person(manager.strip())
+    if not matches:
+        err.print(f"No one matches '{manager}'. Use a person id (a number) or a platform user id such as U024BE7LH.")
+        raise typer.Exit(2)
+    if len(matches) > 1:
+        listed = "; ".join(f"{m.person_id}: {m.display_name} ({m.platform} {m.workspace})" for m in matches)
+        err.print(f"'{manager}' matches {len(matches)} people, pick one by person id: {listed}")
+        raise typer.Exit(2)
+    service = DigestService(core.repos, core.library, core.chats, core.clock, data_dir)
+    _preview(service, matches[0].person_id, period, fmt, output, err)
+
+
+def _preview(service, manager_id: int, period: str, fmt: Format, output: Optional[Path],  # type: ignore[no-untyped-def]
+             err: Console) -> None:
+    from bot.digests import render
+    from bot.digests.service import NotAManager
+
+    try:
+        built = service.build(manager_id, period)
+    except NotAManager as exc:
+        err.print(f"{str(exc)[0].upper()}{str(exc)[1:]}. Give them the manager role (rehearse roster) first.")
+        raise typer.Exit(2)
+    except ValueError as exc:  # a --period that is neither a word we know nor a date
+        err.print(str(exc))
+        raise typer.Exit(2)
+    if fmt is Format.json:
+        typer.echo(render.to_json(built.data))
+    elif fmt is Format.text:
+        chart = service.save_chart(built)
+        typer.echo(render.to_text(built.data, str(chart.resolve())), nl=False)
+    elif fmt is Format.png:
+        path = output or service.chart_path(built.data)
+        _write(path, built.chart)
+        typer.echo(str(path.resolve()))
+    else:
+        path = output or service.data_dir / "reports" / f"preview-{manager_id}-{built.data.period_start}.html"
+        _write(path, render.to_html(built.data, built.chart).encode("utf-8"))
+        typer.echo(str(path.resolve()))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _demo_service(tmp: Path, data_dir: Path):  # type: ignore[no-untyped-def]
+    from bot.digests.seed import SeedSpec, seed_teams
+    from bot.digests.service import DigestService
+    from bot.ports import SystemClock
+    from scenarios.loader import ScenarioLibrary
+    from storage import Repositories
+
+    clock = SystemClock()
+    repos = Repositories.open(f"sqlite:///{tmp / 'demo.db'}")
+    seeded = seed_teams(repos.db, SeedSpec(), clock.now())
+    service = DigestService(repos, ScenarioLibrary.load(get_settings().scenarios_dir), {}, clock, data_dir)
+    return service, seeded.manager_ids[0]
