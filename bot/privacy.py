@@ -13,6 +13,7 @@ from bot.settings import Settings
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.repos.privacy import PrivacyRepo
+from storage.repos.programmes import ProgrammeRepo
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +27,15 @@ class PurgeResult:
 class PrivacyService:
     def __init__(self, repos: Repositories, settings: Settings, clock: Clock) -> None:
         self.repo = PrivacyRepo(repos.db, AudioStore(Path(settings.data_dir) / "audio"))
+        self.programmes = ProgrammeRepo(repos.db)  # impact programmes keep memberships and outcome figures
         self.settings = settings
         self.clock = clock
 
     def export(self, person_id: int) -> dict[str, Any]:
-        return self.repo.export(person_id)
+        return {**self.repo.export(person_id), **self.programmes.export_person(person_id)}
 
     def erase(self, person_id: int) -> dict[str, int]:
-        counts = self.repo.erase(person_id, self.clock.now())
+        counts = {**self.programmes.erase_person(person_id), **self.repo.erase(person_id, self.clock.now())}
         log.info("erased person %s: %s", person_id, counts)
         return counts
 

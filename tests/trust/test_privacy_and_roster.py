@@ -84,6 +84,7 @@ def test_export_contains_every_session_turn_and_score_of_the_person(tmp_path: Pa
     assert data["person"]["platform_user_id"] == "U1"
     assert len(data["sessions"]) == 1 and len(data["sessions"][0]["turns"]) == 3
     assert {s["behavior"] for s in data["scores"]} == {"business_impact_first", "open_question"}
+    assert data["programme_memberships"] == [] and data["outcome_figures"] == []
 
 
 def test_delete_erases_transcripts_audio_and_scores(tmp_path: Path, db_url: str) -> None:
@@ -91,6 +92,7 @@ def test_delete_erases_transcripts_audio_and_scores(tmp_path: Path, db_url: str)
     person = bot.service.person_for(bot.person)
     counts = privacy.erase(person.id)  # type: ignore[arg-type]
     assert counts["turns"] == 3 and counts["scores"] == 2 and counts["audio_files"] == 1
+    assert counts["programme_memberships"] == 0
     assert not any((tmp_path / "audio").rglob("*.ogg"))
     assert bot.repos.sessions.sessions_of(person.id) == []  # type: ignore[arg-type]
     assert bot.repos.sessions.scores_of_person(person.id) == []  # type: ignore[arg-type]
