@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
 
     anthropic_api_key: str | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"  # 4-5 reaches end-of-life on 2026-11-30
     anthropic_timeout_s: float = 8.0  # the buyer's whole budget per reply, retries included
     anthropic_max_retries: int = 2
     anthropic_max_tokens_buyer: int = 300

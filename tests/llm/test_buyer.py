@@ -16,7 +16,7 @@ from tests.fakes.anthropic_api import Fault, FakeAnthropic, Slow
 from tests.llm.conftest import API_KEY, ClaudeBot, buyer_line, cards, outside_fences, texts
 
 CURIOUS = "Before we get to pricing, what's driving this for you right now? How is it affecting the business?"
-ENGINE = "claude:claude-sonnet-4-5"
+ENGINE = "claude:claude-sonnet-4-6"
 SCENARIO = ScenarioLibrary.load().get("discovery-procurement-stall")
 
 
@@ -41,7 +41,7 @@ def test_claude_plays_the_persona_and_the_turn_records_that_claude_spoke(
     [request] = fake.calls("buyer_reply")
     assert API_KEY in (request.headers.get("x-api-key") or request.headers.get("authorization", ""))
     assert request.body["tool_choice"] == {"type": "tool", "name": "buyer_reply"}
-    assert request.body["max_tokens"] == 300 and request.body["model"] == "claude-sonnet-4-5"
+    assert request.body["max_tokens"] == 300 and request.body["model"] == "claude-sonnet-4-6"
     [row] = UsageRepo(bot.core.repos.db).for_session(bot.session_id)
     assert row.purpose == "buyer" and row.ok and row.person_id == bot.session.person_id
     assert row.cache_write_tokens == request.usage["cache_creation_input_tokens"] > 1000  # type: ignore[index]

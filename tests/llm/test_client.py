@@ -30,7 +30,7 @@ def test_usage_with_cache_fields_is_recorded_per_call(fake: FakeAnthropic, repos
     rows = UsageRepo(repos.db).for_session("s-1")
     assert [(r.cache_write_tokens > 0, r.cache_read_tokens > 0, r.ok) for r in rows] == [(True, False, True),
                                                                                        (False, True, True)]
-    assert rows[0].input_tokens == first.usage.input_tokens and rows[0].model == "claude-sonnet-4-5"  # type: ignore[attr-defined]
+    assert rows[0].input_tokens == first.usage.input_tokens and rows[0].model == "claude-sonnet-4-6"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("faults,reason,status", [

@@ -24,7 +24,7 @@ from tests.llm.conftest import FENCED, ClaudeBot, buyer_line, cards, claude_sett
 from tests.scoring.adversarial_cases import CASES, AdversarialCase
 
 SCENARIO = ScenarioLibrary.load().get("discovery-procurement-stall")
-ENGINE = "claude:claude-sonnet-4-5"
+ENGINE = "claude:claude-sonnet-4-6"
 OPENING = SCENARIO.opening_line.strip()
 GOOD = "Before pricing, what's driving this for you right now? What is it costing the business?"
 PITCH = "Our platform has real-time dashboards, and pricing starts at $40 per seat."

@@ -24,13 +24,13 @@ def test_with_a_key_claude_runs_in_front_of_the_offline_engines(sqlite_url: str)
     repos = Repositories.open(sqlite_url)
     buyer, judge = make_buyer_and_judge(claude_settings(sqlite_url), repos)
     assert isinstance(buyer, FallbackBuyer) and isinstance(buyer.primary, ClaudeBuyer)
-    assert isinstance(buyer.fallback, OfflineBuyer) and buyer.name == "claude:claude-sonnet-4-5"
+    assert isinstance(buyer.fallback, OfflineBuyer) and buyer.name == "claude:claude-sonnet-4-6"
     assert isinstance(judge, FallbackJudge) and isinstance(judge.primary, ClaudeJudge)
     assert isinstance(judge.fallback, OfflineJudge)
     repos.db.dispose()
 
 
-def _ask(client: anthropic.Anthropic, system: str, *turns: str, model: str = "claude-sonnet-4-5") -> dict[str, int]:
+def _ask(client: anthropic.Anthropic, system: str, *turns: str, model: str = "claude-sonnet-4-6") -> dict[str, int]:
     messages = []
     for i, text in enumerate(turns):
         block = {"type": "text", "text": text}
@@ -54,7 +54,7 @@ def test_the_fake_caches_like_the_service() -> None:
         second = _ask(client, long, "Hi", "Hello, what can I do?", "Tell me more")  # the prior prefix is found by lookback
         assert second["read"] == first["write"] and second["write"] > 0
         assert _ask(client, long, "Hi", model="claude-haiku-4-5")["write"] == 0  # Haiku 4.5 needs 4,096 tokens
-        assert sum(r.body["model"] == "claude-sonnet-4-5" for r in fake.requests) == 4
+        assert sum(r.body["model"] == "claude-sonnet-4-6" for r in fake.requests) == 4
 
 
 def test_the_fake_fails_a_seeded_share_of_requests_for_load_tests() -> None:
