@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -147,11 +149,8 @@ class PracticeService:
         if not self._owns(session, event.person):
             chat.send(event.ref, Text("That practice session belongs to someone else, so I left it alone."))
             return
-        with self._lock(session.id):
-            session = self.repos.sessions.get(session.id)
-            assert session is not None
-            if not is_open(session.state):
-                chat.send(ref, Text(self._closed_note(session)))
+        with self._serving(session, chat, ref) as session:
+            if session is None:
                 return
             if event.action_id == cards.FINISH:
                 self._finish(session, chat, ref)
@@ -223,13 +222,9 @@ class PracticeService:
         if not self._owns(session, inbound.person):
             chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
             return
-        with self._lock(session.id):
-            session = self.repos.sessions.get(session.id)
-            assert session is not None
-            if not is_open(session.state):
-                chat.send(ref, Text(self._closed_note(session)))
-                return
-            self._rep_turn(session, ref, chat, inbound)
+        with self._serving(session, chat, ref) as session:
+            if session is not None:
+                self._rep_turn(session, ref, chat, inbound)
 
     def _rep_turn(self, session: PracticeSession, ref: ConversationRef, chat: ChatPort, inbound: Inbound) -> None:
         turns = self.repos.sessions.turns(session.id)
@@ -386,6 +381,19 @@ class PracticeService:
         a rep may answer from a surface without one (a Discord DM has no guild)."""
         owner = self.repos.people.get(session.person_id)
         return owner is not None and (owner.platform, owner.platform_user_id) == (who.platform, who.user_id)
+
+    @contextmanager
+    def _serving(self, session: PracticeSession, chat: ChatPort,
+                 ref: ConversationRef) -> Iterator[PracticeSession | None]:
+        """Hold the session's lock with a fresh copy of it; None, after telling the rep, if it has closed."""
+        with self._lock(session.id):
+            current = self.repos.sessions.get(session.id)
+            assert current is not None
+            if is_open(current.state):
+                yield current
+            else:
+                chat.send(ref, Text(self._closed_note(current)))
+                yield None
 
     def _lock(self, session_id: str) -> threading.Lock:
         with self._locks_guard:
