@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
 
     anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None  # also read by the SDK from the process environment
     anthropic_model: str = "claude-sonnet-4-6"  # 4-5 reaches end-of-life on 2026-11-30
     anthropic_timeout_s: float = 8.0  # the buyer's whole budget per reply, retries included
     anthropic_max_retries: int = 2

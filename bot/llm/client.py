@@ -113,9 +113,10 @@ class LlmClient:
             logger = logging.getLogger(name)
             if logger.getEffectiveLevel() < logging.INFO:
                 logger.setLevel(logging.INFO)
-        # base_url: the SDK reads ANTHROPIC_BASE_URL itself (tests point it at a local fake).
+        # base_url from settings so a `.env` value counts too; None lets the SDK read the environment.
         self._sdk = anthropic.Anthropic(
             api_key=settings.anthropic_api_key,
+            base_url=settings.anthropic_base_url,
             timeout=settings.anthropic_timeout_s,
             max_retries=settings.anthropic_max_retries,
             middleware=[DeadlineMiddleware()],
