@@ -239,7 +239,8 @@ def coaching_action(member: Member, status: str, figures: Sequence[BehaviorFigur
     """One action, never more: the single thing most worth a manager's next two minutes with this rep."""
     first = member.display_name.split()[0] if member.display_name.strip() else member.display_name
     if status == "snoozed":
-        return CoachingAction(behavior=None, text=f"Leave {first} be while they're snoozed; check in when they're back.")
+        return CoachingAction(behavior=None,
+                              text=f"Leave {first} be while they're snoozed; check in when they're back.")
     if reinforcement is not None:
         tip = _feedback(reinforcement.behavior, "try_next")
         return CoachingAction(behavior=reinforcement.behavior,

@@ -28,10 +28,6 @@ class Slope(_Frozen):
     reps: int = 1
 
     @property
-    def enough(self) -> bool:
-        return self.per_session is not None
-
-    @property
     def rising(self) -> bool:
         """Up by more than its own standard error, i.e. not just noise."""
         return self.per_session is not None and self.per_session - (self.stderr or 0.0) > 0

@@ -100,7 +100,8 @@ class DigestNudger:
             if m.person_id in practised:
                 outcome.skipped.append((rep.first_name, "they have practised since"))
                 continue
-            why = self._rule_out(m, self._spec(m), now)
+            spec = self._spec(m)
+            why = self._rule_out(m, spec, now)
             if why:
                 outcome.skipped.append((rep.first_name, why))
                 continue
@@ -108,7 +109,6 @@ class DigestNudger:
             if self.pushes.get(key) is not None:
                 outcome.skipped.append((rep.first_name, "already nudged from this digest"))
                 continue
-            spec = self._spec(m)
             if not in_working_hours(spec, m.tz, now):
                 due = next_working_start(spec, m.tz, now)
                 self.pushes.insert_missing([NewPush(key, KIND, m.person_id, due)], now)

@@ -102,7 +102,8 @@ def seed_teams(db: Database, spec: SeedSpec, now: datetime) -> Seeded:
     ], returning_ids=True)
     bulk_insert(db, Cadence, [
         {"team_id": t, "sessions_per_week": spec.sessions_per_week, "behaviors": list(spec.behaviors),
-         "scenario_ids": list(spec.scenario_ids), "digest_weekday": spec.digest_weekday, "digest_hour": spec.digest_hour, "updated_at": now}
+         "scenario_ids": list(spec.scenario_ids), "digest_weekday": spec.digest_weekday,
+         "digest_hour": spec.digest_hour, "updated_at": now}
         for t in team_ids
     ])
     manager_ids = bulk_insert(db, Person, [
@@ -157,7 +158,8 @@ def _history(spec: SeedSpec, person_id: int, user_id: str, story: _Story, window
             sid = str(uuid.uuid4())
             done = k < count
             sessions.append({
-                "id": sid, "person_id": person_id, "scenario_id": spec.scenario_ids[index % len(spec.scenario_ids)], "kind": "practice",
+                "id": sid, "person_id": person_id, "kind": "practice",
+                "scenario_id": spec.scenario_ids[index % len(spec.scenario_ids)],
                 "state": "finished" if done else "abandoned", "platform": spec.platform,
                 "workspace": spec.workspace, "channel": f"D-{user_id}", "thread": f"T-{sid[:8]}",
                 "offered_at": at - timedelta(minutes=14), "started_at": at - timedelta(minutes=12),
@@ -172,8 +174,3 @@ def _history(spec: SeedSpec, person_id: int, user_id: str, story: _Story, window
                 scores.append({"session_id": sid, "person_id": person_id, "behavior": b, "score": score,
                                "detected": score >= 50, "level": min(4, score // 20), "engine": "offline",
                                "created_at": at})
-
-
-def demo_now() -> datetime:
-    """A fixed 'now' for reproducible demos: Tuesday 24 Nov 2026, 09:00 UTC."""
-    return datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)

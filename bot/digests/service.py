@@ -122,13 +122,10 @@ class DigestService:
             raise NotAManager(f"person {manager_id} is not an active manager, so there is no digest for them")
         return found[0]
 
-    def period(self, manager_id: int, spec: str = "last") -> Period:
-        """The period a `--period` word or date means for this manager (in their time zone)."""
-        s = self.schedule(manager_id)
-        today = self.clock.now().astimezone(zone(s.member.tz)).date()
-        return parse_period(spec, today, s.digest_weekday)
-
     def build(self, manager_id: int, period: Period | str = "last") -> BuiltDigest:
+        """A manager's digest for a period, or for a --period word or date ("last", "current",
+        "previous", "2026-11-09") read in their time zone. Raises NotAManager, or ValueError for
+        a period that is neither."""
         schedule = self.schedule(manager_id)
         if isinstance(period, str):
             today = self.clock.now().astimezone(zone(schedule.member.tz)).date()

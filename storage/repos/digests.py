@@ -297,8 +297,8 @@ def _members(db: Database, where: Any) -> list[Member]:
 
 
 def _member(p: Person, workspace: str, cadence: Cadence | None) -> Member:
-    return Member(p.id, p.display_name, p.platform, workspace, p.platform_user_id, p.tz, p.team_id,  # type: ignore[arg-type]
-                  p.snoozed_until, cadence)
+    return Member(p.id, p.display_name, p.platform, workspace,  # type: ignore[arg-type]
+                  p.platform_user_id, p.tz, p.team_id, p.snoozed_until, cadence)
 
 
 def _period_case(column: Any, bounds: Bounds) -> Any:

@@ -30,7 +30,8 @@ def _texts(messages: list[Outbound]) -> list[str]:
 
 
 def _farid(world: World, seeded) -> int:  # type: ignore[no-untyped-def]
-    return next(p for p in seeded.rep_ids[0] if world.repos.people.get(p).display_name == "Farid Haddad")  # type: ignore[union-attr]
+    names = {p: world.repos.people.get(p).display_name for p in seeded.rep_ids[0]}  # type: ignore[union-attr]
+    return next(p for p, name in names.items() if name == "Farid Haddad")
 
 
 def test_nudge_reaches_only_the_reps_who_have_not_practised(world: World) -> None:
