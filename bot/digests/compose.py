@@ -300,7 +300,7 @@ def _headline(reps: Sequence[RepSummary], team: Sequence[TeamBehavior], focus: S
     moved = [t for t in team if t.change is not None]
     if moved:
         t = max(moved, key=lambda t: abs(t.change or 0))
-        parts.append(f"Biggest move: {t.name} {t.change:+.0f}.")
+        parts.append(f"Biggest move: {t.name} {round(t.change or 0):+d}.")
     if focus is not None:
         parts.append(f"Focus for the team: {focus.behavior_name}.")
     return " ".join(parts)

@@ -69,7 +69,7 @@ class BehaviorFigures(_Frozen):
         if change is None:
             return "new this period" if self.mean is not None else "–"
         arrow = "▲" if change >= 1 else "▼" if change <= -1 else "▶"
-        return f"{arrow} {change:+.0f} vs {self.previous:.0f}"
+        return f"{arrow} {round(change):+d} vs {self.previous:.0f}"  # round() first: never "-0"
 
 
 class TeamBehavior(BehaviorFigures):
