@@ -86,7 +86,22 @@ def rewrite(behavior: Behavior, analysis: Analysis) -> str | None:
     suffix = spec.suffix.format(**fill) if spec.suffix else ""
     if not prefix and not suffix and not changed:
         return None
+    if _said_already(new, prefix + " " + suffix):
+        # "That sounds really frustrating." needs no second copy after the catalog's fuller version of it.
+        return f"{prefix}{suffix}".strip()
     return f"{prefix}{new}{suffix}".strip()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+def _said_already(sentence: str, template: str) -> bool:
+    """Whether the template already opens one of its sentences with all of the rep's sentence."""
+    words = _words(sentence)
+    if not words:
+        return True
+    return any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template))
 
 
 def build_feedback(

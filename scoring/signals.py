@@ -221,11 +221,16 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
         # "You said X: walk me through Y?" asks from its last clause.
         tail = _LAST_CLAUSE.split(low)[-1].strip() if is_q and _LAST_CLAUSE.search(low) else low
+        # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
+        opens = is_q and (bool(lx.OPEN_QUESTION.match(low) or lx.OPEN_QUESTION.match(tail))
+                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in low.split(",")[1:]))
+        # What is left once a product request is put on hold is what the rep actually talks about.
+        about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
             hit("questions", s)
             if lx.SUGGESTIVE_QUESTION.match(low):
                 hit("suggestive_questions", s)
-            elif lx.OPEN_QUESTION.match(low) or lx.OPEN_QUESTION.match(tail):
+            elif opens:
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
                 if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
@@ -235,7 +240,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             else:
                 hit("closed_questions", s)
             if topic:
-                if lx.PRODUCT.search(low):
+                if lx.PRODUCT.search(about):
                     hit("product_questions", s)
                     if first_product is None:
                         first_product = s.index
@@ -253,11 +258,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if want("imperatives") and lx.IMPERATIVE.match(low):
                 hit("imperatives", s)
         if topic:
-            if lx.PRODUCT.search(low):
+            if lx.PRODUCT.search(about):
                 hit("product_mentions", s)
                 if first_product is None:
                     first_product = s.index
-            if lx.PITCH.search(low):
+            if lx.PITCH.search(about):
                 hit("pitch_statements", s)
                 if first_product is None:
                     first_product = s.index
@@ -266,7 +271,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         for name, pattern in patterns:
-            if name == "feeling_reflections" and is_q and lx.OPEN_QUESTION.match(low):
+            if name == "feeling_reflections" and opens:
                 continue  # "how does that make you feel?" asks about the feeling; it does not name it
             if name in _COUNT_EVERY_MATCH:
                 n = len(pattern.findall(low))
@@ -288,7 +293,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
-            if len(shared) >= 2 and _YOU.search(low) and not (is_q and lx.OPEN_QUESTION.match(low)):
+            if len(shared) >= 2 and _YOU.search(low) and not opens:
                 hit("mirrored_sentences", s)
 
     sig.excess_words = max(0, sig.words - 50)

@@ -89,3 +89,8 @@ def test_scores_are_deterministic_and_bounded():
     a = score_reply("suggestion", "Maybe try a pilot at two sites?", "Where do we start?")
     b = score_reply("suggestion", "Maybe try a pilot at two sites?", "Where do we start?")
     assert a == b and 0 <= a.score <= 100 and 0 <= a.level <= 4
+
+
+def test_the_rewrite_never_repeats_a_sentence_the_rep_already_said():
+    s = score_reply("empathy", "That sounds really frustrating.", "The delivery was late again.")
+    assert s.feedback.rewrite == "That sounds really frustrating, and it makes sense you'd feel that way."

@@ -25,6 +25,18 @@ def test_talking_price_before_asking_about_the_buyer_is_a_product_pitch():
     assert not is_product_pitch("That sounds like a tough quarter.")
 
 
+def test_putting_the_buyers_pricing_request_on_hold_to_ask_about_the_business_is_not_a_pitch():
+    assert not is_product_pitch("Happy to send pricing. Before I do, what's driving this for you right now?")
+    s = extract_signals("Before we get to pricing, what's driving the change this quarter?")
+    assert s.business_question_first == 1 and s.product_questions == 0
+    assert is_product_pitch("Before we get to pricing, our platform has AI dashboards. What are your goals?")
+
+
+def test_an_open_question_after_a_lead_in_clause_is_still_open():
+    s = extract_signals("Before I do, what's driving this for you? When you say slow, what do you mean?")
+    assert (s.open_questions, s.closed_questions, s.narrow_questions) == (2, 0, 0)
+
+
 def test_is_product_pitch_never_raises_on_junk():
     assert is_product_pitch("") is False
 
