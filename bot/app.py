@@ -69,21 +69,26 @@ class Core:
 def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:
     repos = Repositories.open(settings.database_url, migrate=migrate)
     library = ScenarioLibrary.load(settings.scenarios_dir)
-    buyer, judge = make_buyer_and_judge(settings, repos)
+    buyer, judge = make_buyer_and_judge(settings, repos, clock)
     return Core(settings, repos, library, buyer, judge, clock or SystemClock(), speech=make_speech(settings))
 
 
-def make_buyer_and_judge(settings: Settings, repos: Repositories) -> tuple[BuyerPort, JudgePort]:
-    """Offline engines always; Claude in front of them when a key is configured."""
+def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock | None = None
+                         ) -> tuple[BuyerPort, JudgePort]:
+    """Offline engines always; Claude in front of them, behind one circuit breaker, when a key is configured."""
     buyer, judge = OfflineBuyer(), OfflineJudge()
     if not settings.has_claude:
         return buyer, judge
     # Imported here so a process without a key never loads the SDK.
     from bot.llm import ClaudeBuyer, ClaudeJudge, FallbackBuyer, FallbackJudge, LlmClient
+    from bot.llm.breaker import CircuitBreaker
     from storage.repos.usage import UsageRepo
 
     client = LlmClient(settings, UsageRepo(repos.db))
-    return FallbackBuyer(ClaudeBuyer(client), buyer), FallbackJudge(ClaudeJudge(client), judge)
+    breaker = CircuitBreaker(settings.anthropic_breaker_failures,
+                             timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock)
+    return (FallbackBuyer(ClaudeBuyer(client), buyer, breaker),
+            FallbackJudge(ClaudeJudge(client), judge, breaker))
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

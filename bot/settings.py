@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     anthropic_max_tokens_buyer: int = 300
     anthropic_max_tokens_judge: int = 1200
     anthropic_judge_timeout_s: float = 30.0  # the judge's whole budget; the buyer's is anthropic_timeout_s
+    anthropic_breaker_failures: int = 3  # failed calls in a row before the offline engines take over
+    anthropic_breaker_cooldown_s: float = 30.0  # how long they do before one call probes Claude again
 
     scenarios_dir: str | None = Field(default=None, description="Extra scenario YAML folder")
     session_expiry_hours: int = 24
