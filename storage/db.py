@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def normalise_url(url: str) -> str:
@@ -58,6 +60,17 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    def update(self, model: type[Row], key: object, **changes: Any) -> Row:
+        """Set these columns on the row with this primary key; KeyError when there is none."""
+        with self.session() as s:
+            row = s.get(model, key)
+            if row is None:
+                raise KeyError(key)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            s.add(row)
+            return row
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -90,14 +90,7 @@ class PeopleRepo:
             return ws
 
     def update(self, person_id: int, **changes: object) -> Person:
-        with self.db.session() as s:
-            person = s.get(Person, person_id)
-            if person is None:
-                raise KeyError(person_id)
-            for key, value in changes.items():
-                setattr(person, key, value)
-            s.add(person)
-            return person
+        return self.db.update(Person, person_id, **changes)
 
     def snooze(self, person_id: int, until: date | None) -> Person:
         return self.update(person_id, snoozed_until=until)

@@ -47,14 +47,7 @@ class SessionRepo:
             return s.exec(select(PracticeSession).where(PracticeSession.push_key == push_key)).first()
 
     def update(self, session_id: str, **changes: Any) -> PracticeSession:
-        with self.db.session() as s:
-            row = s.get(PracticeSession, session_id)
-            if row is None:
-                raise KeyError(session_id)
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.add(row)
-            return row
+        return self.db.update(PracticeSession, session_id, **changes)
 
     def open_sessions(self, person_id: int | None = None) -> list[PracticeSession]:
         with self.db.session() as s:
