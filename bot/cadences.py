@@ -17,7 +17,8 @@ import yaml
 from pydantic import ValidationError
 
 from bot.ports import Clock
-from scenarios.loader import ScenarioLibrary, _line_of
+from scenarios import yaml_text
+from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec, FieldProblem
 from scheduler.days import WEEKDAY_NAMES
 from storage import Repositories
@@ -124,13 +125,9 @@ def parse_cadence(data: Mapping[str, Any], *, path: str | None = None, node: yam
 def parse_cadence_yaml(text: str, path: str = "<string>") -> list[CadenceDocument]:
     """Cadences from a YAML file: one mapping, or a list of them, each with an optional `team`."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CadenceError([CadenceProblem("", f"not valid YAML: {problem}",
-                                           mark.line + 1 if mark is not None else None, path)]) from None
+        data, root = yaml_text.parse(text)
+    except yaml_text.YamlSyntaxError as exc:
+        raise CadenceError([CadenceProblem("", f"not valid YAML: {exc.problem}", exc.line, path)]) from None
     items = data if isinstance(data, list) else [data]
     nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
     documents: list[CadenceDocument] = []
@@ -161,7 +158,7 @@ def _problem(err: Any, path: str | None, node: yaml.Node | None) -> CadenceProbl
         field, message = cause.field, cause.message
     else:
         message = _friendly(err, field)
-    line = _line_of(node, (field,)) if node is not None and field else (
+    line = yaml_text.line_of(node, (field,)) if node is not None and field else (
         node.start_mark.line + 1 if node is not None else None)
     return CadenceProblem(field, message, line, path)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from pydantic import ValidationError
 
+from scenarios import yaml_text
 from scenarios.schema import Scenario
 
 BUILTIN_DIRS = (Path(__file__).parent / "library", Path(__file__).parent / "assessments")
@@ -46,33 +46,11 @@ class UnknownScenario(KeyError):
         return f"no scenario called '{self.scenario_id}'. Try one of: {', '.join(self.known)}"
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """Walk the YAML node tree along a pydantic error location to the offending line."""
-    best = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-            if match is None:
-                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
-                return key.start_mark.line + 1 if key is not None else best
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        best = node.start_mark.line + 1
-    return best
-
-
 def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([ScenarioProblem(path, line, "", f"not valid YAML: {problem}")]) from None
+        data, node = yaml_text.parse(text)
+    except yaml_text.YamlSyntaxError as exc:
+        raise ScenarioError([ScenarioProblem(path, exc.line, "", f"not valid YAML: {exc.problem}")]) from None
     if not isinstance(data, dict):
         raise ScenarioError([ScenarioProblem(path, 1, "", "a scenario file must be a mapping of fields")])
     try:
@@ -85,7 +63,7 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = "unknown field (check the spelling)"
-            problems.append(ScenarioProblem(path, _line_of(node, loc), field, message))
+            problems.append(ScenarioProblem(path, yaml_text.line_of(node, loc), field, message))
         raise ScenarioError(problems) from None
 
 
@@ -96,7 +74,7 @@ def load_file(path: Path) -> Scenario:
         raise ScenarioError([ScenarioProblem(str(path), None, "", "not UTF-8 text")]) from None
     scenario = parse_scenario(text, str(path))
     if scenario.id != path.stem:
-        line = _line_of(yaml.compose(text), ("id",))
+        line = yaml_text.line_of(yaml_text.parse(text)[1], ("id",))
         raise ScenarioError([ScenarioProblem(str(path), line, "id", f"'{scenario.id}' must match the file name '{path.stem}'")])
     return scenario
 

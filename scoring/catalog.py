@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scenarios import yaml_text
 from scoring.signals import SIGNAL_NAMES
 from scoring.types import UnknownBehavior
 
@@ -115,7 +115,7 @@ class Catalog(_Model):
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Behavior]:
-    raw = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    raw = yaml_text.load(CATALOG_PATH.read_text(encoding="utf-8"))
     catalog = Catalog.model_validate(raw)
     by_id: dict[str, Behavior] = {}
     for b in catalog.behaviors:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from scenarios import yaml_text
 
 LINES_FILE = Path(__file__).with_name("lines.yaml")
 
@@ -42,7 +42,7 @@ DEMO_TEAM: tuple[Habit, ...] = (
 
 @lru_cache(maxsize=1)
 def phrase_bank() -> dict[str, dict[str, list[str]]]:
-    return yaml.safe_load(LINES_FILE.read_text(encoding="utf-8"))
+    return yaml_text.load(LINES_FILE.read_text(encoding="utf-8"))
 
 
 def reply_for(habit: Habit, behaviors: list[str], sessions_done: int, turn: int, rng: random.Random) -> str:
