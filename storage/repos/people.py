@@ -14,8 +14,17 @@ from storage.models import Person, Team, Workspace
 class PeopleRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Workspaces are created once and never change identity; every inbound message and every
+        # push asks for one, so remembering them saves a transaction on each.
+        self._workspaces: dict[tuple[str, str], Workspace] = {}
 
     def ensure_workspace(self, platform: str, external_id: str, now: datetime, name: str = "") -> Workspace:
+        known = self._workspaces.get((platform, external_id))
+        if known is None:
+            known = self._workspaces[(platform, external_id)] = self._ensure_workspace(platform, external_id, now, name)
+        return known
+
+    def _ensure_workspace(self, platform: str, external_id: str, now: datetime, name: str) -> Workspace:
         try:
             with self.db.session() as s:
                 ws = s.exec(

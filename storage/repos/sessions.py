@@ -144,9 +144,18 @@ class ScenarioRepo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._versions: dict[tuple[str, str], int] = {}  # (id, checksum) -> version: a stored version never changes
 
     def record(self, scenario_id: str, title: str, kind: str, behaviors: list[str], checksum: str,
                body: dict[str, Any], now: datetime) -> int:
+        known = self._versions.get((scenario_id, checksum))
+        if known is None:
+            known = self._versions[(scenario_id, checksum)] = self._record(
+                scenario_id, title, kind, behaviors, checksum, body, now)
+        return known
+
+    def _record(self, scenario_id: str, title: str, kind: str, behaviors: list[str], checksum: str,
+                body: dict[str, Any], now: datetime) -> int:
         for _ in range(3):
             try:
                 with self.db.session() as s:
