@@ -156,12 +156,16 @@ class PushLogRepo:
                  or_(col(PushLog.retry_at).is_(None), col(PushLog.retry_at) <= now)),
             and_(PushLog.status == CLAIMED, col(PushLog.claimed_at) < now - claim_ttl),
         )
-        due = (select(PushLog.id).where(col(PushLog.kind).in_(list(kinds)), ready)
-               .order_by(col(PushLog.due_at), col(PushLog.id)).limit(limit))
+        pick = (select(PushLog.id).where(col(PushLog.kind).in_(list(kinds)), ready)
+                .order_by(col(PushLog.due_at), col(PushLog.id)).limit(limit))
         if self.db.is_postgres:
-            due = due.with_for_update(skip_locked=True)
+            pick = pick.with_for_update(skip_locked=True)
+        # A materialized CTE runs the pick once. As a plain `IN (subquery)` PostgreSQL may re-run
+        # it while updating, so one claim took every due row (measured: 100 of 100 for limit 20):
+        # one thread delivered the whole wave and a crash left all of it waiting out claim_ttl.
+        due = pick.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
         stmt = (update(PushLog)
-                .where(col(PushLog.id).in_(due.scalar_subquery()), ready)
+                .where(col(PushLog.id).in_(select(due.c.id)), ready)
                 .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1)
                 .returning(*PushLog.__table__.columns))  # type: ignore[attr-defined]
         # Core statements on a plain connection: a push wave writes the log several times per push,

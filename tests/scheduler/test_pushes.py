@@ -121,6 +121,23 @@ def test_a_crash_after_the_platform_call_never_pushes_twice(org_factory) -> None
     assert {log.get(r.idempotency_key).status for r in claimed} == {"sent"}  # type: ignore[union-attr]
 
 
+def test_a_crashed_worker_holds_back_only_the_batch_it_claimed(org_factory) -> None:
+    """A claim takes one batch, never the whole wave: after a crash the rest goes out at once."""
+    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(
+        claim_ttl=timedelta(minutes=5), concurrency=1, batch=2, late_grace=timedelta(hours=12)))
+    org.set_cadence(sessions_per_week=3)
+    for i in range(6):
+        org.rep(f"U-{i}", "UTC")
+    org.pushes.plan()
+    log = org.pushes.pushes
+    monday = [r for r in log.all("push") if r.due_at.date() == date(2026, 11, 23)]
+    org.clock.current = max(r.due_at for r in monday) + timedelta(seconds=1)
+    assert len(log.claim_due(["push"], org.clock.now(), "crashed-worker", 2, timedelta(minutes=5))) == 2
+
+    report = org.pushes.deliver_due()  # a new worker, while the dead one's claims are still fresh
+    assert report.sent == 4 and len(org.chat.pushes()) == 4
+
+
 class FlakyChat(ClockedChat):
     """Refuses the first `failures` practice threads with an error, then works."""
 
