@@ -53,6 +53,9 @@ class Core:
             )
             for action_id in (cards.FINISH, cards.SKIP):
                 self.actions.register(action_id, self._practice.act)
+            from bot.impact.service import ImpactService  # here: a process that never practises skips it
+
+            self._practice.holds = ImpactService(self.repos, self.library, self.clock).practice_hold_message
         return self._practice
 
     @property

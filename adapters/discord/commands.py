@@ -21,6 +21,7 @@ from adapters.discord.render import card_embed, discord_markdown
 from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
 from bot.messages import PersonRef
 from bot.ports import PlatformError
+from bot.practice.engine import PracticeOnHold
 from bot.practice.self_service import RepSelfService, SelfServiceError
 from scenarios.loader import UnknownScenario
 
@@ -54,6 +55,9 @@ class CommandHandlers:
         except UnknownScenario as exc:
             await _say(interaction, f"I don't know a scenario called `{exc.scenario_id}`. Start typing after "
                                     "`/practice` and pick one from the list, or leave it empty for your next one.")
+            return
+        except PracticeOnHold as exc:
+            await _say(interaction, exc.user_message)
             return
         except PlatformError as exc:
             reason = origin.fallback_reason or ""

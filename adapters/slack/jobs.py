@@ -22,7 +22,7 @@ from adapters.slack.parse import PLATFORM, SlashCommand
 from bot.app import Core
 from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
 from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
-from bot.practice.engine import PracticeService
+from bot.practice.engine import PracticeOnHold, PracticeService
 from bot.practice.self_service import RepSelfService, SelfServiceError
 from scenarios.loader import UnknownScenario
 from storage.models import Person
@@ -93,6 +93,8 @@ class SlackJobs:
             self.practice.start(who, scenario_id)
         except UnknownScenario as exc:
             tell(f"Sorry, there is {exc}.")
+        except PracticeOnHold as exc:
+            tell(exc.user_message)
         except Exception:
             log.exception("could not start practice for %s", person.user_id)
             self._best_effort(lambda: tell(SORRY_START))

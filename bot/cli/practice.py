@@ -16,6 +16,7 @@ from bot.settings import get_settings
 def console_practice(scenario_id: str | None, resume: bool = False) -> None:
     from adapters.console.chat import ConsoleChat, run_practice
     from bot.app import build_core
+    from bot.practice.engine import PracticeOnHold
     from scenarios.loader import UnknownScenario
 
     settings = get_settings()
@@ -27,6 +28,9 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
         run_practice(service, chat, sys.stdin, scenario_id, resume=resume)
     except UnknownScenario as exc:
         console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    except PracticeOnHold as exc:
+        console.print(exc.user_message, markup=False)
         raise typer.Exit(2)
 
 

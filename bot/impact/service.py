@@ -98,6 +98,29 @@ class OutcomeImport:
     errors: list[RowError] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PracticeHold:
+    """Why a programme keeps a rep's practice back: in the holdout until a date, or a baseline still to take."""
+
+    programme_id: int
+    holdout_until: date | None  # None: the holdout is over (or there is none) but the baseline comes first
+
+    @property
+    def reason(self) -> str:
+        if self.holdout_until is not None:
+            return f"in the holdout of programme {self.programme_id} until {self.holdout_until.isoformat()}"
+        return f"assessment first (programme {self.programme_id})"
+
+    @property
+    def user_message(self) -> str:
+        if self.holdout_until is not None:
+            return (f"You're in the comparison group of programme {self.programme_id} until "
+                    f"{self.holdout_until:%A %d %B %Y}, so practice opens for you then. Your assessments still "
+                    "come as usual: they are how we measure what practice changes, so thank you for taking them.")
+        return (f"Your assessment for programme {self.programme_id} comes first: it is the baseline that shows "
+                "how practice changes things. It arrives as a message from me; once it's done, practice is open.")
+
+
 class ImpactService:
     def __init__(self, repos: Repositories, library: ScenarioLibrary, clock: Clock,
                  programmes: ProgrammeRepo | None = None, pushes: PushLogRepo | None = None,
@@ -378,12 +401,12 @@ class ImpactService:
         planned = self.plan_assessments(now)
         return {"notices": notices, "planned": planned, "posted": self.deliver_assessments(practice, now, worker)}
 
-    def hold_reasons(self, person_ids: Iterable[int], on_date: date) -> dict[int, str]:
-        """Of these reps, those whose practice pushes must wait on `on_date`, each with the reason why."""
+    def holds(self, person_ids: Iterable[int], on_date: date) -> dict[int, "PracticeHold"]:
+        """Of these reps, those whose practice must wait on `on_date` (held out, or assessment pending), and why."""
         by_programme: dict[int, list[ProgrammeMember]] = {}
         for m in self.programmes.memberships(person_ids):
             by_programme.setdefault(m.programme_id, []).append(m)
-        reasons: dict[int, str] = {}
+        held: dict[int, PracticeHold] = {}
         for programme_id, members in sorted(by_programme.items()):
             programme = self.programmes.get(programme_id)
             if programme is None:
@@ -392,13 +415,20 @@ class ImpactService:
             waiting = [m for m in members if programme.start_date <= on_date < m.practice_from + schedule.BASELINE_GRACE]
             history = self._history(programme, {}) if waiting else []
             for m in waiting:
-                if m.person_id in reasons or schedule.practice_allowed(
+                if m.person_id in held or schedule.practice_allowed(
                         plan, schedule.MemberPlan(m.person_id, m.cohort, m.practice_from), history, on_date):
                     continue
-                reasons[m.person_id] = (
-                    f"in the holdout of programme {programme_id} until {m.practice_from.isoformat()}"
-                    if on_date < m.practice_from else f"assessment first (programme {programme_id})")
-        return reasons
+                held[m.person_id] = PracticeHold(programme_id, m.practice_from if on_date < m.practice_from else None)
+        return held
+
+    def hold_reasons(self, person_ids: Iterable[int], on_date: date) -> dict[int, str]:
+        """Of these reps, those whose practice pushes must wait on `on_date`, each with the reason why."""
+        return {person_id: hold.reason for person_id, hold in self.holds(person_ids, on_date).items()}
+
+    def practice_hold_message(self, person_id: int, on_date: date) -> str | None:
+        """What to tell a rep who asks for practice while a programme holds it back; None when they may."""
+        hold = self.holds([person_id], on_date).get(person_id)
+        return hold.user_message if hold is not None else None
 
     def practice_blocked(self, person_ids: Iterable[int], on_date: date) -> set[int]:
         """Of these reps, those whose practice pushes must wait on `on_date` (held out, or assessment pending)."""

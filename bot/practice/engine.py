@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Mapping
+from datetime import date, datetime, timedelta
+from typing import Callable, Mapping
 
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
@@ -23,6 +23,7 @@ from bot.practice import cards
 from bot.practice.states import State, is_open, transition
 from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
 from scenarios.schema import Scenario
+from scheduler.hours import local_date
 from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
@@ -38,6 +39,14 @@ HELP = (
     "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
     "when you want your scorecard."
 )
+
+
+class PracticeOnHold(Exception):
+    """The rep asked for practice that a programme holds back; `user_message` says why, where they are."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,9 @@ class PracticeService:
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
+        # Optional: why a rep may not practise on their local date (an impact programme's holdout or
+        # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
+        self.holds: Callable[[int, date], str | None] | None = None
 
     # ---- people -----------------------------------------------------------
 
@@ -91,10 +103,16 @@ class PracticeService:
     def start(self, who: PersonRef, scenario_id: str | None = None, push_key: str | None = None) -> Started:
         """Open a practice thread with the rep and post the scenario card as its root.
 
-        Raises UnknownScenario for an id that does not exist (the adapter says so where the rep is)."""
+        Raises UnknownScenario for an id that does not exist, and PracticeOnHold when a programme holds
+        the rep's practice back (the adapter says so where the rep is)."""
         person = self.person_for(who)
         scenario = self.library.get(scenario_id) if scenario_id else self.next_scenario_for(person)
         now = self.clock.now()
+        # A scheduled push was held or let through by the scheduler's own check; this is the rep asking.
+        if scenario.kind == "practice" and push_key is None and self.holds is not None:
+            refusal = self.holds(person.id, local_date(person.tz, now))  # type: ignore[arg-type]
+            if refusal:
+                raise PracticeOnHold(refusal)
         version = self.repos.scenarios.record(
             scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), checksum(scenario),
             scenario.model_dump(mode="json"), now,

@@ -62,6 +62,8 @@ def org(db_url: str, library: ScenarioLibrary) -> Iterator[Org]:
     reps = [_person(repos, "W1", f"U{i:02d}", now, f"Rep {i:02d}", team_id=team.id,
                     manager_id=(manager if i < 8 else other).id) for i in range(10)]
     _person(repos, "W1", "U99", now, "Gone Rep", team_id=team.id, deleted_at=now)
-    yield Org(repos, clock, chat, practice, ImpactService(repos, library, clock), team.id, manager, other,  # type: ignore[arg-type]
+    impact = ImpactService(repos, library, clock)
+    practice.holds = impact.practice_hold_message  # as Core.practice wires it
+    yield Org(repos, clock, chat, practice, impact, team.id, manager, other,  # type: ignore[arg-type]
               enablement, outsider, reps)
     repos.db.dispose()

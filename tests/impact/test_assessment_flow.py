@@ -6,10 +6,13 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from bot.impact.cohorts import Candidate, assign_holdout
 from bot.impact.service import ProgrammeRequest
 from bot.messages import Card, ConversationRef, Inbound, Outbound, Posted, Text
 from bot.ports import PlatformError
+from bot.practice.engine import PracticeOnHold
 from tests.impact.conftest import Org
 
 
@@ -94,6 +97,36 @@ def test_holdout_reps_get_only_assessments_and_practice_waits_for_the_baseline(o
     org.clock.advance(weeks=4)
     assert org.impact.tick(org.practice)["posted"] == 10
     assert org.impact.practice_blocked([r.id for r in org.reps], org.clock.now().date()) == held  # type: ignore[misc]
+
+
+def test_a_held_out_rep_who_asks_for_practice_is_told_why_and_until_when(org: Org) -> None:
+    programme_id = _start(org, behaviors=("empathy",))
+    held = min(m.person_id for m in org.impact.members(programme_id) if m.cohort == "holdout")
+    rep = org.practice.person_ref(org.repos.people.get(held))  # type: ignore[arg-type]
+    with pytest.raises(PracticeOnHold) as refused:
+        org.practice.start(rep, "discovery-procurement-stall")
+    assert refused.value.user_message.startswith(
+        f"You're in the comparison group of programme {programme_id} until Monday 02 March 2026")
+    assert "assessments still come" in refused.value.user_message
+    assert not _cards(org)  # nothing was posted, nothing was stored
+    assert org.repos.sessions.sessions_of(held) == []
+    # Their assessment still starts, and practice opens when the holdout ends.
+    org.practice.start(rep, "assess-empathy")
+    assert len(_cards(org)) == 1
+
+
+def test_a_practising_rep_is_asked_to_take_the_baseline_before_practice(org: Org) -> None:
+    programme_id = _start(org, behaviors=("empathy",), holdout_share=0.0)
+    rep = org.practice.person_ref(org.reps[0])
+    with pytest.raises(PracticeOnHold) as refused:
+        org.practice.start(rep, None)
+    assert f"assessment for programme {programme_id} comes first" in refused.value.user_message
+    org.clock.advance(hours=2)
+    org.impact.tick(org.practice)
+    ref, _card = next((r, c) for r, c in _cards(org) if r.channel == "D-U00")
+    _answer(org, ref, "U00", "That sounds really stressful, I'm sorry. How are you feeling about tomorrow?")
+    _answer(org, ref, "U00", "done")
+    assert org.practice.start(rep, None).scenario.kind == "practice"
 
 
 def test_a_card_posted_just_before_a_crash_is_not_posted_again(org: Org) -> None:

@@ -157,3 +157,22 @@ def _person(world: SlackWorld, user: str) -> Person:
     person = world.core.repos.people.find("slack", world.fake.team_id, user)
     assert person is not None
     return person
+
+
+def test_a_rep_whose_baseline_assessment_is_pending_is_told_so_when_they_type_practice(slack: SlackWorld) -> None:
+    from bot.impact.service import ImpactService, ProgrammeRequest
+
+    now = slack.clock.now()
+    rep, _ = slack.core.repos.people.ensure_person("slack", slack.fake.team_id, "U0DANA", now, "Priya Shah",
+                                                   "Europe/London")
+    team = slack.core.repos.people.ensure_team(rep.workspace_id, "EMEA Sales", now)
+    slack.core.repos.people.update(rep.id, team_id=team.id)  # type: ignore[arg-type]
+    impact = ImpactService(slack.core.repos, slack.core.library, slack.clock)
+    programme = impact.start_programme(ProgrammeRequest(team.id, behaviors=("empathy",)))  # type: ignore[arg-type]
+
+    reply = slack.sender.command("/practice", "discovery-procurement-stall", "U0DANA")
+    assert reply.status == 200
+    (answer,) = slack.fake.wait_for(lambda: slack.fake.calls_of("response_url"))
+    assert f"Your assessment for programme {programme.id} comes first" in answer.args["text"]
+    slack.settle()
+    assert slack.fake.top_level(slack.dm("U0DANA")) == []  # no scenario card was posted
