@@ -42,6 +42,7 @@ class Process:
 
 def start_scheduling(core: Core) -> Any:
     """The scheduler with every periodic job: pushes, nudges, expiry, digests, retention, assessments."""
+    from bot.digests.enablement import EnablementDigests
     from bot.digests.service import DigestService
     from bot.impact.service import ImpactService
     from bot.privacy import PrivacyService
@@ -51,8 +52,10 @@ def start_scheduling(core: Core) -> Any:
     digests = DigestService.from_core(core, limiter=scheduling.limiter)  # registers the digest buttons
     privacy = PrivacyService(core.repos, core.settings, core.clock)
     impact = ImpactService(core.repos, core.library, core.clock)
+    enablement = EnablementDigests(core.repos, impact, core.chats, core.clock, limiter=scheduling.limiter)
     scheduling.pushes.holds = impact.practice_blocked  # holdout reps get assessments only
     scheduling.add_periodic("digests", digests.deliver_due, DIGEST_EVERY_S)
+    scheduling.add_periodic("enablement-digests", enablement.deliver_due, DIGEST_EVERY_S)
     scheduling.add_periodic("retention", privacy.purge_expired, RETENTION_EVERY_S)
     scheduling.add_periodic("assessments", lambda: impact.tick(core.practice()), IMPACT_EVERY_S)
     return scheduling.start()

@@ -30,11 +30,17 @@ def digest(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json, png or html"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File for png/html (default: under DATA_DIR)"),
     demo: bool = typer.Option(False, "--demo", help="Preview a seeded demo team (a throwaway database)"),
+    enablement: Optional[str] = typer.Option(
+        None, "--enablement", "-e", help="Preview an enablement person's digest instead: team aggregates and "
+                                         "programme effects (text or json)"),
 ) -> None:
-    """Preview a manager's biweekly digest."""
+    """Preview a manager's biweekly digest, or with --enablement the enablement view."""
     err = Console(stderr=True, highlight=False)
     settings = get_settings()
     data_dir = Path(settings.data_dir)
+    if enablement:
+        _preview_enablement(enablement, period, fmt, err)
+        return
     if demo:
         with tempfile.TemporaryDirectory() as tmp:
             service, manager_id = _demo_service(Path(tmp), data_dir)
@@ -89,6 +95,38 @@ def _preview(service, manager_id: int, period: str, fmt: Format, output: Optiona
         path = output or service.data_dir / "reports" / f"preview-{manager_id}-{built.data.period_start}.html"
         _write(path, render.to_html(built.data, built.chart).encode("utf-8"))
         typer.echo(str(path.resolve()))
+
+
+def _preview_enablement(key: str, period: str, fmt: Format, err: Console) -> None:
+    import json
+
+    from bot.app import build_core
+    from bot.digests import enablement
+    from bot.impact.service import ImpactService
+    from storage.repos.digests import AccessDenied, DigestRepo
+
+    if fmt not in (Format.text, Format.json):
+        err.print("The enablement digest comes as text or json.")
+        raise typer.Exit(2)
+    core = build_core(get_settings())
+    matches = DigestRepo(core.repos.db).find_person(key.strip())
+    if len(matches) != 1:
+        err.print(f"'{key}' matches {len(matches)} people; use a person id (a number) or one platform user id.")
+        raise typer.Exit(2)
+    service = enablement.EnablementDigests(core.repos, ImpactService(core.repos, core.library, core.clock),
+                                           core.chats, core.clock)
+    try:
+        built = service.build(matches[0].person_id, period)
+    except AccessDenied as exc:
+        err.print(f"{exc}. Give them the enablement role (rehearse roster) first.")
+        raise typer.Exit(2)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2)
+    if fmt is Format.json:
+        typer.echo(json.dumps(enablement.to_json(built), indent=2))
+    else:
+        typer.echo(enablement.to_text(built), nl=False)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -399,6 +399,15 @@ class DigestRepo:
             out.append(ManagerSchedule(m, weekday, hour))
         return out
 
+    def enablement_readers(self, person_id: int | None = None) -> list[ManagerSchedule]:
+        """Active enablement people (or the one with `person_id`) with their digest day and hour: their own
+        team's cadence, else Monday 08:00. One query."""
+        where = and_(col(Person.roles).contains("enablement"), col(Person.deleted_at).is_(None))
+        if person_id is not None:
+            where = and_(where, Person.id == person_id)
+        return [ManagerSchedule(m, *((m.cadence.digest_weekday, m.cadence.digest_hour) if m.cadence else (0, 8)))
+                for m in _members(self.db, where)]
+
     def people(self, person_ids: Iterable[int]) -> list[Member]:
         """People by id, for the bot's own deliveries (never shown to a viewer)."""
         ids = list(person_ids)

@@ -86,3 +86,21 @@ def test_a_bad_period_or_format_is_a_clear_error(seeded: Seeded) -> None:
 def test_without_a_manager_the_command_says_how_to_name_one(seeded: Seeded) -> None:
     result = _run()
     assert result.exit_code == 2 and "--manager" in result.output
+
+
+def test_the_enablement_preview_shows_team_figures_and_names_no_rep(seeded: Seeded, sqlite_url: str) -> None:
+    repos = Repositories.open(sqlite_url)
+    manager = repos.people.get(seeded.manager_ids[0])
+    assert manager is not None
+    erin, _ = repos.people.ensure_person(manager.platform, "", "E-erin", datetime.now(timezone.utc), "Erin")
+    repos.people.update(erin.id, workspace_id=manager.workspace_id, roles="enablement")  # type: ignore[arg-type]
+    repos.db.dispose()
+    result = _run("--enablement", str(erin.id))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"*Enablement digest · {seeded.period.label()}*")
+    assert "Farid Haddad" not in result.output and "Empathy: " in result.output  # a rep of the seeded team
+    data = json.loads(_run("--enablement", str(erin.id), "--format", "json").output)
+    assert data["teams"] and all("name" in b or "behavior" in b for t in data["teams"] for b in t["behaviors"])
+
+    refused = _run("--enablement", str(seeded.manager_ids[0]))
+    assert refused.exit_code == 2 and "enablement role" in refused.output
