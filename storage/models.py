@@ -146,6 +146,9 @@ class TurnRecord(SQLModel, table=True):
     event_id: Optional[str] = Field(default=None, max_length=200)
     created_at: datetime
     purged_at: Optional[datetime] = None
+    # When a buyer line reached the platform. None: stored, then the process died or the platform
+    # failed before it was sent; a restart or the platform's retry sends it then, instead of losing it.
+    sent_at: Optional[datetime] = None
 
 
 class BehaviorScoreRecord(SQLModel, table=True):

@@ -135,7 +135,7 @@ class PracticeService:
         )
         self.repos.sessions.add_turn(
             TurnRecord(session_id=session_id, seq=1, speaker="buyer", text=opening.text, engine=opening.engine,
-                       created_at=now)
+                       created_at=now, sent_at=now)  # the card carried it
         )
         if self._speaks(session):
             self._send_buyer_line(chat, ref, scenario, opening.text)
@@ -208,10 +208,21 @@ class PracticeService:
         resumed = 0
         for session in self.repos.sessions.open_sessions():
             turns = self.repos.sessions.turns(session.id)
-            if turns and turns[-1].speaker == "rep" and session.platform in self.chats:
-                with self._lock(session.id):
-                    self._buyer_turn(self.repos.sessions.get(session.id), self._session_ref(session))  # type: ignore[arg-type]
-                resumed += 1
+            if not turns or session.platform not in self.chats:
+                continue
+            unsent = self._unsent_buyer_line(turns)
+            if turns[-1].speaker != "rep" and unsent is None:
+                continue
+            with self._lock(session.id):
+                current = self.repos.sessions.get(session.id)
+                assert current is not None
+                ref = self._session_ref(current)
+                if unsent is not None:
+                    self._deliver_buyer_turn(current, self.chats[current.platform], ref, self.scenario_of(current),
+                                             unsent)
+                else:
+                    self._buyer_turn(current, ref)
+            resumed += 1
         return resumed
 
     def next_scenario_for(self, person: Person) -> Scenario:
@@ -249,6 +260,11 @@ class PracticeService:
         if turns and turns[-1].speaker == "rep" and turns[-1].event_id == inbound.event_id[:200]:
             # Redelivered after the buyer failed on the first try: the turn is stored; answer it, once.
             self._buyer_turn(session, ref)
+            return
+        unsent = self._unsent_buyer_line(turns)
+        if unsent is not None and len(turns) >= 2 and turns[-2].event_id == inbound.event_id[:200]:
+            # Redelivered after the platform refused the buyer's answer: send the stored answer, not a new one.
+            self._deliver_buyer_turn(session, chat, ref, self.scenario_of(session), unsent)
             return
         text = inbound.text.strip()
         delivery: Delivery | None = None
@@ -306,16 +322,27 @@ class PracticeService:
         reply: BuyerReply = self.buyer.reply(BuyerContext(scenario, history, dict(session.buyer_state), session.id))
         now = self.clock.now()
         state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
-        self.repos.sessions.add_turn(TurnRecord(
+        line = self.repos.sessions.add_turn(TurnRecord(
             session_id=session.id, seq=turns[-1].seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
             created_at=now,
         ))
         session = self.repos.sessions.update(session.id, buyer_state=state, buyer_engine=reply.engine,
                                              last_activity_at=now)
         chat = self.chats[session.platform]
-        self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))
+        self._deliver_buyer_turn(session, chat, ref, scenario, line)
         if reply.wants_to_end:
             self._finish(session, chat, ref)
+
+    def _deliver_buyer_turn(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef,
+                            scenario: Scenario, line: TurnRecord) -> None:
+        """Send a stored buyer line and record that it reached the platform."""
+        self._send_buyer_line(chat, ref, scenario, line.text or "", voice=bool(session.buyer_state.get("voice")))
+        self.repos.sessions.mark_turn_sent(session.id, line.seq, self.clock.now())
+
+    def _unsent_buyer_line(self, turns: list[TurnRecord]) -> TurnRecord | None:
+        """The last turn, when it is a buyer line that was stored but never reached the platform."""
+        last = turns[-1] if turns else None
+        return last if last is not None and last.speaker == "buyer" and last.sent_at is None else None
 
     def _send_buyer_line(self, chat: ChatPort, ref: ConversationRef, scenario: Scenario, text: str,
                          voice: bool = False) -> None:

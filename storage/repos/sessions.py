@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -92,6 +92,11 @@ class SessionRepo:
         with self.db.session() as s:
             s.add(turn)
             return turn
+
+    def mark_turn_sent(self, session_id: str, seq: int, when: datetime) -> None:
+        with self.db.session() as s:
+            s.execute(update(TurnRecord).where(TurnRecord.session_id == session_id, TurnRecord.seq == seq)
+                      .values(sent_at=when))
 
     def add_turns(self, turns: Iterable[TurnRecord]) -> None:
         with self.db.session() as s:

@@ -107,6 +107,51 @@ def test_a_rep_turn_stored_before_a_crash_is_answered_on_restart(sqlite_url: str
     assert len(second.chat.posted) == 1
 
 
+class Crash(BaseException):
+    """The process dying mid-call: nothing after it runs, no except-Exception handler sees it."""
+
+
+class DyingChat(RecordingChat):
+    """Stores nothing and dies (or fails) on the next thread message, once."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error: BaseException | None = error
+
+    def send(self, ref, message):  # type: ignore[no-untyped-def]
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return super().send(ref, message)
+
+
+def test_a_buyer_line_stored_just_before_a_crash_is_sent_on_restart_not_lost(sqlite_url: str) -> None:
+    first = TestBot(sqlite_url, chat=DyingChat(Crash()))
+    first.start()
+    with pytest.raises(Crash):
+        first.say(CURIOUS[0])
+    line = first.repos.sessions.turns(first.session_id)[-1]  # type: ignore[arg-type]
+    assert line.speaker == "buyer" and line.sent_at is None
+    second = TestBot(sqlite_url, clock=first.clock)
+    assert second.service.resume_open_sessions() == 1
+    assert second.texts([m for _, m in second.chat.posted]) == [line.text]  # the same line, once
+    assert second.repos.sessions.turns(first.session_id)[-1].sent_at is not None  # type: ignore[arg-type]
+    assert TestBot(sqlite_url, clock=first.clock).service.resume_open_sessions() == 0
+
+
+def test_when_the_platform_refuses_the_buyers_line_its_retry_sends_that_line_not_a_new_one(sqlite_url: str) -> None:
+    from bot.ports import PlatformError
+
+    bot = TestBot(sqlite_url, chat=DyingChat(PlatformError("HTTP 500")))
+    bot.start()
+    with pytest.raises(PlatformError):
+        bot.say(CURIOUS[0], event_id="Ev1")
+    stored = bot.repos.sessions.turns(bot.session_id)[-1]  # type: ignore[arg-type]
+    replies = bot.say(CURIOUS[0], event_id="Ev1")  # the platform's retry of the same event
+    assert bot.texts(replies) == [stored.text]
+    assert [t.speaker for t in bot.repos.sessions.turns(bot.session_id)] == ["buyer", "rep", "buyer"]  # type: ignore[arg-type]
+
+
 def test_unknown_scenario_id_is_a_clear_error(bot: TestBot) -> None:
     with pytest.raises(UnknownScenario, match="no scenario called 'nope'.*discovery-procurement-stall"):
         bot.start("nope")
