@@ -126,3 +126,25 @@ def test_in_a_channel_the_bot_answers_a_mention_and_ignores_the_rest(sqlite_url:
             assert "/practice" in reply["content"]
 
     asyncio.run(scenario())
+
+
+def test_a_rep_whose_baseline_assessment_is_pending_is_told_so_and_no_thread_opens(sqlite_url: str,
+                                                                                   tmp_path: Path) -> None:
+    from bot.impact.service import ImpactService, ProgrammeRequest
+
+    async def scenario() -> None:
+        async with running_bot(sqlite_url, tmp_path) as bot:
+            fake, core = bot.fake, bot.core
+            ana = fake.add_user("ana")
+            now = core.clock.now()
+            rep, _ = core.repos.people.ensure_person("discord", fake.guild_id, ana.id, now, "Ana", "UTC")
+            team = core.repos.people.ensure_team(rep.workspace_id, "Support", now)
+            core.repos.people.update(rep.id, team_id=team.id)  # type: ignore[arg-type]
+            programme = ImpactService(core.repos, core.library, core.clock).start_programme(
+                ProgrammeRequest(team.id, behaviors=("empathy",)))  # type: ignore[arg-type]
+            interaction = await fake.slash(ana, "practice", {"scenario": "discovery-procurement-stall"})
+            _, answer = await fake.wait_for_replies(interaction, 2)
+            assert f"Your assessment for programme {programme.id} comes first" in answer["data"]["content"]
+            assert fake.threads() == []
+
+    asyncio.run(scenario())
