@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bot.digests.compose import behavior_name
 from bot.digests.nudges import person_ref
 from bot.digests.periods import Period, latest_digest_moment, parse_period
+from bot.digests.render import CARD_BUDGET, capped_fields
 from bot.digests.service import DeliveryRun
 from bot.impact.report import ImpactReport, render_digest_section
 from bot.impact.report import to_json as impact_json
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 KIND = "enablement_digest"  # its own push-log kind: no other deliverer claims these rows
 MIN_REPS = 3  # a behavior line backed by fewer reps would all but name them
+MAX_TEAM_FIELDS = 20  # Discord shows 25 fields at most, Slack 50 blocks: room for the rest of the card
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,19 @@ def to_json(digest: EnablementDigest) -> dict[str, Any]:
 
 
 def to_card(digest: EnablementDigest) -> Card:
-    fields = tuple(Field(team.name, "\n".join(_team_text(team))) for team in digest.teams)
+    """The digest as a chat card, within the platforms' size limits (busiest teams first when it must cut)."""
+    budget = [CARD_BUDGET]
+    preview = f"`rehearse digest --enablement {digest.reader_id}`"
+    teams = sorted(digest.teams, key=lambda t: (-sum(b.scores for b in t.behaviors), -len(t.impact), t.name))
+    fields: list[Field] = []
+    for i, team in enumerate(teams):
+        if budget[0] <= 0 or len(fields) >= MAX_TEAM_FIELDS:
+            fields.append(Field("More teams", f"{len(teams) - i} more team(s); {preview} shows them all."))
+            break
+        fields += capped_fields(team.name, _team_text(team), budget, more=f"in {preview}")
     return Card(title=digest.title, body="Team figures and programme effects; no rep is named here.",
-                fields=fields, footer="Changes are against the period before. Effects come with a 95 % interval; "
-                "\"not enough data yet\" means just that.", kind="digest")
+                fields=tuple(fields), footer="Changes are against the period before. Effects come with a 95 % "
+                "interval; \"not enough data yet\" means just that.", kind="digest")
 
 
 class EnablementDigests:

@@ -40,12 +40,12 @@ def digest_card(data: DigestData, digest_id: int) -> Card:
     value = str(digest_id)
     fields: list[Field] = []
     budget = [CARD_BUDGET]
-    fields += _capped("Practice vs cadence", [f"{r.name}: {r.status_label}" for r in data.reps], budget)
-    fields += _capped("Behaviors (team)", [_team_line(b) for b in data.behaviors] or ["No scores yet."], budget)
+    fields += capped_fields("Practice vs cadence", [f"{r.name}: {r.status_label}" for r in data.reps], budget)
+    fields += capped_fields("Behaviors (team)", [_team_line(b) for b in data.behaviors] or ["No scores yet."], budget)
     reinforce = [f"{r.name}: {r.reinforcement.name} ({r.reinforcement.reason})"
                  for r in data.reps if r.reinforcement is not None]
-    fields += _capped("Needs reinforcement", reinforce or ["No one this period."], budget)
-    fields += _capped("One coaching action per rep", [f"{r.name}: {r.action.text}" for r in data.reps], budget)
+    fields += capped_fields("Needs reinforcement", reinforce or ["No one this period."], budget)
+    fields += capped_fields("One coaching action per rep", [f"{r.name}: {r.action.text}" for r in data.reps], budget)
     actions = []
     if data.not_practised:
         actions.append(Action(NUDGE, "Nudge the reps who haven't practised", value))
@@ -66,15 +66,16 @@ def digest_image(data: DigestData, png: bytes) -> Image:
                      "rep's average per behavior this period (hatched cells: no sessions).")
 
 
-def _capped(name: str, lines: Sequence[str], budget: list[int]) -> list[Field]:
-    """Lines packed into fields under the platforms' size limits; what does not fit points to the report."""
+def capped_fields(name: str, lines: Sequence[str], budget: list[int],
+                  more: str = "in the full report") -> list[Field]:
+    """Lines packed into fields under the platforms' size limits; what does not fit points to `more`."""
     fields: list[Field] = []
     chunk: list[str] = []
     size = 0
     for i, line in enumerate(lines):
         line = line if len(line) <= FIELD_LIMIT - 60 else line[: FIELD_LIMIT - 61] + "…"
         if budget[0] - len(line) < 0:
-            chunk.append(f"…and {len(lines) - i} more in the full report.")
+            chunk.append(f"…and {len(lines) - i} more {more}.")
             break
         if size + len(line) + 1 > FIELD_LIMIT - 60 and chunk:
             fields.append(Field(name if not fields else f"{name} (cont.)", "\n".join(chunk)))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.digests.enablement import KIND, MIN_REPS, EnablementDigests, team_lines, to_json, to_text
+from bot.digests.enablement import (KIND, MAX_TEAM_FIELDS, MIN_REPS, BehaviorLine, EnablementDigest,
+                                    EnablementDigests, TeamSection, team_lines, to_card, to_json, to_text)
+from bot.digests.periods import Period
 from bot.impact.demo import seed_simulation
 from bot.impact.simulate import simulate
 from bot.messages import Card
@@ -74,3 +76,13 @@ def test_the_digest_is_delivered_once_on_the_readers_digest_day_even_when_the_jo
     assert any(f.title == "Support" and "Impact — Support (simulated)" in f.value for f in sent["D-E1"].fields)
     rows = org.impact.pushes.all(KIND)
     assert sorted(r.status for r in rows) == ["sent", "sent"] and org.enablement.id in {r.person_id for r in rows}
+
+
+def test_a_workspace_with_many_teams_gets_a_card_within_the_platforms_limits_busiest_teams_first() -> None:
+    line = BehaviorLine("empathy", "Empathy", 61.0, 2.0, 5, 12)
+    teams = tuple(TeamSection(i, f"Team {i:02d}", (line,) * (1 + i % 3), 0, ()) for i in range(40))
+    card = to_card(EnablementDigest(7, "Erin", Period(date(2026, 3, 9), date(2026, 3, 22)), teams))
+    assert len(card.fields) == MAX_TEAM_FIELDS + 1 and card.fields[-1].title == "More teams"
+    assert "20 more team(s); `rehearse digest --enablement 7` shows them all" in card.fields[-1].value
+    assert card.fields[0].value.count("Empathy") == 3  # the busiest teams come first
+    assert sum(len(f.value) for f in card.fields) < 6000
