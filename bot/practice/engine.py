@@ -213,15 +213,23 @@ class PracticeService:
             unsent = self._unsent_buyer_line(turns)
             if turns[-1].speaker != "rep" and unsent is None:
                 continue
-            with self._lock(session.id):
-                current = self.repos.sessions.get(session.id)
-                assert current is not None
-                ref = self._session_ref(current)
-                if unsent is not None:
-                    self._deliver_buyer_turn(current, self.chats[current.platform], ref, self.scenario_of(current),
-                                             unsent)
-                else:
-                    self._buyer_turn(current, ref)
+            # The web process and the worker both resume on start; the ledger lets one of them answer.
+            key = f"resume:{session.id}:{turns[-1].seq}"
+            if not self.repos.events.claim(key, self.clock.now()):
+                continue
+            try:
+                with self._lock(session.id):
+                    current = self.repos.sessions.get(session.id)
+                    assert current is not None
+                    ref = self._session_ref(current)
+                    if unsent is not None:
+                        self._deliver_buyer_turn(current, self.chats[current.platform], ref,
+                                                 self.scenario_of(current), unsent)
+                    else:
+                        self._buyer_turn(current, ref)
+            except Exception:
+                self.repos.events.release(key)  # the next start tries again
+                raise
             resumed += 1
         return resumed
 

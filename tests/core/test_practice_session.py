@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.messages import Card, Text
@@ -137,6 +139,35 @@ def test_a_buyer_line_stored_just_before_a_crash_is_sent_on_restart_not_lost(sql
     assert second.texts([m for _, m in second.chat.posted]) == [line.text]  # the same line, once
     assert second.repos.sessions.turns(first.session_id)[-1].sent_at is not None  # type: ignore[arg-type]
     assert TestBot(sqlite_url, clock=first.clock).service.resume_open_sessions() == 0
+
+
+def test_when_the_web_process_and_the_worker_restart_together_the_rep_gets_the_line_once(sqlite_url: str) -> None:
+    first = TestBot(sqlite_url, chat=DyingChat(Crash()))
+    first.start()
+    with pytest.raises(Crash):
+        first.say(CURIOUS[0])  # the buyer's line is stored, then the process dies before sending it
+    both_inside = threading.Barrier(2, timeout=1.0)
+
+    class SlowChat(RecordingChat):
+        """Holds each process inside its send until the other one is there too (or a second passes)."""
+
+        def send(self, ref, message):  # type: ignore[no-untyped-def]
+            try:
+                both_inside.wait()
+            except threading.BrokenBarrierError:
+                pass
+            return super().send(ref, message)
+
+    web, worker = (TestBot(sqlite_url, clock=first.clock, chat=SlowChat()) for _ in range(2))
+    resumed: list[int] = []
+    starts = [threading.Thread(target=lambda b=b: resumed.append(b.service.resume_open_sessions()))
+              for b in (web, worker)]
+    for t in starts:
+        t.start()
+    for t in starts:
+        t.join(10)
+    assert sum(resumed) == 1
+    assert len(web.chat.posted) + len(worker.chat.posted) == 1
 
 
 def test_when_the_platform_refuses_the_buyers_line_its_retry_sends_that_line_not_a_new_one(sqlite_url: str) -> None:
