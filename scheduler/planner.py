@@ -80,8 +80,16 @@ class PlannedPush:
     idempotency_key: str
 
 
+PUSH_KEY_PREFIX = "push:"
+
+
 def push_key(person_id: int, week: IsoWeek | str, slot: int) -> str:
-    return f"push:{person_id}:{week}:{slot}"
+    return f"{PUSH_KEY_PREFIX}{person_id}:{week}:{slot}"
+
+
+def is_scheduled_push(key: str | None) -> bool:
+    """Whether an idempotency key is a cadence push's (planned here), not an assignment or an assessment."""
+    return bool(key) and key.startswith(PUSH_KEY_PREFIX)  # type: ignore[union-attr]
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

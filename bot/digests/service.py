@@ -29,13 +29,14 @@ from bot.digests.nudges import DigestNudger, person_ref
 from bot.digests.periods import Period, latest_digest_moment, parse_period, trailing
 from bot.messages import ActionEvent, Text
 from bot.ports import ChatPort, Clock, RateLimited
+from bot.practice.engine import PracticeOnHold
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scheduler.hours import zone
 from scheduler.ratelimit import RateLimiter
 from scheduler.runner import worker_name
 from storage import Repositories
 from storage.repos.digests import DigestRepo, ManagerSchedule, TeamView
-from storage.repos.pushes import NewPush, PushLogRepo
+from storage.repos.pushes import SKIPPED, NewPush, PushLogRepo
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -279,6 +280,11 @@ class DigestService:
             try:
                 self.limiter.acquire(m.platform)
                 started = practice.start(person_ref(m), scenario.id, push_key=key)
+            except PracticeOnHold:
+                self.pushes.close(row.id, SKIPPED, "held out of practice by an impact programme")
+                notes.append(f"{first} is in an impact programme's comparison group or has a baseline "
+                             "assessment to take first, so I left them out.")
+                continue
             except Exception as exc:
                 log.warning("assigning %s to person %s failed: %s", scenario.id, m.person_id, exc)
                 self.pushes.retry_later(row.id, now, f"{type(exc).__name__}: {exc}")  # pressing again retries

@@ -24,6 +24,7 @@ from bot.practice.states import State, is_open, transition
 from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
 from scenarios.schema import Scenario
 from scheduler.hours import local_date
+from scheduler.planner import is_scheduled_push
 from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
@@ -108,8 +109,9 @@ class PracticeService:
         person = self.person_for(who)
         scenario = self.library.get(scenario_id) if scenario_id else self.next_scenario_for(person)
         now = self.clock.now()
-        # A scheduled push was held or let through by the scheduler's own check; this is the rep asking.
-        if scenario.kind == "practice" and push_key is None and self.holds is not None:
+        # A cadence push was held or let through by the scheduler's own check. Everything else (the rep
+        # asking, a manager assigning from a digest) is checked here, so a holdout stays a holdout.
+        if scenario.kind == "practice" and self.holds is not None and not is_scheduled_push(push_key):
             refusal = self.holds(person.id, local_date(person.tz, now))  # type: ignore[arg-type]
             if refusal:
                 raise PracticeOnHold(refusal)

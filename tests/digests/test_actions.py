@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.digests import render
 from bot.messages import Card, Outbound, Text
 from storage.repos.cadences import CadenceRepo
-from tests.digests.conftest import DIGEST_DAY, World
+from tests.digests.conftest import DIGEST_DAY, LIBRARY, World
 
 TEN_AM = DIGEST_DAY + timedelta(hours=10)
 
@@ -155,3 +155,16 @@ def test_the_full_report_is_a_self_contained_html_page_with_the_chart(world: Wor
     for name in ("Ana Ruiz", "Farid Haddad", "Hugo Silva"):
         assert name in page
     assert "no sessions this period" in page and "not enough sessions (n=2, need 3)" in page
+
+
+def test_assign_leaves_out_reps_an_impact_programme_holds_back_and_says_so(world: World) -> None:
+    from bot.impact.service import ImpactService, ProgrammeRequest
+
+    seeded, digest_id, _ = _deliver(world, reps_per_manager=2)
+    impact = ImpactService(world.repos, LIBRARY, world.clock)
+    world.practice.holds = impact.practice_hold_message  # as Core.practice wires it
+    impact.start_programme(ProgrammeRequest(seeded.team_ids[0], ("empathy",)))  # baselines come first
+    reply = _texts(world.press(render.ASSIGN, digest_id, by=seeded.manager_ids[0]))[0]
+    assert reply.startswith("No one new got")
+    assert "Ana is in an impact programme's comparison group or has a baseline assessment to take first" in reply
+    assert all(world.threads_opened(p) == [] for p in seeded.rep_ids[0])
