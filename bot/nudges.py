@@ -15,19 +15,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.cadences import CadenceService
 from bot.messages import Text
-from bot.ports import Clock, RateLimited
-from bot.practice.engine import PracticeService
+from bot.ports import RateLimited
 from bot.practice.states import State
-from bot.pushes import NUDGE_GRACE
-from scenarios.loader import ScenarioLibrary
+from bot.pushes import NUDGE_GRACE, Deliverer
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
-from scheduler.ratelimit import RateLimiter
-from scheduler.runner import worker_name
-from storage import Repositories
 from storage.models import Person, PracticeSession
-from storage.repos.pushes import NewPush, PushLogRepo
+from storage.repos.pushes import NewPush
 
 log = logging.getLogger(__name__)
 
@@ -50,26 +44,8 @@ def nudge_text(title: str, minutes: int, n: int) -> str:
             f"{minutes}-minute rep. No worries if not — it closes on its own.")
 
 
-class NudgeService:
-    def __init__(
-        self,
-        repos: Repositories,
-        practice: PracticeService,
-        library: ScenarioLibrary,
-        clock: Clock,
-        limiter: RateLimiter | None = None,
-        pushes: PushLogRepo | None = None,
-        cadences: CadenceService | None = None,
-        worker: str | None = None,
-    ) -> None:
-        self.repos = repos
-        self.practice = practice
-        self.library = library
-        self.clock = clock
-        self.limiter = limiter or RateLimiter()
-        self.pushes = pushes or PushLogRepo(repos.db)
-        self.cadences = cadences or CadenceService(repos, clock, library)
-        self.worker = worker or worker_name()
+class NudgeService(Deliverer):
+    """Nudge reps who have not started a pushed session: at most twice, in working hours, never while snoozed."""
 
     def send_due(self) -> NudgeReport:
         """Nudge every unstarted pushed session whose nudge is due now."""

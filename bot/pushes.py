@@ -90,29 +90,47 @@ class DeliveryReport:
         self.errors.extend(other.errors)
 
 
-class PushService:
+@dataclass(frozen=True)
+class Outbox:
+    """What the scheduled deliverers (pushes, nudges) share: storage, the engine, the push log, one rate
+    limiter and this worker's name. Build it with `Outbox.build(...)`; the defaults fill in the rest."""
+
+    repos: Repositories
+    practice: PracticeService
+    library: ScenarioLibrary
+    clock: Clock
+    limiter: RateLimiter
+    pushes: PushLogRepo
+    cadences: CadenceService
+    worker: str
+
+    @classmethod
+    def build(cls, repos: Repositories, practice: PracticeService, library: ScenarioLibrary, clock: Clock,
+              limiter: RateLimiter | None = None, worker: str | None = None) -> "Outbox":
+        return cls(repos, practice, library, clock, limiter or RateLimiter(), PushLogRepo(repos.db),
+                   CadenceService(repos, clock, library), worker or worker_name())
+
+
+class Deliverer:
+    """Base of the scheduled deliverers: the outbox's parts as attributes."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self.repos = outbox.repos
+        self.practice = outbox.practice
+        self.library = outbox.library
+        self.clock = outbox.clock
+        self.limiter = outbox.limiter
+        self.pushes = outbox.pushes
+        self.cadences = outbox.cadences
+        self.worker = outbox.worker
+
+
+class PushService(Deliverer):
     """Plan and deliver scheduled pushes for every team with a cadence."""
 
-    def __init__(
-        self,
-        repos: Repositories,
-        practice: PracticeService,
-        library: ScenarioLibrary,
-        clock: Clock,
-        limiter: RateLimiter | None = None,
-        pushes: PushLogRepo | None = None,
-        cadences: CadenceService | None = None,
-        worker: str | None = None,
-        policy: PushPolicy = PushPolicy(),
-    ) -> None:
-        self.repos = repos
-        self.practice = practice
-        self.library = library
-        self.clock = clock
-        self.limiter = limiter or RateLimiter()
-        self.pushes = pushes or PushLogRepo(repos.db)
-        self.cadences = cadences or CadenceService(repos, clock, library)
-        self.worker = worker or worker_name()
+    def __init__(self, outbox: Outbox, policy: PushPolicy = PushPolicy()) -> None:
+        super().__init__(outbox)
         self.policy = policy
         self.keep_going: Callable[[], bool] = lambda: True  # checked before each claim
         # Optional: which of these reps must not get practice on this local date (e.g. held out of an
@@ -367,9 +385,9 @@ def build_scheduling(
 
     practice = core.practice()
     limiter = RateLimiter(dict(rates) if rates else dict(DEFAULT_RATES))
-    pushes = PushService(core.repos, practice, core.library, core.clock, limiter, policy=policy)
-    nudges = NudgeService(core.repos, practice, core.library, core.clock, limiter, pushes.pushes, pushes.cadences,
-                          pushes.worker)
+    outbox = Outbox.build(core.repos, practice, core.library, core.clock, limiter)
+    pushes = PushService(outbox, policy=policy)
+    nudges = NudgeService(outbox)
     leader = LeaderLock(core.repos.db)
     pushes.keep_going = leader.is_held  # a leader that lost its lock stops claiming at once
     runner = SchedulerRunner(core.repos.db.engine, leader, name=name, standby_poll_s=standby_poll_s)

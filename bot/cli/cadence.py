@@ -140,10 +140,10 @@ def clear(team: str = typer.Argument(...), workspace: Optional[str] = typer.Opti
 def plan() -> None:
     """Plan this week's and next week's pushes now (the scheduler also does it every hour)."""
     from bot.app import build_core
-    from bot.pushes import PushService
+    from bot.pushes import Outbox, PushService
 
     core = build_core(get_settings())
-    report = PushService(core.repos, core.practice(), core.library, core.clock).plan()
+    report = PushService(Outbox.build(core.repos, core.practice(), core.library, core.clock)).plan()
     out.print(f"{report.added} pushes added, {report.moved} moved, {report.dropped} dropped.")
 
 

@@ -13,12 +13,11 @@ from typing import Any, Iterator
 import pytest
 
 from bot.buyer.offline import OfflineBuyer
-from bot.cadences import CadenceService
 from bot.judge.offline import OfflineJudge
 from bot.messages import Card, ConversationRef, Outbound, PersonRef, Posted, Text
 from bot.nudges import NudgeService
 from bot.practice.engine import PracticeService
-from bot.pushes import PushPolicy, PushService
+from bot.pushes import Outbox, PushPolicy, PushService
 from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import RateLimiter
 from storage import Repositories
@@ -68,14 +67,13 @@ class Org:
         self.repos = repos or Repositories.open(db_url)
         self.practice = PracticeService(self.repos, LIBRARY, OfflineBuyer(), OfflineJudge(),
                                         {"slack": self.chat}, self.clock)
-        self.cadences = CadenceService(self.repos, self.clock, LIBRARY)
         # Waiting at the limiter passes the manual clock's time, as a real wait passes real time.
         self.limiter = RateLimiter({"slack": 1000.0}, clock=lambda: self.clock.now().timestamp(),
                                    sleep=lambda seconds: self.clock.advance(seconds=seconds))
-        self.pushes = PushService(self.repos, self.practice, LIBRARY, self.clock, self.limiter, worker=worker,
-                                  policy=policy or PushPolicy(concurrency=1))
-        self.nudges = NudgeService(self.repos, self.practice, LIBRARY, self.clock, self.limiter,
-                                   self.pushes.pushes, self.cadences, worker)
+        self.outbox = Outbox.build(self.repos, self.practice, LIBRARY, self.clock, self.limiter, worker)
+        self.pushes = PushService(self.outbox, policy=policy or PushPolicy(concurrency=1))
+        self.nudges = NudgeService(self.outbox)
+        self.cadences = self.outbox.cadences
         now = self.clock.now()
         self.workspace = self.repos.people.ensure_workspace("slack", "T1", now)
         self.team = self.repos.people.ensure_team(self.workspace.id, "Sales EMEA", now)  # type: ignore[arg-type]
