@@ -68,3 +68,38 @@ def test_scenarios_validate_names_file_line_and_field(tmp_path: Path) -> None:
 def test_scenarios_list_shows_the_library(tmp_path: Path) -> None:
     result = _rehearse(["scenarios", "list"], "", tmp_path)
     assert result.returncode == 0 and "renewal-gone-cold" in result.stdout
+
+
+def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_assessment_still_starts(
+        tmp_path: Path) -> None:
+    import getpass
+    from datetime import datetime, timedelta, timezone
+
+    from adapters.console.chat import WORKSPACE
+    from bot.impact.service import ImpactService, ProgrammeRequest
+    from bot.ports import SystemClock
+    from scenarios.loader import ScenarioLibrary
+
+    repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
+    now = datetime.now(timezone.utc)
+    me, _ = repos.people.ensure_person("console", WORKSPACE, getpass.getuser() or "me", now, "Me", "UTC")
+    team = repos.people.ensure_team(me.workspace_id, "Support", now)
+    repos.people.update(me.id, team_id=team.id)  # type: ignore[arg-type]
+    # A staggered start: the whole team is the comparison group for four weeks.
+    programme = ImpactService(repos, ScenarioLibrary.load(), SystemClock()).start_programme(
+        ProgrammeRequest(team.id, behaviors=("empathy",), stagger={team.id: 4}))  # type: ignore[arg-type, dict-item]
+    until = now.date() + timedelta(weeks=4)
+    repos.db.dispose()
+
+    refused = _rehearse(["practice", "discovery-procurement-stall"], "", tmp_path)
+    assert refused.returncode == 2, refused.stderr
+    said = " ".join(refused.stdout.split())  # the terminal wraps long lines
+    assert f"You're in the comparison group of programme {programme.id} until {until:%A %d %B %Y}" in said
+    assert "assessments still come" in said
+    assert "Dana Whitfield" not in refused.stdout  # no scenario was opened
+
+    assessed = _rehearse(["practice", "assess-empathy"], "", tmp_path)
+    assert assessed.returncode == 0, assessed.stderr
+    repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
+    assert [s.kind for s in repos.sessions.sessions_of(me.id)] == ["assessment"]  # type: ignore[arg-type]
+    repos.db.dispose()

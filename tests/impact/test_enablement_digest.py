@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from bot.digests.periods import Period
 from bot.impact.demo import seed_simulation
 from bot.impact.simulate import simulate
 from bot.messages import Card
+from scenarios.loader import ScenarioLibrary
 from storage.repos.digests import AccessDenied, TeamAggregate
 from tests.impact.conftest import Org
 
@@ -86,3 +88,25 @@ def test_a_workspace_with_many_teams_gets_a_card_within_the_platforms_limits_bus
     assert "20 more team(s); `rehearse digest --enablement 7` shows them all" in card.fields[-1].value
     assert card.fields[0].value.count("Empathy") == 3  # the busiest teams come first
     assert sum(len(f.value) for f in card.fields) < 6000
+
+
+def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figures(
+        org: Org, library: ScenarioLibrary, tmp_path: Path) -> None:
+    from bot.digests import render
+    from bot.digests.service import DigestService
+
+    org.clock.current = AFTER_HOLDOUT
+    seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
+    digests = DigestService(org.repos, library, {"console": org.chat}, org.clock, tmp_path)
+    # Maya manages reps of Renewals; the programme runs in Support, a team of the same workspace.
+    built = digests.build(org.manager.id, "last")  # type: ignore[arg-type]
+    for text in (render.to_text(built.data), render.to_json(built.data)):
+        assert "Support" not in text and "Impact" not in text and "95 % CI" not in text
+        assert "Rep 000" not in text  # none of the simulated team's reps
+    # The simulated team's own manager (also in enablement) gets the effect only in the enablement view.
+    support_manager = next(s.member.person_id for s in digests.store.managers()
+                           if s.member.display_name == "Support manager")
+    own = render.to_text(digests.build(support_manager, "last").data)
+    assert "Impact" not in own and "95 % CI" not in own
+    enablement = to_text(_service(org).build(support_manager, "last"))
+    assert "*Impact — Support (simulated)*" in enablement and "Rep 0" not in enablement
