@@ -66,7 +66,11 @@ def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibr
             except UnknownScenario as exc:
                 ack(response_type="ephemeral", text=f"Sorry, there is {exc}.")
                 return
-        ack(text="Your scenario is on its way to our DM." if ephemeral_in(command.ref) else None)
+        # In the app's own DM the card itself is the answer: an empty ack. Bolt refuses ack(text=None).
+        if ephemeral_in(command.ref):
+            ack(text="Your scenario is on its way to our DM.")
+        else:
+            ack()
         work.submit(parse.order_key(command.person), lambda: jobs.start(command, scenario_id, tell_via(respond)))
 
     @app.command("/rehearse")
