@@ -117,23 +117,51 @@ def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_
         repos.db.dispose()
 
 
+class FirstPushGate:
+    """Holds each worker's first push until every worker has reached its first push.
+
+    A worker reaches a push only after claiming a batch, so once the gate opens every worker
+    holds a claim of its own, however the threads were scheduled. The gate sits in the chat
+    (the platform boundary), so the workers run their real claim-and-deliver code."""
+
+    def __init__(self, workers: list[str], timeout: float = 60.0) -> None:
+        self.arrived = {w: threading.Event() for w in workers}
+        self.timeout = timeout
+        self.waited_in_vain: list[str] = []
+
+    def wrap(self, chat: ClockedChat, worker: str, lock: threading.Lock) -> None:
+        original = chat.open_practice_thread
+
+        def gated_open(person, root):  # type: ignore[no-untyped-def]
+            self.arrived[worker].set()
+            # Not raising here: delivery would swallow it as a failed push. The test asserts below.
+            if not all(e.wait(self.timeout) for e in self.arrived.values()):
+                self.waited_in_vain.append(worker)
+            with lock:  # the recording chat is not thread-safe
+                return original(person, root)
+
+        chat.open_practice_thread = gated_open  # type: ignore[method-assign]
+
+
 def test_two_workers_delivering_the_same_wave_at_once_push_each_rep_exactly_once(db_url: str) -> None:
     start = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
-    chat = ClockedChat(platform="slack")
+    chats = {w: ClockedChat(platform="slack") for w in ("worker-1", "worker-2")}
+    gate = FirstPushGate(list(chats))
     lock = threading.Lock()
-    original = chat.open_practice_thread
-
-    def thread_safe_open(person, root):  # type: ignore[no-untyped-def]
-        with lock:
-            return original(person, root)
-
-    chat.open_practice_thread = thread_safe_open  # type: ignore[method-assign]
-    policy = PushPolicy(concurrency=3, late_grace=timedelta(hours=12))
-    one = Org(db_url, start, policy=policy, chat=chat, worker="worker-1")
+    for worker, chat in chats.items():
+        gate.wrap(chat, worker, lock)
+    # Batches of 10 with 3 in flight: one worker holds at most 30 of the 60 rows while it waits at the
+    # gate, so the other always finds rows to claim.
+    policy = PushPolicy(concurrency=3, batch=10, late_grace=timedelta(hours=12))
+    one = Org(db_url, start, policy=policy, chat=chats["worker-1"], worker="worker-1")
     reps = [one.rep(f"U-{i}", "UTC") for i in range(60)]
     one.set_cadence(sessions_per_week=1, weekdays="mon")
     one.pushes.plan()
-    two = Org(db_url, start, policy=policy, chat=chat, worker="worker-2")
+    two = Org(db_url, start, policy=policy, chat=chats["worker-2"], worker="worker-2")
+
+    def pushed() -> list[str]:
+        return [d.user for chat in chats.values() for d in chat.pushes()]
+
     try:
         due = max(r.due_at for r in one.pushes.pushes.all("push") if r.due_at.weekday() == 0)
         for org in (one, two):
@@ -144,11 +172,12 @@ def test_two_workers_delivering_the_same_wave_at_once_push_each_rep_exactly_once
                 w.start()
             for w in workers:
                 w.join()
-            if len(chat.pushes()) == len(reps):
+            if len(pushed()) == len(reps):
                 break
             for org in (one, two):
                 org.clock.advance(minutes=5)
-        per_rep = Counter(d.user for d in chat.pushes())
+        assert gate.waited_in_vain == [], "each worker claimed a batch of the wave"
+        per_rep = Counter(pushed())
         assert per_rep == {r.platform_user_id: 1 for r in reps}, "zero double pushes, zero lost"
         rows = one.pushes.pushes.all("push")
         sent = [r for r in rows if r.status == "sent"]
