@@ -90,6 +90,24 @@ LEADER_SCRIPT = textwrap.dedent("""
 """)
 
 
+class CountingLeadership:
+    """The real leader lock, counting how often its runner asked for it."""
+
+    def __init__(self, inner: LeaderLock) -> None:
+        self.inner = inner
+        self.attempts = 0
+
+    def try_acquire(self) -> bool:
+        self.attempts += 1
+        return self.inner.try_acquire()
+
+    def is_held(self) -> bool:
+        return self.inner.is_held()
+
+    def release(self) -> None:
+        self.inner.release()
+
+
 def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_url: str, tmp_path: Path) -> None:
     beats = tmp_path / "beats.txt"
     script = tmp_path / "leader.py"
@@ -97,12 +115,14 @@ def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_
     repos = Repositories.open(db_url)  # migrated before either worker starts
     leader = subprocess.Popen([sys.executable, str(script), db_url, str(beats)], cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    standby = SchedulerRunner(repos.db.engine, LeaderLock(repos.db), name="failover", standby_poll_s=0.2)
+    standby_lock = CountingLeadership(LeaderLock(repos.db))
+    standby = SchedulerRunner(repos.db.engine, standby_lock, name="failover", standby_poll_s=0.2)
     standby.add_periodic("beat", lambda: beats.open("a").write("standby\n"), seconds=1)
     try:
         assert wait_for(lambda: beats.exists() and "subprocess" in beats.read_text(), timeout=60)
         standby.start()
-        time.sleep(1.5)
+        # Not a pause: the standby has asked for the lock (and been refused) three times.
+        assert wait_for(lambda: standby_lock.attempts >= 3)
         assert not standby.is_leader, "the standby must not schedule while the leader lives"
         assert "standby" not in beats.read_text()
 
