@@ -90,12 +90,13 @@ def test_a_slow_claude_never_keeps_the_rep_waiting_past_the_buyer_budget(
         fake: FakeAnthropic, claude_bot: Callable[..., ClaudeBot]) -> None:
     bot = claude_bot(anthropic_timeout_s=1.0)
     bot.start()
-    fake.script(*[Slow(10, then=buyer_line("Too late."))] * 3)
-    started = time.monotonic()
+    fake.script(*[Slow(60, then=buyer_line("Too late."))] * 3)
     replies = bot.say(CURIOUS)
-    elapsed = time.monotonic() - started
     assert texts(replies)[0] in offline_lines()
-    assert elapsed < 2.5, f"the rep waited {elapsed:.1f}s against a 1s budget"  # 4.5 s without the budget
+    # The rep has the offline line while Claude is still thinking (the fake would answer after 60 s),
+    # and the spent budget left no room for the SDK's two retries (4.5 s without the budget).
+    [attempt] = fake.requests
+    assert attempt.status == 0, "Claude had not answered yet"
     assert bot.turns()[-1].engine == "offline"
 
 
@@ -106,9 +107,10 @@ def test_a_rate_limit_asking_for_a_long_wait_falls_back_at_once(
     fake.script(Fault(429, retry_after_s=30))
     started = time.monotonic()
     replies = bot.say(CURIOUS)
-    assert time.monotonic() - started < 1.5
+    # Far short of the 30 s Retry-After, however busy the machine: the SDK never went to sleep for it.
+    assert time.monotonic() - started < 15
     assert texts(replies)[0] in offline_lines()
-    assert len(fake.requests) == 1  # the SDK was not left sleeping 30 s for a retry
+    assert len(fake.requests) == 1  # and never retried
 
 
 def test_a_rep_asking_for_the_rubric_gets_an_in_character_answer(

@@ -73,7 +73,15 @@ def test_retry_after_pauses_every_caller_of_that_platform() -> None:
 
 
 def test_threads_share_one_allowance() -> None:
-    limiter = RateLimiter({"console": 50.0})
+    # Real time and real threads, but each call is stamped with the limiter's own reading when it let
+    # the call through: a thread descheduled before it could note the time must not bunch the stamps.
+    granted = threading.local()
+
+    def clock() -> float:
+        granted.at = time.monotonic()
+        return granted.at
+
+    limiter = RateLimiter({"console": 50.0}, clock=clock)
     calls: list[float] = []
     lock = threading.Lock()
 
@@ -81,7 +89,7 @@ def test_threads_share_one_allowance() -> None:
         for _ in range(25):
             limiter.acquire("console")
             with lock:
-                calls.append(time.monotonic())
+                calls.append(granted.at)
 
     threads = [threading.Thread(target=send) for _ in range(4)]
     for th in threads:

@@ -90,6 +90,24 @@ LEADER_SCRIPT = textwrap.dedent("""
 """)
 
 
+class CountingLeadership:
+    """The real leader lock, counting how often its runner asked for it."""
+
+    def __init__(self, inner: LeaderLock) -> None:
+        self.inner = inner
+        self.attempts = 0
+
+    def try_acquire(self) -> bool:
+        self.attempts += 1
+        return self.inner.try_acquire()
+
+    def is_held(self) -> bool:
+        return self.inner.is_held()
+
+    def release(self) -> None:
+        self.inner.release()
+
+
 def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_url: str, tmp_path: Path) -> None:
     beats = tmp_path / "beats.txt"
     script = tmp_path / "leader.py"
@@ -97,12 +115,14 @@ def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_
     repos = Repositories.open(db_url)  # migrated before either worker starts
     leader = subprocess.Popen([sys.executable, str(script), db_url, str(beats)], cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    standby = SchedulerRunner(repos.db.engine, LeaderLock(repos.db), name="failover", standby_poll_s=0.2)
+    standby_lock = CountingLeadership(LeaderLock(repos.db))
+    standby = SchedulerRunner(repos.db.engine, standby_lock, name="failover", standby_poll_s=0.2)
     standby.add_periodic("beat", lambda: beats.open("a").write("standby\n"), seconds=1)
     try:
         assert wait_for(lambda: beats.exists() and "subprocess" in beats.read_text(), timeout=60)
         standby.start()
-        time.sleep(1.5)
+        # Not a pause: the standby has asked for the lock (and been refused) three times.
+        assert wait_for(lambda: standby_lock.attempts >= 3)
         assert not standby.is_leader, "the standby must not schedule while the leader lives"
         assert "standby" not in beats.read_text()
 
@@ -117,23 +137,51 @@ def test_one_worker_leads_and_a_standby_takes_over_when_the_leader_is_killed(db_
         repos.db.dispose()
 
 
+class FirstPushGate:
+    """Holds each worker's first push until every worker has reached its first push.
+
+    A worker reaches a push only after claiming a batch, so once the gate opens every worker
+    holds a claim of its own, however the threads were scheduled. The gate sits in the chat
+    (the platform boundary), so the workers run their real claim-and-deliver code."""
+
+    def __init__(self, workers: list[str], timeout: float = 60.0) -> None:
+        self.arrived = {w: threading.Event() for w in workers}
+        self.timeout = timeout
+        self.waited_in_vain: list[str] = []
+
+    def wrap(self, chat: ClockedChat, worker: str, lock: threading.Lock) -> None:
+        original = chat.open_practice_thread
+
+        def gated_open(person, root):  # type: ignore[no-untyped-def]
+            self.arrived[worker].set()
+            # Not raising here: delivery would swallow it as a failed push. The test asserts below.
+            if not all(e.wait(self.timeout) for e in self.arrived.values()):
+                self.waited_in_vain.append(worker)
+            with lock:  # the recording chat is not thread-safe
+                return original(person, root)
+
+        chat.open_practice_thread = gated_open  # type: ignore[method-assign]
+
+
 def test_two_workers_delivering_the_same_wave_at_once_push_each_rep_exactly_once(db_url: str) -> None:
     start = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
-    chat = ClockedChat(platform="slack")
+    chats = {w: ClockedChat(platform="slack") for w in ("worker-1", "worker-2")}
+    gate = FirstPushGate(list(chats))
     lock = threading.Lock()
-    original = chat.open_practice_thread
-
-    def thread_safe_open(person, root):  # type: ignore[no-untyped-def]
-        with lock:
-            return original(person, root)
-
-    chat.open_practice_thread = thread_safe_open  # type: ignore[method-assign]
-    policy = PushPolicy(concurrency=3, late_grace=timedelta(hours=12))
-    one = Org(db_url, start, policy=policy, chat=chat, worker="worker-1")
+    for worker, chat in chats.items():
+        gate.wrap(chat, worker, lock)
+    # Batches of 10 with 3 in flight: one worker holds at most 30 of the 60 rows while it waits at the
+    # gate, so the other always finds rows to claim.
+    policy = PushPolicy(concurrency=3, batch=10, late_grace=timedelta(hours=12))
+    one = Org(db_url, start, policy=policy, chat=chats["worker-1"], worker="worker-1")
     reps = [one.rep(f"U-{i}", "UTC") for i in range(60)]
     one.set_cadence(sessions_per_week=1, weekdays="mon")
     one.pushes.plan()
-    two = Org(db_url, start, policy=policy, chat=chat, worker="worker-2")
+    two = Org(db_url, start, policy=policy, chat=chats["worker-2"], worker="worker-2")
+
+    def pushed() -> list[str]:
+        return [d.user for chat in chats.values() for d in chat.pushes()]
+
     try:
         due = max(r.due_at for r in one.pushes.pushes.all("push") if r.due_at.weekday() == 0)
         for org in (one, two):
@@ -144,11 +192,12 @@ def test_two_workers_delivering_the_same_wave_at_once_push_each_rep_exactly_once
                 w.start()
             for w in workers:
                 w.join()
-            if len(chat.pushes()) == len(reps):
+            if len(pushed()) == len(reps):
                 break
             for org in (one, two):
                 org.clock.advance(minutes=5)
-        per_rep = Counter(d.user for d in chat.pushes())
+        assert gate.waited_in_vain == [], "each worker claimed a batch of the wave"
+        per_rep = Counter(pushed())
         assert per_rep == {r.platform_user_id: 1 for r in reps}, "zero double pushes, zero lost"
         rows = one.pushes.pushes.all("push")
         sent = [r for r in rows if r.status == "sent"]

@@ -128,7 +128,8 @@ def test_two_reps_practising_at_once_never_see_each_others_buyer(slack: SlackWor
     for w in workers:
         w.start()
     for w in workers:
-        w.join(30)
+        w.join(120)  # generous for a busy machine; a hung worker fails here, not as a missing reply
+        assert not w.is_alive()
     assert not errors
     dana = slack.fake.in_thread(slack.dm("U0DANA"), threads["U0DANA"])
     lee = slack.fake.in_thread(slack.dm("U0LEE"), threads["U0LEE"])
