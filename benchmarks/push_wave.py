@@ -15,6 +15,7 @@ Targets: at least 90 requests/s sustained, 0 lost, 0 duplicated, in both runs.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import math
 import os
@@ -25,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import http.client
 import urllib.parse
 import uuid
 from collections import Counter, deque
@@ -124,7 +124,7 @@ def run_worker(database_url: str, platform_url: str) -> None:
     from bot.app import build_core
     from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
     from bot.ports import PlatformError, RateLimited
-    from bot.pushes import PushPolicy, build_scheduling
+    from bot.scheduling.pushes import PushPolicy, build_scheduling
     from bot.settings import Settings
 
     class HttpChat:
@@ -188,8 +188,8 @@ def run_worker(database_url: str, platform_url: str) -> None:
 
 def prepare(database_url: str, pushes: int) -> None:
     """A team with a cadence and `pushes` reps, each with one push due now in the log."""
-    from bot.cadences import CadenceService
     from bot.ports import SystemClock
+    from bot.scheduling.cadences import CadenceService
     from storage import Repositories
     from storage.models import Person
     from storage.repos.pushes import NewPush, PushLogRepo

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from typing import Mapping
 
 from bot.actions import ActionRouter
-from bot.buyer.offline import OfflineBuyer
-from bot.judge.offline import OfflineJudge
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
+from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
+from bot.practice.judges.offline import OfflineJudge
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
@@ -83,8 +83,11 @@ def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock |
     if not settings.has_claude:
         return buyer, judge
     # Imported here so a process without a key never loads the SDK.
-    from bot.llm import ClaudeBuyer, ClaudeJudge, FallbackBuyer, FallbackJudge, LlmClient
+    from bot.llm import LlmClient
     from bot.llm.breaker import CircuitBreaker
+    from bot.practice.buyers.claude import ClaudeBuyer
+    from bot.practice.fallback import FallbackBuyer, FallbackJudge
+    from bot.practice.judges.claude import ClaudeJudge
     from storage.repos.usage import UsageRepo
 
     client = LlmClient(settings, UsageRepo(repos.db))

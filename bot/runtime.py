@@ -45,8 +45,8 @@ def start_scheduling(core: Core) -> Any:
     from bot.digests.enablement import EnablementDigests
     from bot.digests.service import DigestService
     from bot.impact.service import ImpactService
-    from bot.privacy import PrivacyService
-    from bot.pushes import build_scheduling
+    from bot.people.privacy import PrivacyService
+    from bot.scheduling.pushes import build_scheduling
 
     scheduling = build_scheduling(core)
     digests = DigestService.from_core(core, limiter=scheduling.limiter)  # registers the digest buttons
@@ -63,9 +63,8 @@ def start_scheduling(core: Core) -> Any:
 
 def _wire_actions(core: Core) -> None:
     """Register the digest buttons even in processes that do not schedule (the web process)."""
-    from bot.digests.service import DigestService
-
     from bot.digests import render
+    from bot.digests.service import DigestService
 
     if not core.actions.handles(render.NUDGE):
         DigestService.from_core(core)

@@ -2,7 +2,7 @@
 
 A scenario names its target behaviors (ids from the scoring catalog), a buyer
 persona with hidden facts the rep must earn, and the reactions the offline
-buyer draws on. Content is data; the buyer's rules live in bot/buyer/.
+buyer draws on. Content is data; the buyer's rules live in bot/practice/buyers/.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Working hours in a rep's own time zone: is it now, and when does the next window open.
+"""Local time for a person: their zone, their date, and their working hours (is it now, when does the next window open).
 
-Pure helpers shared by delivery (late pushes), nudges and the planner; zoneinfo
-does the daylight-saving arithmetic.
+Pure helpers shared by delivery (late pushes), nudges, digests, impact
+assessments, the practice engine and the planner; zoneinfo does the
+daylight-saving arithmetic. This is the one home of "zone or UTC" and of a
+person's local date: call `zone(tz)` and `local_date(tz, at)`, time zone first.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ UTC = timezone.utc
 
 
 @lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    """The time zone by IANA name; a bogus name (a stale profile) falls back to UTC rather than failing."""
+def zone(name: str | None) -> ZoneInfo:
+    """The time zone by IANA name; no name, or a bogus one (a stale profile), falls back to UTC rather than failing."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
 
-def local_date(tz: str, at: datetime) -> date:
+def local_date(tz: str | None, at: datetime) -> date:
+    """The calendar date at `at` where the person is."""
     return at.astimezone(zone(tz)).date()
 
 

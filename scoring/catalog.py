@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from scenarios import yaml_text
 from scoring.signals import SIGNAL_NAMES
 from scoring.types import UnknownBehavior
 
@@ -115,7 +115,10 @@ class Catalog(_Model):
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Behavior]:
-    raw = yaml_text.load(CATALOG_PATH.read_text(encoding="utf-8"))
+    # Our own file, read here rather than through scenarios' YAML helper so scoring imports nothing from
+    # scenarios; libyaml's safe loader when PyYAML has it, as there.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(CATALOG_PATH.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     catalog = Catalog.model_validate(raw)
     by_id: dict[str, Behavior] = {}
     for b in catalog.behaviors:

@@ -18,11 +18,11 @@ from discord import app_commands
 from adapters.discord import parse
 from adapters.discord.chat import ORIGIN, Origin
 from adapters.discord.render import card_embed, discord_markdown
-from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
 from bot.messages import PersonRef
 from bot.ports import PlatformError
 from bot.practice.engine import PracticeOnHold
 from bot.practice.self_service import RepSelfService, SelfServiceError
+from bot.scheduling.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
 from scenarios.loader import UnknownScenario
 
 if TYPE_CHECKING:

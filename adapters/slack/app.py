@@ -26,7 +26,7 @@ from adapters.slack.jobs import SlackJobs
 from adapters.slack.parse import PLATFORM
 from adapters.slack.work import OrderedWork
 from bot.app import Core
-from bot.cadences import CadenceService
+from bot.scheduling.cadences import CadenceService
 from bot.settings import Settings
 from storage.repos.progress import ProgressRepo
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.slack.blocks import clip, escape
-from bot.cadences import CadenceService
-from bot.practice.cards import trend_text
 from bot.ports import Clock
+from bot.practice.cards import trend_text
+from bot.scheduling.cadences import CadenceService
 from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec
+from scheduler.hours import local_date, zone
 from scoring import UnknownBehavior, get_behavior
 from storage import Repositories
 from storage.models import Person
@@ -62,7 +62,7 @@ class HomeViews:
         now = self.clock.now()
         progress = self.progress.of(person, now)
         per_week = self.sessions_per_week(person)
-        today = local_date(now, person.tz)
+        today = local_date(person.tz, now)
         streak = (f":fire: *{progress.week_streak}-week streak*" if progress.week_streak
                   else "No streak yet: one session this week starts one")
         week = f"*{progress.sessions_this_week} of {per_week}* sessions this week"
@@ -110,7 +110,7 @@ class HomeViews:
             return blocks + [_context("Nobody reports to you in Rehearse yet.")]
         glance = self.progress.team_glance(reports[:MAX_TEAM_ROWS * 2], self.clock.now())
         per_week = {r.id: self.sessions_per_week(r) for r in reports}
-        lines = [team_line(g, per_week.get(g.person_id, 3), person.tz, local_date(self.clock.now(), person.tz))
+        lines = [team_line(g, per_week.get(g.person_id, 3), person.tz, local_date(person.tz, self.clock.now()))
                  for g in glance]
         blocks += [_section(chunk) for chunk in _chunks(lines)]
         practised = sum(1 for g in glance if g.sessions_this_week)
@@ -168,10 +168,6 @@ def team_line(g: MemberGlance, per_week: int, viewer_tz: str, today: date) -> st
     return " · ".join(parts)
 
 
-def local_date(now: datetime, tz: str | None) -> date:
-    return now.astimezone(_zone(tz)).date()
-
-
 def _behavior_name(behavior_id: str) -> str:
     try:
         return get_behavior(behavior_id).name
@@ -180,14 +176,7 @@ def _behavior_name(behavior_id: str) -> str:
 
 
 def _day(t: datetime | None, tz: str | None) -> str:
-    return f"{t.astimezone(_zone(tz)):%a %-d %b}" if t else ""
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return f"{t.astimezone(zone(tz)):%a %-d %b}" if t else ""
 
 
 def _chunks(lines: list[str], limit: int = 2900) -> list[str]:

@@ -16,15 +16,16 @@ from typing import Callable
 from adapters.slack import commands
 from adapters.slack.chat import SlackChat
 from adapters.slack.directory import NotAMember, SlackDirectory
-from adapters.slack.home import HomeViews, local_date
+from adapters.slack.home import HomeViews
 from adapters.slack.modals import cadence_modal, form_errors, input_blocks, read_cadence_form, team_of
 from adapters.slack.parse import PLATFORM, SlashCommand
 from bot.app import Core
-from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
 from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
 from bot.practice.engine import PracticeOnHold, PracticeService
 from bot.practice.self_service import RepSelfService, SelfServiceError
+from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceError, CadenceService, NotAllowed, UnknownTeam
 from scenarios.loader import UnknownScenario
+from scheduler.hours import local_date
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class SlackJobs:
         """The cadence modal for one team, for people in enablement only."""
         stored = self._stored(who)
         if stored is None or not self.cadences.can_edit(stored.id):  # type: ignore[arg-type]
-            tell(NotAllowed(stored).user_message)
+            tell(CADENCE_REFUSAL)
             return
         teams = [t for t, _ in self.cadences.cadences.teams() if t.workspace_id == stored.workspace_id]
         try:
@@ -185,7 +186,7 @@ class SlackJobs:
         team_id = team_of(view)
         first = "sessions_per_week"
         if stored is None or team_id is None:
-            return {first: NotAllowed(stored).user_message}
+            return {first: CADENCE_REFUSAL}
         try:
             self.cadences.set(stored.id, team_id, read_cadence_form(view))  # type: ignore[arg-type]
         except CadenceError as exc:
@@ -219,7 +220,7 @@ class SlackJobs:
         return self.core.repos.people.find(PLATFORM, who.workspace, who.user_id)
 
     def _today(self, who: PersonRef) -> date:
-        return local_date(self.core.clock.now(), who.tz)
+        return local_date(who.tz, self.core.clock.now())
 
     @staticmethod
     def _best_effort(fn: Callable[[], object]) -> None:

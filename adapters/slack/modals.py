@@ -12,7 +12,7 @@ import json
 from typing import Any, Mapping
 
 from adapters.slack.blocks import clip
-from bot.cadences import CadenceError
+from bot.scheduling.cadences import CadenceError
 from scenarios.loader import ScenarioLibrary
 from scheduler.days import WEEKDAY_NAMES
 from scoring import all_behaviors

@@ -26,8 +26,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def _service():  # type: ignore[no-untyped-def]
-    from bot.cadences import CadenceService
     from bot.ports import SystemClock
+    from bot.scheduling.cadences import CadenceService
     from scenarios.loader import ScenarioLibrary
     from storage import Repositories
 
@@ -42,7 +42,7 @@ def _fail(message: str) -> None:
 
 
 def _team(service: Any, name: str, workspace: Optional[str]) -> Any:
-    from bot.cadences import UnknownTeam
+    from bot.scheduling.cadences import UnknownTeam
 
     workspace_id = None
     if workspace is not None:
@@ -88,7 +88,7 @@ def set_(
     workspace: Optional[str] = typer.Option(None, help="Workspace id or name, when team names repeat"),
 ) -> None:
     """Change a team's cadence; options left out keep their current value."""
-    from bot.cadences import CadenceError
+    from bot.scheduling.cadences import CadenceError
 
     service = _service()
     t = _team(service, team, workspace)
@@ -109,7 +109,7 @@ def set_(
 @cadence_app.command("apply")
 def apply(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A cadence YAML file")) -> None:
     """Set cadences from a YAML file: one mapping with `team:`, or a list of them. All or nothing."""
-    from bot.cadences import CadenceError
+    from bot.scheduling.cadences import CadenceError
 
     service = _service()
     try:
@@ -140,7 +140,7 @@ def clear(team: str = typer.Argument(...), workspace: Optional[str] = typer.Opti
 def plan() -> None:
     """Plan this week's and next week's pushes now (the scheduler also does it every hour)."""
     from bot.app import build_core
-    from bot.pushes import Outbox, PushService
+    from bot.scheduling.pushes import Outbox, PushService
 
     core = build_core(get_settings())
     report = PushService(Outbox.build(core.repos, core.practice(), core.library, core.clock)).plan()

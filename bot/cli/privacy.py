@@ -30,7 +30,7 @@ def _core():  # type: ignore[no-untyped-def]
 def export(person: int = typer.Option(..., "--person", help="Person id"),
            out: Optional[Path] = typer.Option(None, "--out", help="Write to a file instead of stdout")) -> None:
     """All of a person's data as JSON."""
-    from bot.privacy import PrivacyService
+    from bot.people.privacy import PrivacyService
 
     core = _core()
     try:
@@ -50,7 +50,7 @@ def export(person: int = typer.Option(..., "--person", help="Person id"),
 def delete(person: int = typer.Option(..., "--person", help="Person id"),
            yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation")) -> None:
     """Erase a person's transcripts, audio, scores and sessions."""
-    from bot.privacy import PrivacyService
+    from bot.people.privacy import PrivacyService
 
     console = Console()
     if not yes and not typer.confirm(f"Erase every session, transcript, clip and score of person {person}?"):
@@ -67,7 +67,7 @@ def delete(person: int = typer.Option(..., "--person", help="Person id"),
 @privacy_app.command("purge")
 def purge() -> None:
     """Apply the retention settings now (the scheduler also runs this daily)."""
-    from bot.privacy import PrivacyService
+    from bot.people.privacy import PrivacyService
 
     core = _core()
     result = PrivacyService(core.repos, core.settings, core.clock).purge_expired()
@@ -78,7 +78,7 @@ def purge() -> None:
 def import_(path: Path = typer.Argument(..., help="CSV: platform,workspace,user_id,name,email,tz,roles,team,"
                                                   "manager_user_id,country")) -> None:
     """Create or update people from a CSV; each bad row is reported with its line."""
-    from bot.roster import import_roster
+    from bot.people.roster import import_roster
 
     console = Console()
     try:

@@ -77,7 +77,7 @@ class _Pending:
 
 def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
     """A manager, an enablement lead and the eight reps, one team, and its cadence."""
-    from bot.cadences import CadenceService
+    from bot.scheduling.cadences import CadenceService
 
     now = core.clock.now()
     people = core.repos.people
@@ -102,7 +102,7 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
 def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     from bot.digests import render
     from bot.digests.service import DigestService
-    from bot.pushes import build_scheduling
+    from bot.scheduling.pushes import build_scheduling
 
     started = wallclock.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)

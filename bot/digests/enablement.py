@@ -1,6 +1,6 @@
 """The enablement view of the biweekly digest: team aggregates and the measured effect of programmes.
 
-Enablement sees aggregates only (bot/roles.py): per team and behavior, the
+Enablement sees aggregates only (bot/people/roles.py): per team and behavior, the
 team's mean this period, its change from the period before, and how many reps
 and scores stand behind it; never a rep's name or row. Under each team comes
 the impact section of each programme running there (ImpactService.digest_reports:
@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.digests.compose import behavior_name
-from bot.digests.nudges import person_ref
 from bot.digests.periods import Period, latest_digest_moment, parse_period
+from bot.digests.reminders import person_ref
 from bot.digests.render import CARD_BUDGET, capped_fields
 from bot.digests.service import DeliveryRun
 from bot.impact.report import ImpactReport, render_digest_section

@@ -25,8 +25,8 @@ from bot.digests import render
 from bot.digests.charts import ChartRenderer
 from bot.digests.compose import DigestPolicy, compose
 from bot.digests.model import DigestData
-from bot.digests.nudges import DigestNudger, person_ref
 from bot.digests.periods import Period, latest_digest_moment, parse_period, trailing
+from bot.digests.reminders import DigestNudger, person_ref
 from bot.messages import ActionEvent, Text
 from bot.ports import ChatPort, Clock, RateLimited
 from bot.practice.engine import PracticeOnHold

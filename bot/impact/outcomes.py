@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from bot.roster import RowError
+from bot.people.roster import RowError
 
 COLUMNS = ("rep", "period", "metric", "value")
 PERIOD = re.compile(r"^\d{4}-(?:(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|Q[1-4]|W(?:0[1-9]|[1-4]\d|5[0-3]))$")

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scheduler.hours import zone
 
 KEY_PREFIX = "assess"
 BASELINE_GRACE = timedelta(days=7)  # practice starts this long after the start even without a baseline
@@ -160,31 +161,20 @@ class WorkingHours:
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a bogus profile time zone still gets its assessments, in UTC
-
-
 def _hhmm(text: str) -> time:
     hours, _, minutes = text.partition(":")
     return time(int(hours), int(minutes or 0))
 
 
-def local_date(now: datetime, tz: str) -> date:
-    return now.astimezone(_zone(tz)).date()
-
-
 def push_time(now: datetime, hours: WorkingHours) -> datetime | None:
     """When to push today: now if inside working hours, the window's start if before it, None if the
     day is over or not a working day."""
-    zone = _zone(hours.tz)
-    local = now.astimezone(zone)
+    tzinfo = zone(hours.tz)  # a bogus profile time zone still gets its assessments, in UTC
+    local = now.astimezone(tzinfo)
     if local.weekday() not in hours.weekdays:
         return None
-    start = datetime.combine(local.date(), _hhmm(hours.start), zone)
-    end = datetime.combine(local.date(), _hhmm(hours.end), zone)
+    start = datetime.combine(local.date(), _hhmm(hours.start), tzinfo)
+    end = datetime.combine(local.date(), _hhmm(hours.end), tzinfo)
     if local < start:
         return start.astimezone(timezone.utc)
     return now if local < end else None
@@ -192,11 +182,11 @@ def push_time(now: datetime, hours: WorkingHours) -> datetime | None:
 
 def next_window_start(now: datetime, hours: WorkingHours) -> datetime:
     """The start of the rep's next working window after `now` (within a week; else a day later)."""
-    zone = _zone(hours.tz)
-    today = now.astimezone(zone).date()
+    tzinfo = zone(hours.tz)
+    today = now.astimezone(tzinfo).date()
     for offset in range(8):
         day = today + timedelta(days=offset)
-        start = datetime.combine(day, _hhmm(hours.start), zone)
+        start = datetime.combine(day, _hhmm(hours.start), tzinfo)
         if day.weekday() in hours.weekdays and start > now:
             return start.astimezone(timezone.utc)
     return now + timedelta(days=1)

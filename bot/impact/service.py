@@ -17,10 +17,11 @@ from bot.impact import cohorts, effect, schedule
 from bot.impact.outcomes import ParsedOutcomes, parse_outcomes
 from bot.impact.report import ImpactReport
 from bot.messages import PersonRef, Text
+from bot.people.roles import ENABLEMENT, NotAllowed, require
+from bot.people.roster import RowError
 from bot.ports import ChatPort, Clock, RateLimited
-from bot.roles import ENABLEMENT, NotAllowed, require
-from bot.roster import RowError
 from scenarios.loader import ScenarioLibrary
+from scheduler.hours import local_date
 from scheduler.ratelimit import RateLimiter
 from scoring import get_behavior
 from scoring.types import UnknownBehavior
@@ -325,7 +326,7 @@ class ImpactService:
                 window = windows.get(r.person_id)
                 if window is None:
                     continue
-                by_day.setdefault(schedule.local_date(now, window.tz), []).append(
+                by_day.setdefault(local_date(window.tz, now), []).append(
                     schedule.MemberPlan(r.person_id, r.cohort, r.practice_from))
             for today, group in by_day.items():
                 for due in schedule.due_assessments(plan, group, history, today, scenarios):
@@ -445,7 +446,7 @@ class ImpactService:
             if parsed is None:
                 continue
             tz = windows[o.person_id].tz if o.person_id in windows else "UTC"
-            out.append(schedule.Offer(o.person_id, parsed[2], parsed[3], schedule.local_date(_aware(o.due_at), tz),
+            out.append(schedule.Offer(o.person_id, parsed[2], parsed[3], local_date(tz, _aware(o.due_at)),
                                       o.closed))
         return out
 

@@ -1,11 +1,15 @@
-"""Claude as the virtual buyer and the judge, with the offline engines as the net under it.
+"""The LLM client: the one place that talks to Anthropic, and nothing about practice.
 
-- client.LlmClient: the one place that talks to Anthropic (budgets, retries,
-  prompt caching helpers, usage per session); raises LlmUnavailable.
-- buyer.ClaudeBuyer / judge.ClaudeJudge: BuyerPort / JudgePort over the client.
-- fallback.FallbackBuyer / FallbackJudge: Claude first, offline on any failure.
-- blend: how the judge's verdict and the offline score make one score.
+- client.LlmClient: budgets, retries, prompt caching helpers, usage per
+  session; raises LlmUnavailable.
+- breaker.CircuitBreaker: an outage skips Claude instead of waiting on it.
+- budget: per-call deadlines and token budgets.
+- fence: quoting untrusted text into a prompt, and checking quotes come back verbatim.
 - pricing: the price table behind `rehearse usage`.
+
+Claude as the buyer and the judge lives with the practice engine
+(bot/practice/buyers/claude.py, bot/practice/judges/claude.py,
+bot/practice/fallback.py); nothing here imports bot.practice.
 
 Names are imported on first use, so `rehearse usage` (which needs only the
 price table) does not load the SDK.
@@ -17,10 +21,6 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "ClaudeBuyer": "bot.llm.buyer",
-    "ClaudeJudge": "bot.llm.judge",
-    "FallbackBuyer": "bot.llm.fallback",
-    "FallbackJudge": "bot.llm.fallback",
     "LlmBadOutput": "bot.llm.client",
     "LlmClient": "bot.llm.client",
     "LlmError": "bot.llm.client",

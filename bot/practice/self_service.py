@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.messages import Card, Field, PersonRef, Text
 from bot.ports import Clock
 from bot.practice.cards import trend_text
+from scheduler.hours import local_date
 from scoring import get_behavior
 from storage import Repositories
 from storage.models import Person
@@ -99,9 +99,5 @@ class RepSelfService:
         return person
 
     def _today(self, person: Person) -> date:
-        try:
-            zone = ZoneInfo(person.tz or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
         now: datetime = self.clock.now()
-        return now.astimezone(zone).date()
+        return local_date(person.tz, now)

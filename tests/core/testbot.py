@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, timezone
 
 from bot.messages import ActionEvent, Attachment, Card, ConversationRef, Inbound, Outbound, PersonRef, Posted, Text
 from bot.practice import cards
+from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
-from bot.buyer.offline import OfflineBuyer
-from bot.judge.offline import OfflineJudge
+from bot.practice.judges.offline import OfflineJudge
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
 

@@ -15,12 +15,12 @@ from typing import Iterator
 import pytest
 
 from bot.actions import ActionRouter
-from bot.buyer.offline import OfflineBuyer
-from bot.digests.seed import SeedSpec, Seeded, seed_teams
+from bot.digests.seed import Seeded, SeedSpec, seed_teams
 from bot.digests.service import DigestService
-from bot.judge.offline import OfflineJudge
 from bot.messages import ActionEvent, ConversationRef, Outbound, PersonRef
+from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
+from bot.practice.judges.offline import OfflineJudge
 from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import RateLimiter
 from storage import Repositories

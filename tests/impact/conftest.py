@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.buyer.offline import OfflineBuyer
 from bot.impact.service import ImpactService
-from bot.judge.offline import OfflineJudge
+from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
+from bot.practice.judges.offline import OfflineJudge
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
 from storage.models import Person

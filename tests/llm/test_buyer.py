@@ -8,11 +8,11 @@ from typing import Callable
 
 import pytest
 
-from bot.llm.buyer_prompt import ROLE_RULES
+from bot.practice.buyers.prompt import ROLE_RULES
 from bot.practice.states import State
 from scenarios.loader import ScenarioLibrary
 from storage.repos.usage import UsageRepo
-from tests.fakes.anthropic_api import Fault, FakeAnthropic, Slow
+from tests.fakes.anthropic_api import FakeAnthropic, Fault, Slow
 from tests.llm.conftest import API_KEY, ClaudeBot, buyer_line, cards, outside_fences, texts
 
 CURIOUS = "Before we get to pricing, what's driving this for you right now? How is it affecting the business?"
@@ -175,7 +175,7 @@ def test_every_scenario_gives_claude_a_prefix_long_enough_to_cache() -> None:
     """Claude caches nothing shorter than 1024 tokens (Sonnet); the stable buyer prefix must clear that."""
     import json
 
-    from bot.llm.buyer_prompt import BUYER_TOOL, system_blocks
+    from bot.practice.buyers.prompt import BUYER_TOOL, system_blocks
     from tests.fakes.anthropic_api import estimate_tokens
 
     for scenario in ScenarioLibrary.load().all():

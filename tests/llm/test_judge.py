@@ -8,18 +8,18 @@ from typing import Any, Callable
 
 import pytest
 
-from bot.llm.blend import JUDGE_WEIGHT_MAX, RAISE_CAP, blend, check_evidence
 from bot.llm.client import LlmClient
-from bot.llm.fallback import FallbackJudge
-from bot.llm.judge import ClaudeJudge
-from bot.llm.judge_prompt import JudgedBehavior
-from bot.judge.offline import OfflineJudge
 from bot.ports import JudgeContext
+from bot.practice.fallback import FallbackJudge
+from bot.practice.judges.blend import JUDGE_WEIGHT_MAX, RAISE_CAP, blend, check_evidence
+from bot.practice.judges.claude import ClaudeJudge
+from bot.practice.judges.offline import OfflineJudge
+from bot.practice.judges.prompt import JudgedBehavior
 from scenarios.loader import ScenarioLibrary
 from scoring import get_behavior, score_session
 from scoring.types import BehaviorScore, Turn
 from storage.repos.usage import UsageRepo
-from tests.fakes.anthropic_api import Fault, FakeAnthropic, Reply
+from tests.fakes.anthropic_api import FakeAnthropic, Fault, Reply
 from tests.llm.conftest import FENCED, ClaudeBot, buyer_line, cards, claude_settings, outside_fences
 from tests.scoring.adversarial_cases import CASES, AdversarialCase
 

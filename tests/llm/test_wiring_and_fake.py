@@ -5,9 +5,11 @@ from __future__ import annotations
 import anthropic
 
 from bot.app import make_buyer_and_judge
-from bot.buyer.offline import OfflineBuyer
-from bot.judge.offline import OfflineJudge
-from bot.llm import ClaudeBuyer, ClaudeJudge, FallbackBuyer, FallbackJudge
+from bot.practice.buyers.claude import ClaudeBuyer
+from bot.practice.buyers.offline import OfflineBuyer
+from bot.practice.fallback import FallbackBuyer, FallbackJudge
+from bot.practice.judges.claude import ClaudeJudge
+from bot.practice.judges.offline import OfflineJudge
 from storage import Repositories
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.llm.conftest import claude_settings

@@ -12,12 +12,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.buyer.offline import OfflineBuyer
-from bot.judge.offline import OfflineJudge
 from bot.messages import Card, ConversationRef, Outbound, PersonRef, Posted, Text
-from bot.nudges import NudgeService
+from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
-from bot.pushes import Outbox, PushPolicy, PushService
+from bot.practice.judges.offline import OfflineJudge
+from bot.scheduling.nudges import NudgeService
+from bot.scheduling.pushes import Outbox, PushPolicy, PushService
 from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import RateLimiter
 from storage import Repositories

@@ -9,8 +9,15 @@ from typing import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from bot.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam, parse_cadence, parse_cadence_yaml
 from bot.cli import app
+from bot.scheduling.cadences import (
+    CadenceError,
+    CadenceService,
+    NotAllowed,
+    UnknownTeam,
+    parse_cadence,
+    parse_cadence_yaml,
+)
 from bot.settings import get_settings
 from scheduler.cadence import CadenceSpec
 from tests.scheduler.conftest import Org

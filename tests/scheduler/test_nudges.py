@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from bot.messages import Text
-from bot.nudges import NudgeService
+from bot.scheduling.nudges import NudgeService
 from scheduler.hours import next_working_start
 from tests.scheduler.conftest import Org
 

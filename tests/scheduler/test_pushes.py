@@ -14,7 +14,7 @@ import pytest
 
 from bot.messages import ConversationRef, Outbound, PersonRef, Posted
 from bot.ports import RateLimited
-from bot.pushes import PushPolicy
+from bot.scheduling.pushes import PushPolicy
 from storage.repos.pushes import PushLogRepo
 from tests.scheduler.conftest import ClockedChat, Org
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from bot.pushes import PushPolicy
+from bot.scheduling.pushes import PushPolicy
 from scheduler.runner import SchedulerRunner
 from storage import Repositories
 from storage.repos.leader import LeaderLock

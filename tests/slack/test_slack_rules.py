@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.buyer.offline import OfflineBuyer
 from bot.ports import BuyerContext, BuyerReply
+from bot.practice.buyers.offline import OfflineBuyer
 from scenarios.loader import ScenarioLibrary
 from scenarios.schema import Scenario
 from tests.fakes.slack_events import SIGNING_SECRET, SlackSender, sign

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.logs import RedactSecrets, configure_logging
-from bot.privacy import PrivacyService
-from bot.roles import NotAllowed, parse_roles, require
-from bot.roster import import_roster
+from bot.people.privacy import PrivacyService
+from bot.people.roles import NotAllowed, parse_roles, require
+from bot.people.roster import import_roster
 from bot.settings import Settings
 from storage import Repositories
 from storage.audio_store import AudioStore
@@ -43,7 +43,7 @@ def test_roster_import_creates_people_links_managers_and_reports_bad_rows_by_lin
 
 
 def test_a_roster_without_the_required_columns_says_which() -> None:
-    from bot.roster import parse_roster
+    from bot.people.roster import parse_roster
 
     rows, errors = parse_roster("name,email\nAna,a@x\n")
     assert rows == [] and "user_id" in errors[0].message
@@ -67,8 +67,9 @@ def _voice_session(tmp_path: Path, db_url: str) -> tuple[TestBot, PrivacyService
     bot.say("done")
     turns = bot.repos.sessions.turns(bot.session_id)  # type: ignore[arg-type]
     ref = bot.service.audio_store.save(bot.session_id, turns[1].seq, b"OggS fake clip", "ogg")  # type: ignore[arg-type]
-    from storage.models import TurnRecord
     from sqlmodel import select
+
+    from storage.models import TurnRecord
 
     with bot.repos.db.session() as s:
         row = s.exec(select(TurnRecord).where(TurnRecord.id == turns[1].id)).one()

@@ -2,16 +2,16 @@
 
 One call per session. The offline scores come first (they are the grounding
 Claude sees and the floor under everything); Claude answers through the forced
-`record_scores` tool; bot/llm/blend.py turns the two into the final score.
+`record_scores` tool; bot/practice/judges/blend.py turns the two into the final score.
 A behavior Claude leaves out keeps its offline score.
 """
 
 from __future__ import annotations
 
-from bot.llm import judge_prompt as prompt
-from bot.llm.blend import blend, gaming_flags
 from bot.llm.client import LlmClient
 from bot.ports import JudgeContext
+from bot.practice.judges import prompt
+from bot.practice.judges.blend import blend, gaming_flags
 from scoring import get_behavior, score_session
 from scoring.types import BehaviorScore
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot.llm.fence import verbatim
-from bot.llm.judge_prompt import JudgedBehavior
+from bot.practice.judges.prompt import JudgedBehavior
 from scoring import extract_signals
 from scoring.catalog import Behavior
 from scoring.scorer import MAX_EVIDENCE, QUESTION_BARRAGE_FREE, level_of

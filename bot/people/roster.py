@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError, field_validator
 
+from bot.people.roles import parse_roles
 from bot.ports import Clock
-from bot.roles import parse_roles
 from storage import Repositories
 
 REQUIRED = ("platform", "workspace", "user_id")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from bot.messages import Text
 from bot.ports import RateLimited
 from bot.practice.states import State
-from bot.pushes import NUDGE_GRACE, Deliverer
+from bot.scheduling.pushes import NUDGE_GRACE, Deliverer
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
 from storage.models import Person, PracticeSession
 from storage.repos.pushes import NewPush

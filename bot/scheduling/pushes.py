@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from bot.cadences import CadenceService
 from bot.messages import PersonRef
 from bot.ports import Clock, RateLimited
 from bot.practice.engine import PracticeService, Started
+from bot.scheduling.cadences import CadenceService
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
@@ -42,7 +42,7 @@ from storage.repos.pushes import FAILED, SKIPPED, DeliveryContext, NewPush, Push
 
 if TYPE_CHECKING:
     from bot.app import Core
-    from bot.nudges import NudgeService
+    from bot.scheduling.nudges import NudgeService
 
 log = logging.getLogger(__name__)
 UTC = timezone.utc
@@ -140,7 +140,7 @@ class PushService(Deliverer):
     # ---- planning ---------------------------------------------------------------
 
     def team_specs(self) -> dict[int, CadenceSpec]:
-        from bot.cadences import spec_from_row
+        from bot.scheduling.cadences import spec_from_row
 
         return {row.team_id: spec_from_row(row) for row in self.cadences.cadences.all()}
 
@@ -381,7 +381,7 @@ def build_scheduling(
     name: str = "main",
 ) -> Scheduling:
     """Jobs for pushes, nudges and expiry over the core's chats; call `.start()` once the chats are in."""
-    from bot.nudges import NudgeService
+    from bot.scheduling.nudges import NudgeService
 
     practice = core.practice()
     limiter = RateLimiter(dict(rates) if rates else dict(DEFAULT_RATES))

@@ -16,18 +16,21 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
+from bot.people.roles import ENABLEMENT, NotAllowed
 from bot.ports import Clock
 from scenarios import yaml_text
 from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec, FieldProblem
 from scheduler.days import WEEKDAY_NAMES
 from storage import Repositories
-from storage.models import Cadence, Person, Team
+from storage.models import Cadence, Team
 from storage.repos.cadences import CadenceRepo
 
 log = logging.getLogger(__name__)
 
-ENABLEMENT = "enablement"
+# What someone without the enablement role is told when they try to change a cadence.
+CADENCE_REFUSAL = ("Sorry, only your enablement team can change practice cadences. "
+                   "Ask them to adjust it, or to give you the enablement role.")
 
 LABELS = {
     "sessions_per_week": "Sessions per week",
@@ -78,16 +81,6 @@ class CadenceError(ValueError):
         for p in self.problems:
             out[p.field] = f"{out[p.field]} {p.message}" if p.field in out else p.message
         return out
-
-
-class NotAllowed(PermissionError):
-    """Someone without the enablement role tried to change a cadence."""
-
-    def __init__(self, person: Person | None) -> None:
-        who = person.display_name if person is not None else "someone unknown"
-        super().__init__(f"{who} is not in enablement")
-        self.user_message = ("Sorry, only your enablement team can change practice cadences. "
-                             "Ask them to adjust it, or to give you the enablement role.")
 
 
 class UnknownTeam(LookupError):
@@ -269,7 +262,7 @@ class CadenceService:
         """Set a team's cadence as the given person. NotAllowed unless they are in enablement."""
         actor = self.repos.people.get(actor_person_id)
         if actor is None or actor.deleted_at is not None or not actor.has_role(ENABLEMENT):
-            raise NotAllowed(actor)
+            raise NotAllowed(CADENCE_REFUSAL)
         return self._save(team_id, self.parse(spec), actor.id)
 
     def set_by_operator(self, team_id: int, spec: CadenceSpec | Mapping[str, Any]) -> CadenceSpec:
@@ -291,7 +284,7 @@ class CadenceService:
     def clear(self, actor_person_id: int | None, team_id: int) -> bool:
         """Back to the default cadence. `None` is the operator's shell."""
         if actor_person_id is not None and not self.can_edit(actor_person_id):
-            raise NotAllowed(self.repos.people.get(actor_person_id))
+            raise NotAllowed(CADENCE_REFUSAL)
         return self.cadences.delete(team_id)
 
     # teams

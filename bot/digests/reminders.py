@@ -1,6 +1,6 @@
 """'Nudge the reps who haven't practised': one reminder per rep per digest, under the nudge rules.
 
-The rules are the ones scheduled nudges follow (bot/nudges.py): never while a
+The rules are the ones scheduled nudges follow (bot/scheduling/nudges.py): never while a
 rep is snoozed, never when their team switched nudges off (max_nudges 0), only
 inside the rep's working hours (outside them the nudge waits in the push log for
 their next working morning), and not at all once they have practised. Each
@@ -15,12 +15,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.cadences import spec_from_row
 from bot.digests.model import DigestData
 from bot.digests.periods import Period
 from bot.digests.render import join_names
 from bot.messages import PersonRef, Text
 from bot.ports import ChatPort, Clock, RateLimited
+from bot.scheduling.cadences import spec_from_row
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, next_working_start, zone
 from scheduler.ratelimit import RateLimiter

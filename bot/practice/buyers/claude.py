@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.buyer.offline import OfflineBuyer
-from bot.llm import buyer_prompt as prompt
 from bot.llm.client import LlmBadOutput, LlmClient
 from bot.ports import BuyerContext, BuyerReply
+from bot.practice.buyers import prompt
+from bot.practice.buyers.offline import OfflineBuyer
 from scenarios.schema import Scenario
 
 MAX_CHARS = 600  # a chat line, not a letter; the tool asks for at most 60 words

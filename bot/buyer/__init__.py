@@ -1,1 +1,0 @@
-"""Virtual buyers: the offline persona engine and (in bot/llm) Claude."""

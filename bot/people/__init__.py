@@ -1,0 +1,1 @@
+"""People: roles and the one permission check, roster import, and privacy (export, erase)."""

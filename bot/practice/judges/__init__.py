@@ -1,0 +1,1 @@
+"""Judges: the offline scorer, and Claude's verdict blended with it (prompt + claude + blend)."""

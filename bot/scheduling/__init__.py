@@ -1,0 +1,1 @@
+"""Scheduled practice: pushes (the outbox of practice invitations), nudges, and team cadences."""
