@@ -424,7 +424,7 @@ class FakeDiscord:
                 out.append({"type": "followup", "method": c.method, "data": c.payload})
         return out
 
-    async def wait_until(self, predicate: Callable[[], Any], timeout: float = 15) -> Any:
+    async def wait_until(self, predicate: Callable[[], Any], timeout: float = 60) -> Any:
         """Wait (without fixed sleeps) until `predicate()` is truthy; returns its value."""
         async def loop() -> Any:
             while True:
@@ -435,12 +435,12 @@ class FakeDiscord:
 
         return await asyncio.wait_for(loop(), timeout)
 
-    async def wait_for_posts(self, channel_id: str, count: int, timeout: float = 15) -> list[dict[str, Any]]:
+    async def wait_for_posts(self, channel_id: str, count: int, timeout: float = 60) -> list[dict[str, Any]]:
         await self.wait_until(lambda: len(self.posted_in(channel_id)) >= count, timeout)
         return self.posted_in(channel_id)
 
     async def wait_for_replies(self, interaction: dict[str, Any], count: int = 1,
-                               timeout: float = 15) -> list[dict[str, Any]]:
+                               timeout: float = 60) -> list[dict[str, Any]]:
         await self.wait_until(lambda: len(self.interaction_replies(interaction)) >= count, timeout)
         return self.interaction_replies(interaction)
 

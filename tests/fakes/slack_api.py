@@ -214,8 +214,11 @@ class FakeSlack:
         with self._cond:
             return [m for m in self.messages if m.user is not None and (user is None or m.user == user)]
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Block until predicate() is truthy (re-checked after every call); returns its value."""
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0) -> Any:
+        """Block until predicate() is truthy (re-checked after every call); returns its value.
+
+        The timeout is generous on purpose: it only bounds a hung bot, and a busy machine running
+        speech-to-text took over 10 s to answer a voice note."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -228,7 +231,7 @@ class FakeSlack:
                                        f"(last calls: {[c.method for c in self.calls[-8:]]})")
                 self._cond.wait(remaining)
 
-    def wait_thread(self, channel: str, thread_ts: str, count: int, timeout: float = 10.0) -> list[Message]:
+    def wait_thread(self, channel: str, thread_ts: str, count: int, timeout: float = 60.0) -> list[Message]:
         """The thread's replies once there are at least `count` of them."""
         def enough() -> list[Message] | None:
             replies = self.in_thread(channel, thread_ts)
@@ -257,7 +260,7 @@ class FakeSlack:
         asyncio.run_coroutine_threadsafe(self._broadcast(envelope), self._loop).result(5)
         return envelope_id
 
-    def wait_socket_connected(self, timeout: float = 10.0) -> None:
+    def wait_socket_connected(self, timeout: float = 60.0) -> None:
         self.wait_for(lambda: any(not ws.closed for ws in self._sockets), timeout)
 
     # ---- server -----------------------------------------------------------
