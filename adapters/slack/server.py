@@ -63,7 +63,10 @@ def shutdown(server: Any) -> None:
     handed to the loop itself through its trigger; the loop ends once nothing is left."""
     from waitress import wasyncore
 
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    except OSError:
+        pass  # the loop already ended and closed its trigger: nothing is left to close
     server.task_dispatcher.shutdown()
 
 
