@@ -36,6 +36,12 @@ def mentions(words: Iterable[str], text: str) -> list[str]:
     return [w for w in words if _pattern(w).search(said)]
 
 
+def weight(words: Iterable[str], text: str) -> int:
+    """How much of `text` is about these words: distinct places they occur ("affect" and "affecting" count once)."""
+    said = normalise(text)
+    return len({m.start() for w in words for m in _pattern(w).finditer(said)})
+
+
 def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Every way the topics, facts and lines fail to fit together, each with where it is."""
     problems: list[tuple[Loc, str]] = []
@@ -71,6 +77,11 @@ def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         problems.append((("reactions",), f"unclear, nudge and pitch_pushback hold {generic} lines between them; "
                          f"with max_turns {scenario.max_turns} the buyer needs {scenario.max_turns - 1} so it never repeats itself"))
     return problems
+
+
+def all_lines(scenario: Scenario) -> list[str]:
+    """Every line the offline buyer can say in this scenario (opening, facts, replies, topic-free lines, closing)."""
+    return [line.strip() for _, line in _all_lines(scenario)]
 
 
 def _all_lines(scenario: Scenario) -> list[tuple[Loc, str]]:

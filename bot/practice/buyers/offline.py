@@ -73,19 +73,18 @@ def _say(state: dict, text: str, revealed: tuple[str, ...] = ()) -> BuyerReply:
 
 def _earned_fact(scenario: Scenario, topics: list[Topic], revealed: list[str], rep_text: str,
                  buyer_last: str) -> tuple[Topic, HiddenFact] | None:
-    """The first unrevealed fact of a named topic that one of the behaviors shown in this message unlocks."""
-    by_id = {f.id: f for f in scenario.hidden_facts}
+    """The first unrevealed fact (in the scenario's order, so the story unfolds as written) of a named
+    topic that one of the behaviors shown in this message unlocks."""
+    topic_of = {fact_id: topic for topic in topics for fact_id in topic.facts}
     shown: dict[str, bool] = {}
-    for topic in topics:
-        for fact_id in topic.facts:
-            fact = by_id[fact_id]
-            if fact.id in revealed:
-                continue
-            for behavior in fact.unlocked_by:
-                if behavior not in shown:
-                    shown[behavior] = _shows(behavior, rep_text, buyer_last)
-                if shown[behavior]:
-                    return topic, fact
+    for fact in scenario.hidden_facts:
+        if fact.id in revealed or fact.id not in topic_of:
+            continue
+        for behavior in fact.unlocked_by:
+            if behavior not in shown:
+                shown[behavior] = _shows(behavior, rep_text, buyer_last)
+            if shown[behavior]:
+                return topic_of[fact.id], fact
     return None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scenarios.schema import Scenario, Topic
-from scenarios.topics import mentions, normalise
+from scenarios.topics import normalise, weight
 from scoring import extract_signals
 
 Move = Literal["asked", "acknowledged", "pitched", "proposed", "told"]
@@ -69,5 +69,5 @@ def read_move(rep_text: str, buyer_last: str = "") -> Move:
 
 
 def _named_topics(topics: list[Topic], text: str) -> tuple[str, ...]:
-    hits = [(len(mentions(t.words, text)), -i, t.id) for i, t in enumerate(topics)]
+    hits = [(weight(t.words, text), -i, t.id) for i, t in enumerate(topics)]
     return tuple(tid for count, _, tid in sorted(hits, reverse=True) if count)
