@@ -26,6 +26,12 @@ _ACKNOWLEDGES = re.compile(
     r"\b(?:sorry|i understand|i hear you|i see|got it|fair (?:point|enough)|makes sense|that's (?:hard|tough|awful|rough)"
     r"|thanks? (?:you )?for (?:telling|explaining|sharing|being)|i get (?:it|that)|understood|right,|okay,|ok,)"
 )
+# A next step offered as a question ("shall we book Thursday?"): a proposal, not a question to answer.
+_PROPOSES = re.compile(
+    r"^(?:so,? |okay,? |ok,? |great,? )?(?:shall|should|can|could) (?:we|i) (?!ask|talk|understand|check|clarify|hear|learn|dig|explore|go back)|\bhow about\b|\bwhat about (?:we|i|a|if)\b"
+    r"|\bwhy don't (?:we|i)\b|\bwould (?:\w+ ){0,6}work for you\b|\bare you (?:free|around|available)\b|\blet's\b"
+    r"|\bwould you like (?:me|us) to\b|\bwant me to\b"
+)
 # Words that point at what the buyer just said rather than at something new.
 _POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these|more|why|mean|meant|happened|example|say|said|so)\b")
 
@@ -55,14 +61,17 @@ def read_move(rep_text: str, buyer_last: str = "") -> Move:
         s = extract_signals(rep_text, buyer_last)
     except Exception:  # noqa: BLE001 - the engine already refused unscorable text; read it as a statement
         return "told"
-    if s.pitch_statements and (s.product_pitch or not s.questions):
+    acknowledged = (s.objection_acknowledgements or s.sympathy_phrases or s.feeling_reflections or s.validations
+                    or s.restatements or s.patience_invites)
+    # Product talk with nothing asked and nothing acknowledged is a pitch even without "our platform..."
+    # ("the new app has fantastic features"); a question after "fair point on price" is not.
+    if (s.pitch_statements and (s.product_pitch or not s.questions)) or (
+            s.product_pitch and not s.questions and not acknowledged):
         return "pitched"
-    if s.next_steps and (s.suggestions or not s.questions):
+    if (s.next_steps and (s.suggestions or not s.questions)) or _PROPOSES.search(normalise(rep_text)):
         return "proposed"
     if s.questions:
         return "asked"
-    acknowledged = (s.objection_acknowledgements or s.sympathy_phrases or s.feeling_reflections or s.validations
-                    or s.restatements or s.patience_invites)
     if acknowledged or _ACKNOWLEDGES.search(normalise(rep_text)):
         return "acknowledged"
     return "told"
