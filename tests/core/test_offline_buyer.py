@@ -10,6 +10,7 @@ a rep who showed an unlocking behavior about that fact's topic.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pytest
@@ -222,3 +223,17 @@ def test_a_resumed_session_carries_on_without_repeating_itself() -> None:
     resumed.history, resumed.state = list(convo.history), json.loads(json.dumps(convo.state))
     resumed.say("Okay.")
     assert resumed.buyer_lines()[-1] not in convo.buyer_lines()
+
+
+TRANSCRIPTS = Path(__file__).parents[2] / "docs" / "transcripts"
+
+
+@pytest.mark.parametrize("who", ["good-rep", "pitching-rep"])
+def test_the_shipped_transcripts_show_what_the_buyer_does_for_their_rep(who: str) -> None:
+    lines = [l for l in (TRANSCRIPTS / f"pricing-objection-{who}.input").read_text().splitlines() if l != "done"]
+    transcript = (TRANSCRIPTS / f"pricing-objection-{who}.txt").read_text()
+    assert all(f"You: {line[:60]}" in " ".join(transcript.split()) for line in lines)
+    convo = play("pricing-objection", lines)
+    facts = [f.fact.strip() for f in convo.scenario.hidden_facts]
+    shown = [f for f in facts if " ".join(f.split())[:60] in " ".join(transcript.split())]
+    assert (len(shown) >= 2) if who == "good-rep" else (shown == [] and convo.revealed == [])

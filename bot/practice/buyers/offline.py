@@ -61,7 +61,7 @@ class OfflineBuyer:
                 state["topic"] = topic.id
                 return _say(state, line)
         line = _topic_free(scenario, reading, state["used"], seed)
-        if reading.topics == () and line in scenario.reactions.nudge:
+        if line in scenario.reactions.nudge:
             state["topic"] = scenario.concern
         return _say(state, line)
 
