@@ -115,7 +115,10 @@ def _generic_lines_name_no_topic(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Lines that answer no topic may not name one (a nudge may name the buyer's own concern)."""
     problems: list[tuple[Loc, str]] = []
     r = scenario.reactions
-    for pool in ("unclear", "nudge", "pitch_pushback"):
+    # Nudges name the concern by design; with no valid concern the one problem to report is the concern.
+    pools = ("unclear", "nudge", "pitch_pushback") if scenario.concern in {t.id for t in scenario.topics} \
+        else ("unclear", "pitch_pushback")
+    for pool in pools:
         for j, line in enumerate(getattr(r, pool)):
             for topic in scenario.topics:
                 if pool == "nudge" and topic.id == scenario.concern:

@@ -101,7 +101,7 @@ def test_the_shipped_scenarios_all_name_their_topics_and_concern() -> None:
 
 def test_a_concern_that_is_not_a_topic_is_named_with_its_line(tmp_path: Path) -> None:
     broken = EXAMPLE.replace("concern: pricing", "concern: prices")
-    problem = _problems(tmp_path, broken)[0]
+    [problem] = _problems(tmp_path, broken)
     assert f":{_line(broken, 'concern:')}: concern: 'prices' is not a topic; use one of: pricing, problem" in problem
 
 
