@@ -55,11 +55,16 @@ def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         problems.append((("concern",), f"'{scenario.concern}' is not a topic; use one of: {', '.join(ids)}"))
 
     facts = {f.id for f in scenario.hidden_facts}
+    listed = [f for t in scenario.topics for f in t.facts]
+    if listed and not facts:
+        problems.append((("hidden_facts",), f"is empty, but the topics list facts ({', '.join(listed)}); "
+                         "define them here or take them off the topics"))
     placed: dict[str, str] = {}
     for i, topic in enumerate(scenario.topics):
         for j, fact_id in enumerate(topic.facts):
             if fact_id not in facts:
-                problems.append((("topics", i, "facts", j), f"no hidden fact '{fact_id}'; known: {', '.join(sorted(facts)) or 'none'}"))
+                if facts:
+                    problems.append((("topics", i, "facts", j), f"no hidden fact '{fact_id}'; known: {', '.join(sorted(facts))}"))
             elif fact_id in placed:
                 problems.append((("topics", i, "facts", j), f"hidden fact '{fact_id}' is already on topic '{placed[fact_id]}'"))
             else:
@@ -74,8 +79,9 @@ def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
     generic = len(scenario.reactions.unclear) + len(scenario.reactions.nudge) + len(scenario.reactions.pitch_pushback)
     if generic < scenario.max_turns - 1:
-        problems.append((("reactions",), f"unclear, nudge and pitch_pushback hold {generic} lines between them; "
-                         f"with max_turns {scenario.max_turns} the buyer needs {scenario.max_turns - 1} so it never repeats itself"))
+        problems.append((("max_turns",), f"{scenario.max_turns} turns need {scenario.max_turns - 1} topic-free lines so the buyer "
+                         f"never repeats itself, and reactions.unclear, nudge and pitch_pushback hold {generic}: "
+                         "add lines there or lower max_turns"))
     return problems
 
 

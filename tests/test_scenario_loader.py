@@ -135,7 +135,8 @@ def test_a_line_written_twice_is_refused_so_the_buyer_cannot_repeat_itself(tmp_p
 def test_too_few_topic_free_lines_for_the_turns_is_refused(tmp_path: Path) -> None:
     broken = EXAMPLE.replace("max_turns: 6", "max_turns: 12")
     [problem] = _problems(tmp_path, broken)
-    assert "reactions: unclear, nudge and pitch_pushback hold 8 lines" in problem and "needs 11" in problem
+    assert f":{_line(broken, 'max_turns:')}: max_turns: 12 turns need 11 topic-free lines" in problem
+    assert "pitch_pushback hold 8" in problem
 
 
 def test_topic_problems_are_all_reported_in_one_pass(tmp_path: Path) -> None:
