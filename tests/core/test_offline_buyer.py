@@ -10,6 +10,7 @@ a rep who showed an unlocking behavior about that fact's topic.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from bot.ports import BuyerContext
 from bot.practice.buyers.offline import OfflineBuyer
 from scenarios.loader import ScenarioLibrary
 from scenarios.schema import MOVES, Scenario
-from scenarios.topics import mentions
+from scenarios.topics import all_lines, mentions
 from scoring.types import Turn
 from tests.core.offline_scripts import GOOD, PITCH
 
@@ -201,6 +202,8 @@ def test_the_caller_only_acts_on_the_cable_when_told_about_the_cable() -> None:
     assert origin(scenario, convo.buyer_lines()[1])[1] != "cable"
     convo = play("contact-centre-efficiency", ["Please take the grey cable out of the yellow port."])
     assert origin(scenario, convo.buyer_lines()[1]) == ("reply", "cable")
+    # "Okay, done that" and then the cable still in the wrong hole: she never claims a step she cannot see done.
+    assert not any(re.search(r"\b(?:done that|done it|all done)\b", line, re.I) for line in all_lines(scenario))
 
 
 def test_the_buyer_mentions_the_analytics_module_only_after_the_rep_does() -> None:
