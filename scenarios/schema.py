@@ -53,7 +53,8 @@ class MoveReplies(Strict):
     """What the buyer says when the rep's message did this move about the topic.
 
     Without a fresh line for the move, the buyer falls back to a topic-free line
-    (pushback for a pitch, a nudge to its concern otherwise), never to another move's line."""
+    (reactions.pitch_pushback for a pitch, reactions.proposal for a next step, a
+    nudge to its concern otherwise), never to another move's line."""
 
     asked: list[str] = Field(min_length=1, description="The rep asked about it")
     acknowledged: list[str] = Field(min_length=1, description="The rep acknowledged, empathised or paraphrased it")
@@ -85,6 +86,7 @@ class Reactions(Strict):
     unclear: list[str] = Field(min_length=2, description="In-character 'what do you mean?' for a message it cannot place")
     nudge: list[str] = Field(min_length=2, description="Back to the buyer's concern when the rep drifts off topic")
     pitch_pushback: list[str] = Field(min_length=1, description="A pitch about nothing the buyer raised")
+    proposal: list[str] = Field(min_length=1, description="A next step the buyer has no line of its own for")
     closing: str = Field(min_length=1, description="The buyer's last line when turns run out")
 
 

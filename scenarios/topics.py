@@ -16,6 +16,9 @@ from scenarios.schema import MOVES, Scenario
 
 Loc = tuple[str | int, ...]
 
+# The reactions that answer no topic, so may name nothing the rep might not have said (nudges: the concern).
+TOPIC_FREE = ("unclear", "nudge", "pitch_pushback", "proposal")
+
 # Plural and tense endings only: a word never matches inside another ("wan" is not "want").
 _ENDINGS = r"(?:s|es|ed|d|ing)?"
 
@@ -77,10 +80,10 @@ def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     problems += _repeated_lines(scenario)
     problems += _generic_lines_name_no_topic(scenario)
 
-    generic = len(scenario.reactions.unclear) + len(scenario.reactions.nudge) + len(scenario.reactions.pitch_pushback)
+    generic = sum(len(getattr(scenario.reactions, pool)) for pool in TOPIC_FREE)
     if generic < scenario.max_turns - 1:
         problems.append((("max_turns",), f"{scenario.max_turns} turns need {scenario.max_turns - 1} topic-free lines so the buyer "
-                         f"never repeats itself, and reactions.unclear, nudge and pitch_pushback hold {generic}: "
+                         f"never repeats itself, and reactions.unclear, nudge, pitch_pushback and proposal hold {generic}: "
                          "add lines there or lower max_turns"))
     return problems
 
@@ -97,7 +100,7 @@ def _all_lines(scenario: Scenario) -> list[tuple[Loc, str]]:
         for move in MOVES:
             lines += [(("topics", i, "replies", move, j), line) for j, line in enumerate(getattr(topic.replies, move))]
     r = scenario.reactions
-    for pool in ("unclear", "nudge", "pitch_pushback"):
+    for pool in TOPIC_FREE:
         lines += [(("reactions", pool, j), line) for j, line in enumerate(getattr(r, pool))]
     lines.append((("reactions", "closing"), r.closing))
     return lines
@@ -122,8 +125,8 @@ def _generic_lines_name_no_topic(scenario: Scenario) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     r = scenario.reactions
     # Nudges name the concern by design; with no valid concern the one problem to report is the concern.
-    pools = ("unclear", "nudge", "pitch_pushback") if scenario.concern in {t.id for t in scenario.topics} \
-        else ("unclear", "pitch_pushback")
+    pools = TOPIC_FREE if scenario.concern in {t.id for t in scenario.topics} \
+        else tuple(p for p in TOPIC_FREE if p != "nudge")
     for pool in pools:
         for j, line in enumerate(getattr(r, pool)):
             for topic in scenario.topics:

@@ -136,7 +136,7 @@ def test_too_few_topic_free_lines_for_the_turns_is_refused(tmp_path: Path) -> No
     broken = EXAMPLE.replace("max_turns: 6", "max_turns: 12")
     [problem] = _problems(tmp_path, broken)
     assert f":{_line(broken, 'max_turns:')}: max_turns: 12 turns need 11 topic-free lines" in problem
-    assert "pitch_pushback hold 8" in problem
+    assert "proposal hold 10" in problem
 
 
 def test_topic_problems_are_all_reported_in_one_pass(tmp_path: Path) -> None:

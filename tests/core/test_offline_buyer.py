@@ -75,7 +75,7 @@ def origin(scenario: Scenario, line: str) -> tuple[str, str | None]:
         if any(line == l.strip() for move in MOVES for l in getattr(topic.replies, move)):
             return "reply", topic.id
     r = scenario.reactions
-    for pool in ("unclear", "nudge", "pitch_pushback"):
+    for pool in ("unclear", "nudge", "pitch_pushback", "proposal"):
         if line in [l.strip() for l in getattr(r, pool)]:
             return pool, None
     if line == r.closing.strip():
@@ -101,7 +101,7 @@ def assert_answers_only_what_was_said(convo: Conversation) -> None:
             current = scenario.concern
         for other in topics.values():
             said_before = any(mentions(other.words, t.text) for t in convo.history[: convo.history.index(buyer)])
-            if kind in ("unclear", "pitch_pushback"):
+            if kind in ("unclear", "pitch_pushback", "proposal"):
                 assert not mentions(other.words, buyer.text) or said_before, (
                     f"{scenario.id}: {buyer.text!r} names '{other.id}', which nobody had said")
 
@@ -120,6 +120,9 @@ def test_a_rep_who_does_what_the_scenario_teaches_earns_its_hidden_facts(scenari
         assert (fact.id in convo.revealed) == (fact.fact.strip() in convo.buyer_lines())
     assert_no_line_twice(convo)
     assert_answers_only_what_was_said(convo)
+    # Every line of this rep names the scenario's topics, so none of them is met with "what do you mean?".
+    kinds = [origin(convo.scenario, line)[0] for line in convo.buyer_lines()[1:]]
+    assert not {"unclear", "nudge"} & set(kinds), f"{scenario_id}: {kinds}"
 
 
 @pytest.mark.parametrize("scenario_id", EVERY)
@@ -181,6 +184,12 @@ def test_a_fact_comes_out_only_for_a_behavior_shown_about_its_topic() -> None:
 def test_a_follow_up_question_is_about_what_the_buyer_just_said() -> None:
     convo = play("pricing-objection", ["I hear you. Why is that?"])
     assert origin(convo.scenario, convo.buyer_lines()[1])[1] == "price"
+
+
+def test_a_next_step_on_a_topic_gets_an_answer_to_the_next_step() -> None:
+    convo = play("healthcare-scheduling", ["Friday at nine works. Shall I book that slot now?"])
+    assert convo.state["heard"][-1]["move"] == "proposed"
+    assert origin(convo.scenario, convo.buyer_lines()[1])[0] in ("reply", "proposal", "fact")
 
 
 def test_a_question_the_buyer_cannot_place_is_not_answered_as_if_it_could() -> None:

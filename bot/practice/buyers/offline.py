@@ -96,15 +96,18 @@ def _shows(behavior: str, rep_text: str, buyer_last: str) -> bool:
 
 
 def _topic_free(scenario: Scenario, reading: Reading, used: list[str], seed: str) -> str:
-    """A line that names nothing the rep did not say: pushback on a pitch, "what do you mean?" on a question
-    it cannot place, a nudge back to its concern otherwise. The validator guarantees enough of them."""
+    """A line that names nothing the rep did not say: pushback on a pitch, a plain yes-or-maybe to a next step
+    on a topic with no line of its own, "what do you mean?" on a question it cannot place, a nudge back to its
+    concern otherwise. The validator guarantees enough of them."""
     r = scenario.reactions
     if reading.move == "pitched":
-        order = (r.pitch_pushback, r.nudge, r.unclear)
+        order = (r.pitch_pushback, r.nudge, r.unclear, r.proposal)
+    elif reading.move == "proposed" and reading.topics:
+        order = (r.proposal, r.nudge, r.unclear, r.pitch_pushback)
     elif reading.move == "asked":
-        order = (r.unclear, r.nudge, r.pitch_pushback)
+        order = (r.unclear, r.nudge, r.pitch_pushback, r.proposal)
     else:
-        order = (r.nudge, r.unclear, r.pitch_pushback)
+        order = (r.nudge, r.unclear, r.pitch_pushback, r.proposal)
     for pool in order:
         line = _pick(pool, used, seed)
         if line is not None:

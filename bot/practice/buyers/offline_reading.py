@@ -28,7 +28,7 @@ _ACKNOWLEDGES = re.compile(
 )
 # A next step offered as a question ("shall we book Thursday?"): a proposal, not a question to answer.
 _PROPOSES = re.compile(
-    r"^(?:so,? |okay,? |ok,? |great,? )?(?:shall|should|can|could) (?:we|i) (?!ask|talk|understand|check|clarify|hear|learn|dig|explore|go back)|\bhow about\b|\bwhat about (?:we|i|a|if)\b"
+    r"(?:^|[.!?] )(?:so,? |okay,? |ok,? |great,? )?(?:shall|should|can|could) (?:we|i) (?!ask|talk|understand|check|clarify|hear|learn|dig|explore|go back)|\bhow about\b|\bwhat about (?:we|i|a|if)\b"
     r"|\bwhy don't (?:we|i)\b|\bwould (?:\w+ ){0,6}work for you\b|\bare you (?:free|around|available)\b|\blet's\b"
     r"|\bwould you like (?:me|us) to\b|\bwant me to\b"
 )

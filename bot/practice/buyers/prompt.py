@@ -114,6 +114,7 @@ def scenario_block(scenario: Scenario) -> str:
         *(f"- when you cannot tell what the rep means: {line}" for line in r.unclear),
         *(f"- steering back to your concern: {line}" for line in r.nudge),
         *(f"- pushing back on a pitch: {line}" for line in r.pitch_pushback),
+        *(f"- answering a proposed next step: {line}" for line in r.proposal),
         f"- closing line: {r.closing.strip()}",
     ])
     return f"""<persona>
