@@ -114,7 +114,7 @@ def import_roster(repos: Repositories, clock: Clock, text: str,
     result = RosterResult(errors=errors)
     now = clock.now()
     ids: dict[tuple[str, str, str], int] = {}
-    for line, row in progress(rows):
+    for _line, row in progress(rows):
         person, created = repos.people.ensure_person(row.platform, row.workspace, row.user_id, now,
                                                      row.name or None, row.tz)
         team_id = None
