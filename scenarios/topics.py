@@ -9,8 +9,8 @@ that names a topic would make the buyer react to something nobody said).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from scenarios.schema import MOVES, Scenario
 

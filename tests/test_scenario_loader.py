@@ -89,7 +89,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
 
 
 def _line(text: str, starts: str) -> int:
-    return next(i for i, l in enumerate(text.splitlines(), 1) if l.strip().startswith(starts))
+    return next(i for i, row in enumerate(text.splitlines(), 1) if row.strip().startswith(starts))
 
 
 def test_the_shipped_scenarios_all_name_their_topics_and_concern() -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -72,11 +72,11 @@ def origin(scenario: Scenario, line: str) -> tuple[str, str | None]:
         facts = {f.id: f.fact.strip() for f in scenario.hidden_facts}
         if any(facts[f] == line for f in topic.facts):
             return "fact", topic.id
-        if any(line == l.strip() for move in MOVES for l in getattr(topic.replies, move)):
+        if any(line == said.strip() for move in MOVES for said in getattr(topic.replies, move)):
             return "reply", topic.id
     r = scenario.reactions
     for pool in ("unclear", "nudge", "pitch_pushback", "proposal"):
-        if line in [l.strip() for l in getattr(r, pool)]:
+        if line in [said.strip() for said in getattr(r, pool)]:
             return pool, None
     if line == r.closing.strip():
         return "closing", None
@@ -242,7 +242,7 @@ TRANSCRIPTS = Path(__file__).parents[2] / "docs" / "transcripts"
 
 @pytest.mark.parametrize("who", ["good-rep", "pitching-rep"])
 def test_the_shipped_transcripts_show_what_the_buyer_does_for_their_rep(who: str) -> None:
-    lines = [l for l in (TRANSCRIPTS / f"pricing-objection-{who}.input").read_text().splitlines() if l != "done"]
+    lines = [rep for rep in (TRANSCRIPTS / f"pricing-objection-{who}.input").read_text().splitlines() if rep != "done"]
     transcript = (TRANSCRIPTS / f"pricing-objection-{who}.txt").read_text()
     assert all(f"You: {line[:60]}" in " ".join(transcript.split()) for line in lines)
     convo = play("pricing-objection", lines)

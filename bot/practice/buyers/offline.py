@@ -17,7 +17,7 @@ about) lives in the session row, so a restart resumes mid-conversation.
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 from bot.ports import BuyerContext, BuyerReply
 from bot.practice.buyers.offline_reading import Reading, read
