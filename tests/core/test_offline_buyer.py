@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.ports import BuyerContext
 from bot.practice.buyers.offline import OfflineBuyer
@@ -36,6 +38,7 @@ class Conversation:
     history: list[Turn] = field(default_factory=list)
     state: dict = field(default_factory=dict)
     revealed: list[str] = field(default_factory=list)
+    moves: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (the move read, facts revealed) a turn
     ended: bool = False
 
     def __post_init__(self) -> None:
@@ -51,6 +54,7 @@ class Conversation:
         self.history.append(Turn("buyer", reply.text))
         self.state, self.ended = reply.state, reply.wants_to_end
         self.revealed += reply.revealed
+        self.moves.append((reply.state["heard"][-1]["move"], reply.revealed))
         return reply.text
 
     def buyer_lines(self) -> list[str]:
@@ -249,3 +253,21 @@ def test_the_shipped_transcripts_show_what_the_buyer_does_for_their_rep(who: str
     facts = [f.fact.strip() for f in convo.scenario.hidden_facts]
     shown = [f for f in facts if " ".join(f.split())[:60] in " ".join(transcript.split())]
     assert (len(shown) >= 2) if who == "good-rep" else (shown == [] and convo.revealed == [])
+
+
+FILLER = ["our platform", "I hear you", "what", "why", "shall we", "the", "is", "great", "tell me about", "sorry",
+          "thirty percent", "weather", "?", ".", "discount", "I'll send", "on Thursday", "it", "that"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EVERY), st.lists(st.lists(st.sampled_from(FILLER), min_size=1, max_size=8), min_size=1, max_size=8),
+       st.data())
+def test_whatever_a_rep_writes_the_buyer_answers_only_it_and_never_repeats(scenario_id: str, messages: list[list[str]],
+                                                                           data: st.DataObject) -> None:
+    scenario = LIBRARY.get(scenario_id)
+    words = [w for t in scenario.topics for w in t.words]
+    lines = [" ".join(parts + data.draw(st.lists(st.sampled_from(words), max_size=2))) for parts in messages]
+    convo = play(scenario_id, lines, data.draw(st.sampled_from(["a", "b", "c"])))
+    assert_no_line_twice(convo)
+    assert_answers_only_what_was_said(convo)
+    assert all(not revealed for move, revealed in convo.moves if move == "pitched")
