@@ -29,7 +29,7 @@ GOOD: dict[str, list[str]] = {
     "contact-centre-empathy": [
         "I'm so sorry for your loss. Losing your mum is so hard, and three weeks is no time at all.",
         "Don't worry, we'll take care of this step by step. You don't need probate to get started on closing the account.",
-        "Are there any direct debits or payments going out of her account that you're worried about? We can handle those.",
+        "Please don't worry about the direct debits. We'll take care of any payments going out, and nothing leaves without you knowing.",
         "That must have been really painful, seeing letters in her name. I'll stop the letters today.",
     ],
     "contact-centre-patience": [
@@ -47,19 +47,21 @@ GOOD: dict[str, list[str]] = {
     "contact-centre-trust": [
         "I'm sorry, this is our mistake and I'm going to sort it myself. I can see the double charge on your account.",
         "I'll be honest about the refund: it was never sent, and that's on us. I've raised it now and it will land by Friday.",
-        "Here's what I can and can't do: I can't make the bank move faster, but I can refund the overdraft fee today. What date works to call you back?",
+        "To be honest, this was our mistake, not the system's, and I take responsibility for it. I can't make the bank move faster, but I can refund the fee today.",
         "I'll call you on Friday at ten to confirm the refund has landed.",
     ],
     "discovery-champion-check": [
         "Glad the demo landed! Before the proposal, what business problem is this solving for you? What's driving it now?",
         "So if I'm hearing you right, the month-end close is the pain, and that's what you want fixed. Who else is involved in the decision?",
         "So what you're saying is it comes down to Elaine's sign-off. Has something like this been tried before? What happened last time?",
+        "So if I've understood, last year's project failed because Elaine was surprised by it. What went wrong before, in your words?",
         "Shall I send a short summary you can forward to Elaine, and ask for twenty minutes with her next week?",
     ],
     "enterprise-outage-escalation": [
         "Three hours of failing checkout in your biggest week is awful. What is this outage costing you in lost orders?",
         "That's sixty thousand pounds an hour and a frustrating day for your team. Who are you having to answer to on this?",
         "This has damaged your confidence in us as a partner, and I understand why. What would it take to rebuild that trust?",
+        "Before the fix: this has cost you orders, and it has cost us your trust as a partner. Where does that leave the renewal?",
         "The fix is rolling out now; I'll send you the timeline and a written summary within the hour.",
     ],
     "healthcare-scheduling": [
@@ -71,12 +73,12 @@ GOOD: dict[str, list[str]] = {
     "renewal-gone-cold": [
         "No problem, I know it's busy. You bought the platform to cut ramp time for new reps. What's changed since then?",
         "How are the team leads using it now? What does usage look like across the seats?",
-        "Your first cohort was the goal you set out with. How did the first cohort do against ramp time?",
+        "So your goal was to cut ramp time for new reps, and that is why you bought it. How did the first cohort do?",
         "Shall I put together the first cohort results so you can take them to your new CRO?",
     ],
     "saas-expansion-paraphrase": [
         "Great to hear. What's driving the interest in adding support now? What problem are you trying to solve?",
-        "So what you're saying is the handoffs are the real problem: support doesn't know what sales promised. Is there a deadline or plan behind this?",
+        "So what you're saying is the handoffs are the real problem: support doesn't know what sales promised. What's the timeline your leadership has in mind?",
         "So if I've got it right, your COO wants one system of record by Q3. Who else needs to be involved, for example the support lead?",
         "Shall I set up a two-week sandbox for Marcus and a session with him next week?",
     ],

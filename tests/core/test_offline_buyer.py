@@ -119,7 +119,8 @@ def assert_no_line_twice(convo: Conversation) -> None:
 @pytest.mark.parametrize("scenario_id", PRACTICE)
 def test_a_rep_who_does_what_the_scenario_teaches_earns_its_hidden_facts(scenario_id: str) -> None:
     convo = play(scenario_id, GOOD[scenario_id])
-    assert len(convo.revealed) >= 2, f"{scenario_id}: a good rep earned only {convo.revealed}"
+    assert sorted(convo.revealed) == sorted(f.id for f in convo.scenario.hidden_facts), (
+        f"{scenario_id}: a good rep earned only {convo.revealed}")
     for fact in convo.scenario.hidden_facts:
         assert (fact.id in convo.revealed) == (fact.fact.strip() in convo.buyer_lines())
     assert_no_line_twice(convo)
