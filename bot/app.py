@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from bot.actions import ActionRouter
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
@@ -22,6 +22,10 @@ from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
 from storage.audio_store import AudioStore
+
+if TYPE_CHECKING:
+    from bot.authoring.library import WorkspaceLibraries
+    from bot.authoring.service import AuthoringService
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,8 @@ class Core:
     chats: dict[str, ChatPort] = field(default_factory=dict)
     _practice: PracticeService | None = None
     _actions: ActionRouter | None = None
+    _libraries: "WorkspaceLibraries | None" = None
+    _authoring: "AuthoringService | None" = None
 
     def practice(self, chats: Mapping[str, ChatPort] | None = None) -> PracticeService:
         """The practice use cases over the given chat platforms (shared by every caller)."""
@@ -56,7 +62,27 @@ class Core:
             from bot.impact.service import ImpactService  # here: a process that never practises skips it
 
             self._practice.holds = ImpactService(self.repos, self.library, self.clock).practice_hold_message
+            self._practice.libraries = self.libraries.for_workspace
         return self._practice
+
+    @property
+    def libraries(self) -> "WorkspaceLibraries":
+        """The scenarios each workspace sees: the base library plus what it authored (issue #23)."""
+        if self._libraries is None:
+            from bot.authoring.library import WorkspaceLibraries
+            from storage.repos.scenarios import WorkspaceScenarioRepo
+
+            self._libraries = WorkspaceLibraries(self.library, WorkspaceScenarioRepo(self.repos.db))
+        return self._libraries
+
+    def authoring(self) -> "AuthoringService":
+        """Enablement's scenario authoring; drafting from a description when Claude is configured."""
+        if self._authoring is None:
+            from bot.authoring.service import AuthoringService
+
+            self._authoring = AuthoringService(self.repos, self.libraries, self.clock, make_drafter(self.settings,
+                                                                                                  self.repos))
+        return self._authoring
 
     @property
     def audio_store(self) -> AudioStore:
@@ -95,6 +121,17 @@ def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock |
                              timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock)
     return (FallbackBuyer(ClaudeBuyer(client), buyer, breaker),
             FallbackJudge(ClaudeJudge(client), judge, breaker))
+
+
+def make_drafter(settings: Settings, repos: Repositories):  # type: ignore[no-untyped-def]
+    """Claude drafting scenarios from a description, or None without a key (the form still works)."""
+    if not settings.has_claude:
+        return None
+    from bot.authoring.claude import ClaudeDrafter
+    from bot.llm import LlmClient
+    from storage.repos.usage import UsageRepo
+
+    return ClaudeDrafter(LlmClient(settings, UsageRepo(repos.db)))
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:
