@@ -97,11 +97,19 @@ def _words(text: str) -> list[str]:
 
 
 def _said_already(sentence: str, template: str) -> bool:
-    """Whether the template already opens one of its sentences with all of the rep's sentence."""
+    """Whether the template already says the rep's sentence: opens with all of it, or carries most of its words.
+
+    "Before we talk price, what's driving this?" after "Before we get to pricing, what's driving this for
+    you right now...?" would say the same thing twice; the catalog's fuller version is enough.
+    """
     words = _words(sentence)
     if not words:
         return True
-    return any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template))
+    if any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template)):
+        return True
+    template_words = set(_words(template))
+    shared = sum(1 for w in words if w in template_words)
+    return len(words) >= 3 and shared * 3 >= len(words) * 2
 
 
 def build_feedback(

@@ -40,7 +40,7 @@ PITCH = re.compile(r"\b(?:(?:our|my) (?:platform|software|tool|solution|system|p
 # Putting the buyer's product request on hold is curiosity, not a pitch: "Before we get to pricing,
 # what's driving this?", "Happy to send pricing. Before I do, ...", "We'll come back to the demo later."
 _DEFERRED = r"(?:the |our |a |an |some |your |that |those )?(?:pricing|prices?|costs?|numbers|quotes?|demos?|features?|products?|details|proposal|contract|budget|dashboard|platform)"
-DEFERRAL = re.compile(r"\b(?:before (?:we|i|you) (?:\w+ ){0,3}?(?:to|into|on|about|at|over|through|send|share) " + _DEFERRED
+DEFERRAL = re.compile(r"\b(?:before (?:we|i|you) (?:\w+ ){0,3}?(?:to|into|on|about|at|over|through|send|share|talk|discuss|cover|quote|price) " + _DEFERRED
                       + r"|(?:happy|glad) to (?:send|share|get|show|walk|talk|go over|cover)(?: you)?(?: through| over| about)? " + _DEFERRED
                       + r"|(?:we(?:'ll| will| can)|i(?:'ll| will| can)) (?:get to|come back to|cover|go over|send|share|talk about) " + _DEFERRED
                       + r"(?= (?:later|in a (?:bit|moment|minute|second)|after|once|next|shortly|too|as well|in a sec)\b))")

@@ -7,12 +7,13 @@ confidence and verbatim evidence.
 
 from __future__ import annotations
 
-from scoring.catalog import Behavior, get_behavior
-from scoring.feedback import build_feedback
 from functools import lru_cache
 
+from scoring.catalog import Behavior, get_behavior
+from scoring.feedback import build_feedback
 from scoring.signals import Analysis, ReplySignals, analyse, expand_needed
 from scoring.types import BehaviorScore
+from scoring.wellformed import gate
 
 MAX_EVIDENCE = 3
 
@@ -80,8 +81,13 @@ def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float 
     sig = analysis.signals
     raw = raw_score(behavior, sig) - gaming_penalty(sig) - extra_penalty
     score = to_score(raw)
+    reason = gate(behavior.id, analysis) if score > 0 else None
+    if reason:
+        # A frame without content never counts, and always lands well below an honest reply.
+        score = min(score, behavior.threshold // 2)
+        notes = (reason, *notes)
     detected = score >= behavior.threshold
-    evidence = evidence_for(behavior, analysis) if score > 0 else ()
+    evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()
     feedback = build_feedback(behavior, analysis, detected, evidence, notes)
     used = {name: float(getattr(sig, name)) for name in behavior.signals}
     return BehaviorScore(
@@ -94,6 +100,7 @@ def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float 
         confidence=confidence_of(score, behavior.threshold),
         engine="offline",
         signals=used,
+        reason=reason,
     )
 
 

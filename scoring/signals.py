@@ -144,6 +144,11 @@ def _context_info(context: str) -> tuple[frozenset[str], bool]:
     return frozenset(content_stems(toks)), bool(lx.EMOTION.search(normalise(context)))
 
 
+def context_stems(context: str) -> frozenset[str]:
+    """The other side's content words (stemmed), cached: every behavior of one turn reads the same line."""
+    return _context_info(context)[0]
+
+
 # Signals computed from others: asking for the left one means computing the right ones.
 _DEPENDS: dict[str, tuple[str, ...]] = {
     "product_pitch": ("product_mentions", "pitch_statements", "business_questions", "product_questions"),
