@@ -83,8 +83,9 @@ def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float 
     score = to_score(raw)
     reason = gate(behavior.id, analysis) if score > 0 else None
     if reason:
-        # A frame without content never counts, and always lands well below an honest reply.
-        score = min(score, behavior.threshold // 2)
+        # A frame without content never counts, and lands below nearly any honest attempt (issue 16:
+        # an honest reassurance scored 0, so a gated reply left at half the threshold could outscore one).
+        score = min(score, behavior.threshold // 10)
         notes = (reason, *notes)
     detected = score >= behavior.threshold
     evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()

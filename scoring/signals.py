@@ -64,6 +64,7 @@ class ReplySignals:
     echoed_terms: int = 0  # content words (stemmed) taken from the other side's last line
     context_overlap: float = 0.0  # share of the other side's content words echoed
     reassurances: int = 0
+    answered_worries: int = 0  # statements that answer the other side's stated worry with a fact, commitment or norm
     praise_words: int = 0
     suggestions: int = 0
     imperatives: int = 0
@@ -139,9 +140,10 @@ def content_stems(tokens: tuple[str, ...] | list[str]) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _context_info(context: str) -> tuple[frozenset[str], bool]:
+def _context_info(context: str) -> tuple[frozenset[str], bool, bool]:
     toks = words(context)
-    return frozenset(content_stems(toks)), bool(lx.EMOTION.search(normalise(context)))
+    low = normalise(context)
+    return frozenset(content_stems(toks)), bool(lx.EMOTION.search(low)), bool(lx.WORRY.search(low))
 
 
 def context_stems(context: str) -> frozenset[str]:
@@ -188,7 +190,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         return needed is None or name in needed
 
     sig = ReplySignals(chars=len(text), words=sum(len(s.words) for s in sentences))
-    ctx_stems, ctx_emotion = _context_info(context)
+    ctx_stems, ctx_emotion, ctx_worry = _context_info(context)
     sig.context_words = len(ctx_stems)
     sig.context_has_emotion = int(ctx_emotion)
     patterns = [(name, pattern) for name, pattern in _SENTENCE_PATTERNS if want(name)]
@@ -295,6 +297,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             first_impact = s.index
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
+        if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
+            # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
+            hit("answered_worries", s)
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared

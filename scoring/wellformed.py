@@ -54,7 +54,7 @@ _PARAPHRASE_FRAME = frozenset(
     stem(w)
     for w in """hear heard hearing sound sounds said saying say mean meaning basically understand understood
     correct right get getting point points thing things stuff whole essentially summarize summarise recap
-    gather take taking seem seems""".split()
+    gather take taking seem seems tell told telling like what""".split()
 )
 
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
@@ -115,12 +115,14 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if (len(fired) >= 3 and not own) or (len(fired) >= 4 and not tied):
             return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
     elif behavior == "reassurance":
-        if not analysis.hits.get("reassurances"):
+        if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
-        concrete = set(analysis.hits.get("imperatives", [])) | {i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION}
+        concrete = set(analysis.hits.get("imperatives", [])) | {
+            i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION or _CONCRETE_VERB.search(analysis.sentences[i].lower)
+        }
         if fired and not concrete:
             return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
         modals = len(_MODAL.findall(analysis.text.lower()))
@@ -129,6 +131,9 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     return None
 
 
+# Verbs that name an action by themselves ("tell him how you feel", "call them"); "try", "do" and
+# "consider" do not, and are in _VAGUE_ACTION instead.
+_CONCRETE_VERB = re.compile(r"\b(?:tell|talk|speak|ask|call|ring|text|write|email|send|book|schedule|sign|join|visit|read|walk|sleep|meditate|exercise|save|cut|sell|move|share|bring|apply|search|pick|set|keep|stop|start|check|reach|contact|meet|plan|leave|quit|wait|rest|breathe|journal|list|book|refund|replace|escalate|fix|restart|reset|update|install|cancel|pause|delay|split|swap|switch|route|pilot|test|review|document|log|record|forward|invite)\b")
 _MODAL = re.compile(r"\b(?:should|could|might|may|maybe|perhaps|how about|what about|why not|can)\b")
 
 
