@@ -118,7 +118,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
     elif behavior == "suggestion":
-        fired = _fired(analysis, ("suggestions", "suggestive_questions", "imperatives", "next_steps"))
+        fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
         concrete = set(analysis.hits.get("imperatives", [])) | {
             i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION or _CONCRETE_VERB.search(analysis.sentences[i].lower)
