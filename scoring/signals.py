@@ -228,11 +228,13 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             hit("long_sentences", s)
         stems = content_stems(s.words)
         is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
+        # Spoken replies arrive transcribed: "um wha- how does that work?" asks as openly as "How does that work?"
+        asked = fluent(low) if is_q else low
         # "You said X: walk me through Y?" asks from its last clause.
-        tail = _LAST_CLAUSE.split(low)[-1].strip() if is_q and _LAST_CLAUSE.search(low) else low
+        tail = _LAST_CLAUSE.split(asked)[-1].strip() if is_q and _LAST_CLAUSE.search(asked) else asked
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
-        opens = is_q and (bool(lx.OPEN_QUESTION.match(low) or lx.OPEN_QUESTION.match(tail))
-                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in low.split(",")[1:]))
+        opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
+                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in asked.split(",")[1:]))
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -244,8 +246,15 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
                 if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
                     hit("substantive_open_questions", s)
-            elif lx.NARROW_QUESTION.match(low):
+            elif lx.NARROW_QUESTION.match(asked):
                 hit("narrow_questions", s)
+            elif _CHECKING.match(asked) and not lx.CLOSED_QUESTION.match(asked):
+                # "So you've missed target three months running?" checks understanding; it is not a
+                # yes/no question closing the topic. Counted as a restatement when it carries their words.
+                if stems & ctx_stems and want("restatements"):
+                    hit("restatements", s)
+                else:
+                    hit("closed_questions", s)
             else:
                 hit("closed_questions", s)
             if topic:
@@ -328,6 +337,24 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
         gram = tuple(tokens[i : i + n])
         counts[gram] = counts.get(gram, 0) + 1
     return sum(c - 1 for c in counts.values() if c > 1)
+
+
+# A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
+_CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
+_FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
+_CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
+_REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
+# Lead-ins that put a question off without changing its kind: "can I ask, what does it do?", "I wonder why".
+_ASK_LEAD = re.compile(r"^(?:(?:can|could|may) i ask(?: you)?|let me ask(?: you)?|i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious|so the question is|my question is|the question is)\b[,:\s]*")
+
+
+def fluent(low: str) -> str:
+    """A transcribed question without its disfluencies (fillers, cut-off words, stutters, lead-ins)."""
+    out = _CUT_WORD.sub("", low)
+    out = _REPEAT.sub(r"\1", out)
+    out = _FILLER_RUN.sub("", out).strip()
+    out = _REPEAT.sub(r"\1", out)
+    return _ASK_LEAD.sub("", out).strip() or low
 
 
 # The advice model's own decision point, not tuned: with the rules, on the tune halves it raised
