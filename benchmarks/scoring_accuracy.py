@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring import score_reply  # noqa: E402
+from scoring import score_reply
 
 DATA = Path(os.environ.get("REHEARSE_DATA_DIR", ROOT.parent / "shared" / "data")) / "behaviors_dev.jsonl"
 SOURCES = Path(os.environ.get("REHEARSE_SOURCES_DIR", ROOT.parent / "scoring-sources"))
@@ -41,11 +41,11 @@ SOURCES = Path(os.environ.get("REHEARSE_SOURCES_DIR", ROOT.parent / "scoring-sou
 # The naive keyword baseline: one obvious cue per behavior, the way a first
 # attempt would look. It is here so the gain of the real scorer is visible.
 BASELINE = {
-    "open_question": re.compile(r"\b(what|how|why)\b[^?]*\?", re.I),
-    "empathy": re.compile(r"\b(understand|sorry|feel)\b", re.I),
-    "paraphrase": re.compile(r"\b(sounds like|so you|you mean|you're saying)\b", re.I),
-    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine|alright)|you can do|you're not alone|proud of you|you've got this)\b", re.I),
-    "suggestion": re.compile(r"\b(should|try|suggest|recommend)\b", re.I),
+    "open_question": re.compile(r"\b(what|how|why)\b[^?]*\?", re.IGNORECASE),
+    "empathy": re.compile(r"\b(understand|sorry|feel)\b", re.IGNORECASE),
+    "paraphrase": re.compile(r"\b(sounds like|so you|you mean|you're saying)\b", re.IGNORECASE),
+    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine|alright)|you can do|you're not alone|proud of you|you've got this)\b", re.IGNORECASE),
+    "suggestion": re.compile(r"\b(should|try|suggest|recommend)\b", re.IGNORECASE),
 }
 
 

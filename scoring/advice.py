@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from scoring.text import words
@@ -25,7 +26,7 @@ WEIGHTS_PATH = Path(__file__).with_name("advice_ngrams.json")
 def features(text: str) -> list[str]:
     """Unigrams and bigrams of the lower-cased words, with a sentence-start marker."""
     toks = ["<s>", *words(text)]
-    return toks[1:] + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+    return toks[1:] + [f"{a} {b}" for a, b in pairwise(toks)]
 
 
 @lru_cache(maxsize=1)

@@ -52,7 +52,7 @@ def _pick_sentence(behavior: Behavior, analysis: Analysis) -> str | None:
             if i not in injected:
                 return analysis.sentences[i].text
     # Otherwise the sentence that shows the behavior least: one not already quoted as evidence.
-    shown = set(analysis.hits.get(s, [None])[0] for s in behavior.evidence_signals if analysis.hits.get(s))
+    shown = {analysis.hits[s][0] for s in behavior.evidence_signals if analysis.hits.get(s)}
     for s in candidates:
         if s.index not in shown:
             return s.text

@@ -137,6 +137,5 @@ SELF_DISCLOSURE = re.compile(r"\b(?:i|i've|i'm|i'd|my|me|myself|i was|i had|i ha
 INJECTION = re.compile(r"(?:ignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)|disregard (?:all |any |the |your )?(?:previous|prior|above|instructions|rules)|(?:new|updated|system) (?:instructions?|prompt|rules?)\s*:|you are now|act as (?:a|an|the) (?:judge|grader|scorer)|(?:give|award|assign|set|rate) (?:me|this|it|my (?:reply|answer|response))? ?(?:a |an )?(?:score of |rating of )?(?:100|10/10|ten out of ten|full marks|perfect score|maximum|max(?:imum)? score|top marks)|score (?:this|me|it) (?:as )?(?:100|perfect|highly|high)|(?:score|rating)\s*[:=]\s*100|this (?:reply|response|answer) (?:is|deserves|shows) (?:a )?(?:perfect|100|excellent|full)|\bdetected\s*[:=]\s*true|\bsystem\s*:|\bassistant\s*:|</?(?:system|instructions?|prompt)>|as an ai|jailbreak|prompt injection)")
 # Cheap gate before INJECTION (the slowest pattern): every injection phrase contains one of these words.
 INJECTION_TRIGGERS = frozenset(
-    "ignore disregard instruction instructions prompt system assistant score rating rate award assign set give 100 10 ten "
-    "perfect maximum max marks deserves detected now act ai jailbreak grader scorer judge".split()
+    ["ignore", "disregard", "instruction", "instructions", "prompt", "system", "assistant", "score", "rating", "rate", "award", "assign", "set", "give", "100", "10", "ten", "perfect", "maximum", "max", "marks", "deserves", "detected", "now", "act", "ai", "jailbreak", "grader", "scorer", "judge"]
 )

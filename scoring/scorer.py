@@ -7,7 +7,7 @@ confidence and verbatim evidence.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from scoring.catalog import Behavior, get_behavior
 from scoring.feedback import build_feedback
@@ -53,7 +53,7 @@ def gaming_penalty(sig: ReplySignals) -> float:
 
 
 def to_score(raw: float) -> int:
-    return int(round(min(max(raw, 0.0), 1.0) * 100))
+    return round(min(max(raw, 0.0), 1.0) * 100)
 
 
 def level_of(score: int) -> int:
@@ -115,7 +115,7 @@ def score_reply(behavior: str, text: str, context: str = "") -> BehaviorScore:
     return score_analysis(b, analyse(text, context, needed_for(b)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _needed(behavior_id: str) -> frozenset[str] | None:
     b = get_behavior(behavior_id)
     return expand_needed([*b.signals, *b.evidence_signals, *b.feedback.rewrite.pick])

@@ -19,18 +19,18 @@ from functools import lru_cache
 
 from scoring import lexicon as lx
 from scoring.advice import advice_probability
-from scoring.text import Sentence, clean_context, normalise, split_sentences, stem, validate, words
+from scoring.text import (
+    Sentence,
+    clean_context,
+    normalise,
+    split_sentences,
+    stem,
+    validate,
+    words,
+)
 
 STOPWORDS = frozenset(
-    """a an the and or but if so to of in on at for with about from by as is are was were be been being am
-    i me my mine myself you your yours yourself we us our ours they them their he him his she her it its this that
-    these those there here what which who whom whose when where why how do does did done doing have has had having
-    can could would should will shall may might must not no yes yeah ok okay oh well just really very too also
-    then than now all any some more most much many such only own same other into out up down over again further
-    once im i'm you're it's that's don't didn't can't won't i've you've i'll you'll we're they're isn't aren't
-    wasn't weren't hasn't haven't doesn't get got go going know think like want feel sure thing things lot
-    one would've there's let me us ve ll re s t d m because since while still even though hi hello hey thanks
-    thank please sorry right see say said tell""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "being", "am", "i", "me", "my", "mine", "myself", "you", "your", "yours", "yourself", "we", "us", "our", "ours", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did", "done", "doing", "have", "has", "had", "having", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "yes", "yeah", "ok", "okay", "oh", "well", "just", "really", "very", "too", "also", "then", "than", "now", "all", "any", "some", "more", "most", "much", "many", "such", "only", "own", "same", "other", "into", "out", "up", "down", "over", "again", "further", "once", "im", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "doesn't", "get", "got", "go", "going", "know", "think", "like", "want", "feel", "sure", "thing", "things", "lot", "one", "would've", "there's", "let", "me", "us", "ve", "ll", "re", "s", "t", "d", "m", "because", "since", "while", "still", "even", "though", "hi", "hello", "hey", "thanks", "thank", "please", "sorry", "right", "see", "say", "said", "tell"]
 )
 
 SIGNAL_NAMES: tuple[str, ...]  # filled in below from the dataclass fields
@@ -366,7 +366,7 @@ _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 
-_SENTENCE_PATTERNS: tuple[tuple[str, object], ...] = (
+_SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),

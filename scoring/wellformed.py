@@ -24,46 +24,31 @@ from __future__ import annotations
 
 import re
 
-from scoring.signals import Analysis, STOPWORDS, content_stems, context_stems
+from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
 from scoring.text import stem
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
 # comma list of advice ("try yoga, walks, journaling") sits near 0.15, so the bar is below that.
 FUNCTION_WORDS = frozenset(
-    """a an the and or but if so to of in on at for with about from by as is are was were be been am
-    i me my you your we us our they them their he him his she her it its this that these those there
-    do does did have has had can could would should will shall may might must not no what which who
-    when where why how than then just also very really too all any some more much i'm you're it's
-    that's don't didn't can't won't i've you've i'll you'll we're they're isn't aren't""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't"]
 )
 
 # Stems that make up stock sympathy and praise: a reply built only from these says nothing of theirs.
 _STOCK_EMPATHY = frozenset(
     stem(w)
-    for w in """sorry hear heard understand understandable feel feeling feelings felt sound sounds seem seems
-    frustrating frustrated frustration hard tough difficult rough awful terrible horrible stressful stress
-    painful upsetting upset overwhelming overwhelmed sad worrying worried worry anxious scary situation
-    imagine totally completely absolutely truly deeply definitely must really valid natural normal okay
-    makes sense empathize empathise sympathize sympathise relate going through deal dealing with heart goes
-    out thoughts pain struggle struggling challenging annoying disappointing unfair glad here listen
-    appreciate know get bad wow gosh poor thing things everything lot""".split()
+    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot"]
 )
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
     stem(w)
-    for w in """hear heard hearing sound sounds said saying say mean meaning basically understand understood
-    correct right get getting point points thing things stuff whole essentially summarize summarise recap
-    gather take taking seem seems tell told telling like what""".split()
+    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what"]
 )
 
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
 _VAGUE_ACTION = frozenset(
     stem(w)
-    for w in """try trying consider considering maybe perhaps something anything stuff thing things idea ideas
-    option options way ways suggest suggestion recommend recommendation advice help helps helpful good
-    better best great possibly probably definitely different somehow approach step steps move action
-    look think work works working want need needs start sure certain else differently""".split()
+    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:
