@@ -84,6 +84,10 @@ def rewrite(behavior: Behavior, analysis: Analysis) -> str | None:
         return new
     prefix = spec.prefix.format(**fill) if spec.prefix else ""
     suffix = spec.suffix.format(**fill) if spec.suffix else ""
+    # A template line the rep already said elsewhere in the reply adds nothing but a repeat.
+    said = " ".join(_words(analysis.text))
+    prefix = "" if prefix and " ".join(_words(prefix)) in said else prefix
+    suffix = "" if suffix and " ".join(_words(suffix)) in said else suffix
     if not prefix and not suffix and not changed:
         return None
     if _said_already(new, prefix + " " + suffix):

@@ -171,7 +171,9 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
 
     focus = scored[quote_turns[0]]
     delivery_msgs = [n.message for _, notes in pairs for n in notes]
-    lead = (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
+    # When the behavior never counted, a turn that had its words without its substance says why first.
+    reason = None if detected else next((sc.reason for sc in scored if sc.reason), None)
+    lead = ([reason] if reason else []) + (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
     try_next = lead[0] if lead else (get_behavior(b.id).feedback.try_next_done if detected else b.feedback.try_next)
     went_well = b.feedback.went_well.format(quote=short(evidence[0])) if evidence else b.feedback.went_well_none
     if b.session == "order" and note and evidence:
@@ -203,6 +205,7 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
         level=level_of(score),
         confidence=confidence_of(score, b.threshold),
         signals=signals,
+        reason=reason,
     )
 
 

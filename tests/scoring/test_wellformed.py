@@ -98,3 +98,11 @@ def test_a_session_of_gamed_turns_never_shows_the_behavior() -> None:
     ]
     [empathy] = score_session(["empathy"], turns)
     assert not empathy.detected
+    assert empathy.reason and empathy.feedback.try_next == empathy.reason
+    assert empathy.evidence == ()
+
+
+def test_a_rewrite_does_not_add_a_line_the_rep_already_said() -> None:
+    text = "Do you have a budget? What's been the hardest part of that for you?"
+    rewrite = score_reply("open_question", text, "Our rollout has been rough.").feedback.rewrite
+    assert rewrite is None or rewrite.count("hardest part") == 0
