@@ -310,6 +310,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             first_impact = s.index
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
+        if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and not hits.get("restatements", [None])[-1] == s.index:
+            # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
+            hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
@@ -339,6 +342,7 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
     return sum(c - 1 for c in counts.values() if c > 1)
 
 
+_SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's|that is|this is|it's|there's|they're|they|the|he's|she's|he|she|we're)\b|\b(?:you're|you are|you were|he's|she's|they're) (?:talking about|saying|describing|getting at|asking about)\b")
 # A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
 _CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
 _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
