@@ -310,7 +310,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             first_impact = s.index
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
-        if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and not hits.get("restatements", [None])[-1] == s.index:
+        if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
