@@ -106,3 +106,15 @@ def test_a_rewrite_does_not_add_a_line_the_rep_already_said() -> None:
     text = "Do you have a budget? What's been the hardest part of that for you?"
     rewrite = score_reply("open_question", text, "Our rollout has been rough.").feedback.rewrite
     assert rewrite is None or rewrite.count("hardest part") == 0
+
+
+def test_reassurance_tied_to_their_own_situation_counts() -> None:
+    cases = [
+        ("I'm nervous about presenting to the board tomorrow.", "You know these numbers better than anyone in that room, and you've presented to tougher audiences."),
+        ("What if the shipment doesn't arrive before the event?", "The shipment left the warehouse this morning and is due Thursday, two days before your event."),
+        ("I'm worried I'll lose my job because of this mistake.", "One mistake on a report won't cost you your job; you flagged it yourself."),
+    ]
+    for context, text in cases:
+        result = score_reply("reassurance", text, context)
+        assert result.detected, (text, result.score)
+        assert result.evidence and all(q in text for q in result.evidence)
