@@ -55,8 +55,8 @@ def form_problem(analysis: Analysis) -> str | None:
     """Why the reply is not a well-formed reply at all, or None."""
     sentences = [s for s in analysis.sentences if s.words]
     tokens = [w for s in sentences for w in s.words]
-    if len(tokens) < 4:
-        return None  # too short to judge its form; short honest replies are common
+    if len(tokens) < 5:
+        return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
     fragments = sum(1 for s in sentences if len(s.words) <= 2)
     if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
         return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
