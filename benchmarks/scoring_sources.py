@@ -12,7 +12,8 @@ Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
   -> suggestion (advice = 1). Dev and test splits only; no context line.
 - mrda: ICSI Meeting Recorder Dialog Act corpus (Shriberg et al. 2004), the
   original .dadb annotation files as mirrored in NathanDuran/MRDA-Corpus.
-  Attribution: ICSI, CC BY 4.0 (per the corpus distribution notes).
+  Attribution: ICSI; CC BY 4.0 per secondary sources only, so it is used to
+  evaluate and nothing built from it is shipped.
   -> suggestion (cs suggestion, co action directive = 1; plain statements = 0),
      paraphrase (bs summary, bu understanding check = 1; plain statements and
      questions = 0), open_question (qo open-ended, qw wh-question = 1;
