@@ -13,7 +13,10 @@ full-batch gradient descent with numpy. Features seen fewer than MIN_COUNT times
 the weights are pruned to the TOP features by magnitude, so the file stays small and the lookup
 costs microseconds per sentence.
 
-Usage: python benchmarks/scoring_train_advice.py [--mirror /work/.mirror]
+Without --write it retrains and checks that the result matches the shipped file (reproducible:
+full-batch descent, no randomness), so `make bench` never rewrites shipped weights.
+
+Usage: python benchmarks/scoring_train_advice.py [--mirror /work/.mirror] [--write]
 """
 
 from __future__ import annotations
@@ -84,20 +87,30 @@ def train(rows: list[tuple[str, int]]) -> tuple[float, dict[str, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--write", action="store_true", help=f"overwrite {OUT.name} with the retrained weights")
     args = parser.parse_args()
-    rows = load(args.mirror / "venkatasg+Advice-EMNLP2020" / "repo")
+    repo = args.mirror / "venkatasg+Advice-EMNLP2020" / "repo"
+    if not repo.exists():
+        print(f"skipped: no snapshot of the Advice corpus at {repo}")
+        return 0
+    rows = load(repo)
     bias, weights = train(rows)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "source": "Advice corpus (Govindarajan et al., EMNLP 2020), train splits, MIT licence; see scoring/DATA_SOURCES.md",
         "trained_on": len(rows),
         "bias": round(bias, 3),
         "weights": dict(sorted(weights.items())),
     }
-    OUT.write_text(json.dumps(payload, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
+    text = json.dumps(payload, separators=(",", ":"), sort_keys=False) + "\n"
     pos = sum(label for _, label in rows)
-    print(f"trained on {len(rows)} sentences ({pos} advice); kept {len(weights)} features -> {OUT} ({OUT.stat().st_size // 1024} KB)")
-    return 0
+    print(f"trained on {len(rows)} sentences ({pos} advice); kept {len(weights)} features")
+    if args.write:
+        OUT.write_text(text, encoding="utf-8")
+        print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KB)")
+        return 0
+    same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
+    print(f"shipped {OUT.name}: {'identical to the retrained weights' if same else 'DIFFERS from the retrained weights (run with --write)'}")
+    return 0 if same else 1
 
 
 if __name__ == "__main__":
