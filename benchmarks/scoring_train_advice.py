@@ -35,8 +35,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scoring_sources import detok
-from scoring.advice import features
+from benchmarks.scoring_sources import detok  # noqa: E402
+from scoring.advice import features  # noqa: E402
 
 OUT = ROOT / "scoring" / "advice_ngrams.json"  # package data: ships inside the wheel
 MIN_COUNT = 3

@@ -70,7 +70,7 @@ def test_fast_speech_during_the_objection_is_named_in_feedback_and_costs_patienc
     calm = Delivery(duration_s=12, words_per_minute=140, pause_count=3, longest_pause_s=0.8, silence_share=0.2, filler_count=0)
     rushed = Delivery(duration_s=12, words_per_minute=190, pause_count=0, longest_pause_s=0.1, silence_share=0.02, filler_count=0)
     line = "That's a fair concern. Go on, what's behind it?"
-    make = lambda d: [Turn("buyer", "Your price is 20% higher than the other vendor."), Turn("rep", line, delivery=d)]
+    make = lambda d: [Turn("buyer", "Your price is 20% higher than the other vendor."), Turn("rep", line, delivery=d)]  # noqa: E731
     [slow] = score_session(["acknowledge_objection"], make(calm))
     [fast] = score_session(["acknowledge_objection"], make(rushed))
     assert fast.score < slow.score
@@ -82,7 +82,7 @@ def test_fast_speech_during_the_objection_is_named_in_feedback_and_costs_patienc
 def test_fillers_in_a_voice_reply_cost_concise_and_are_named():
     d = Delivery(duration_s=20, words_per_minute=150, pause_count=2, longest_pause_s=0.6, silence_share=0.1, filler_count=9, fillers=("um", "like"))
     clean = Delivery(duration_s=20, words_per_minute=150, pause_count=2, longest_pause_s=0.6, silence_share=0.1, filler_count=0)
-    make = lambda dv: [Turn("buyer", "Does it sync?"), Turn("rep", "Yes, every five minutes.", delivery=dv)]
+    make = lambda dv: [Turn("buyer", "Does it sync?"), Turn("rep", "Yes, every five minutes.", delivery=dv)]  # noqa: E731
     [filler], [plain] = score_session(["concise"], make(d)), score_session(["concise"], make(clean))
     assert filler.score < plain.score and "fillers" in filler.feedback.try_next
 
@@ -116,7 +116,7 @@ def test_a_flat_voice_costs_empathy_and_the_scorecard_says_so():
     line = "Three missed deliveries before your launch sounds really stressful; I'm sorry you've had to chase us."
     lively = Delivery(duration_s=8, words_per_minute=145, pause_count=2, longest_pause_s=0.6, silence_share=0.15, filler_count=0, pitch_variation_st=3.2)
     flat = Delivery(duration_s=8, words_per_minute=145, pause_count=2, longest_pause_s=0.6, silence_share=0.15, filler_count=0, pitch_variation_st=0.8)
-    make = lambda d: [Turn("buyer", "We've had three missed deliveries and our launch is Monday."), Turn("rep", line, delivery=d)]
+    make = lambda d: [Turn("buyer", "We've had three missed deliveries and our launch is Monday."), Turn("rep", line, delivery=d)]  # noqa: E731
     [warm], [monotone] = score_session(["empathy"], make(lively)), score_session(["empathy"], make(flat))
     assert monotone.score < warm.score
     assert "flat" in monotone.feedback.try_next and "0.8 semitones" in monotone.feedback.try_next
