@@ -8,13 +8,20 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.impact.service import ImpactService
+from bot.impact.assessments import Assessments
+from bot.impact.holds import Holds
+from bot.impact.programmes import Programmes
+from bot.impact.reporting import Reporting
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
+from bot.scheduling.outbox import Outbox
 from scenarios.loader import ScenarioLibrary
+from scheduler.ratelimit import RateLimiter
 from storage import Repositories
 from storage.models import Person
+from storage.repos.programmes import ProgrammeRepo
+from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
 MONDAY = datetime(2026, 1, 5, 7, 0, tzinfo=timezone.utc)  # before working hours in Europe/London
@@ -26,7 +33,12 @@ class Org:
     clock: ManualClock
     chat: RecordingChat
     practice: PracticeService
-    impact: ImpactService
+    store: ProgrammeRepo
+    outbox: Outbox
+    programmes: Programmes
+    holds: Holds
+    assessments: Assessments
+    reporting: Reporting
     team_id: int
     manager: Person
     other_manager: Person
@@ -62,8 +74,12 @@ def org(db_url: str, library: ScenarioLibrary) -> Iterator[Org]:
     reps = [_person(repos, "W1", f"U{i:02d}", now, f"Rep {i:02d}", team_id=team.id,
                     manager_id=(manager if i < 8 else other).id) for i in range(10)]
     _person(repos, "W1", "U99", now, "Gone Rep", team_id=team.id, deleted_at=now)
-    impact = ImpactService(repos, library, clock)
-    practice.holds = impact.practice_hold_message  # as Core.practice wires it
-    yield Org(repos, clock, chat, practice, impact, team.id, manager, other,  # type: ignore[arg-type]
+    store = ProgrammeRepo(repos.db)
+    outbox = Outbox(PushLogRepo(repos.db), clock, RateLimiter({"console": 1e6}), "impact")
+    programmes = Programmes(repos, library, clock, store)
+    holds = Holds(store)
+    practice.holds = holds.message  # as Core.practice wires it
+    yield Org(repos, clock, chat, practice, store, outbox, programmes, holds,
+              Assessments(repos, programmes, store, practice, outbox), Reporting(clock, store), team.id, manager, other,  # type: ignore[arg-type]
               enablement, outsider, reps)
     repos.db.dispose()

@@ -22,7 +22,7 @@ DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=timezone.utc)  # 08:30 in Lo
 
 
 def _service(org: Org) -> EnablementDigests:
-    return EnablementDigests(org.repos, org.impact, {"console": org.chat}, org.clock)
+    return EnablementDigests(org.repos, org.reporting, {"console": org.chat}, org.clock, org.outbox)
 
 
 def test_the_enablement_digest_shows_team_figures_and_the_programmes_effect_without_naming_a_rep(org: Org) -> None:
@@ -76,7 +76,7 @@ def test_the_digest_is_delivered_once_on_the_readers_digest_day_even_when_the_jo
             if isinstance(m, Card) and m.title.startswith("Enablement digest")}
     assert len(sent) == 2 and "D-E1" in sent
     assert any(f.title == "Support" and "Impact — Support (simulated)" in f.value for f in sent["D-E1"].fields)
-    rows = org.impact.pushes.all(KIND)
+    rows = org.outbox.log.all(KIND)
     assert sorted(r.status for r in rows) == ["sent", "sent"] and org.enablement.id in {r.person_id for r in rows}
 
 
@@ -97,7 +97,7 @@ def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figure
 
     org.clock.current = AFTER_HOLDOUT
     seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
-    digests = DigestService(org.repos, library, {"console": org.chat}, org.clock, tmp_path)
+    digests = DigestService(org.repos, library, {"console": org.chat}, org.clock, tmp_path, outbox=org.outbox)
     # Maya manages reps of Renewals; the programme runs in Support, a team of the same workspace.
     built = digests.build(org.manager.id, "last")  # type: ignore[arg-type]
     for text in (render.to_text(built.data), render.to_json(built.data)):
