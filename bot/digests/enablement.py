@@ -3,7 +3,7 @@
 Enablement sees aggregates only (bot/people/roles.py): per team and behavior, the
 team's mean this period, its change from the period before, and how many reps
 and scores stand behind it; never a rep's name or row. Under each team comes
-the impact section of each programme running there (ImpactService.digest_reports:
+the impact section of each programme running there (Reporting.digest_reports in bot/impact/reporting.py:
 aggregate scope, small groups hidden), so the people who run a programme learn
 every two weeks whether it is working, or that there is not enough data yet.
 

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.impact.assessments import Assessments
+from bot.messages import Outbound, PersonRef, Posted
+from bot.ports import RateLimited
 from bot.impact.holds import Holds
 from bot.impact.programmes import Programmes
 from bot.impact.reporting import Reporting
@@ -25,6 +27,24 @@ from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
 MONDAY = datetime(2026, 1, 5, 7, 0, tzinfo=timezone.utc)  # before working hours in Europe/London
+
+
+class SlowDownChat:
+    """A chat whose platform answers the first direct message with 429 "slow down"."""
+
+    def __init__(self, inner: RecordingChat, retry_after_s: float) -> None:
+        self.inner = inner
+        self.retry_after_s = retry_after_s
+        self.refused = 0
+
+    def send_direct(self, person: PersonRef, message: Outbound) -> Posted:
+        if not self.refused:
+            self.refused += 1
+            raise RateLimited(self.retry_after_s)
+        return self.inner.send_direct(person, message)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
 
 
 @dataclass
@@ -75,7 +95,10 @@ def org(db_url: str, library: ScenarioLibrary) -> Iterator[Org]:
                     manager_id=(manager if i < 8 else other).id) for i in range(10)]
     _person(repos, "W1", "U99", now, "Gone Rep", team_id=team.id, deleted_at=now)
     store = ProgrammeRepo(repos.db)
-    outbox = Outbox(PushLogRepo(repos.db), clock, RateLimiter({"console": 1e6}), "impact")
+    # Waiting at the limiter (e.g. out a Retry-After) passes the manual clock's time, as a real wait passes real time.
+    limiter = RateLimiter({"console": 1e6}, clock=lambda: clock.now().timestamp(),
+                          sleep=lambda seconds: clock.advance(seconds=seconds))
+    outbox = Outbox(PushLogRepo(repos.db), clock, limiter, "impact")
     programmes = Programmes(repos, library, clock, store)
     holds = Holds(store)
     practice.holds = holds.message  # as Core.practice wires it

@@ -13,7 +13,7 @@ from bot.impact.programmes import ProgrammeRequest
 from bot.messages import Card, ConversationRef, Inbound, Outbound, Posted, Text
 from bot.ports import PlatformError
 from bot.practice.engine import PracticeOnHold
-from tests.impact.conftest import Org
+from tests.impact.conftest import Org, SlowDownChat
 
 
 def _start(org: Org, **kw: object) -> int:
@@ -203,3 +203,18 @@ def test_a_late_worker_does_not_post_assessments_at_night_but_the_next_morning(o
     assert {r.retry_at.isoformat() for r in rows} == {"2026-01-06T09:00:00+00:00"}  # type: ignore[union-attr]
     org.clock.advance(hours=14, minutes=1)
     assert org.assessments.deliver() == 10
+
+
+def test_a_manager_notice_the_platform_asks_to_slow_down_for_waits_its_turn_and_goes_out_once(org: Org) -> None:
+    _start(org)
+    org.practice.chats["console"] = SlowDownChat(org.chat, retry_after_s=30)  # type: ignore[assignment]
+    before = org.clock.now()
+    assert org.assessments.tick()["notices"] == 1  # the other manager's notice waited out the Retry-After
+    assert org.clock.now() - before >= timedelta(seconds=30)
+    [waiting] = [r for r in org.outbox.log.all("notice") if r.status == "pending"]
+    assert (waiting.attempts, waiting.error) == (0, "rate limited by console")  # being told to wait is no failure
+    assert org.outbox.limiter.stats()["console"]["rate_limited"] == 1
+    assert org.assessments.tick()["notices"] == 1
+    assert org.assessments.tick()["notices"] == 0
+    notes = [r.channel for r, m in org.chat.posted if isinstance(m, Text)]
+    assert sorted(notes) == ["D-M1", "D-M2"]  # each manager told exactly once

@@ -15,7 +15,7 @@ from bot.impact.simulate import simulate
 from bot.messages import Card
 from scenarios.loader import ScenarioLibrary
 from storage.repos.digests import AccessDenied, TeamAggregate
-from tests.impact.conftest import Org
+from tests.impact.conftest import Org, SlowDownChat
 
 AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
 DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=timezone.utc)  # 08:30 in London: the default digest hour
@@ -110,3 +110,21 @@ def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figure
     assert "Impact" not in own and "95 % CI" not in own
     enablement = to_text(_service(org).build(support_manager, "last"))
     assert "*Impact — Support (simulated)*" in enablement and "Rep 0" not in enablement
+
+
+def test_an_enablement_digest_the_platform_asks_to_slow_down_for_goes_out_on_a_later_run_once(org: Org) -> None:
+    org.clock.current = AFTER_HOLDOUT
+    seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
+    service = EnablementDigests(org.repos, org.reporting, {"console": SlowDownChat(org.chat, retry_after_s=60)},  # type: ignore[dict-item]
+                                org.clock, org.outbox)
+    org.clock.current = DIGEST_MONDAY
+    first = service.deliver_due()
+    assert (first.delivered, first.rate_limited) == (1, 1)
+    assert org.outbox.limiter.stats()["console"]["rate_limited"] == 1  # every sender to console paused
+    [waiting] = [r for r in org.outbox.log.all(KIND) if r.status == "pending"]
+    assert (waiting.attempts, waiting.error) == (0, "rate limited by console")
+    org.clock.advance(minutes=15)  # the next run of the job
+    again = service.deliver_due()
+    assert (again.delivered, again.already) == (1, 1)
+    sent = [ref.channel for ref, m in org.chat.posted if isinstance(m, Card) and m.title.startswith("Enablement")]
+    assert len(sent) == 2 == len(set(sent))
