@@ -290,7 +290,7 @@ def test_a_rep_held_out_of_practice_is_skipped_with_the_reason(org_factory) -> N
     org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(late_grace=timedelta(hours=12)),
                            holds=lambda ids, day: {i for i in ids if i in held_ids})
     org.set_cadence(sessions_per_week=1, weekdays="mon")
-    held, free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
+    held, _free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
     held_ids.add(held.id)  # type: ignore[arg-type]
     org.pushes.plan()
     org.clock.current = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
