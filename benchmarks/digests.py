@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.digests.periods import latest_digest_moment  # noqa: E402
 from bot.digests.seed import SeedSpec, seed_teams  # noqa: E402
 from bot.digests.service import DigestService  # noqa: E402
-from bot.scheduling.build import build_outbox  # noqa: E402
 from bot.messages import Image  # noqa: E402
+from bot.scheduling.build import build_outbox  # noqa: E402
 from scenarios.loader import ScenarioLibrary  # noqa: E402
 from scheduler.ratelimit import RateLimiter  # noqa: E402
 from storage import Repositories  # noqa: E402

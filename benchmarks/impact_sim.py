@@ -32,9 +32,9 @@ import bot.impact.effect as effect  # noqa: E402
 from bot.impact.demo import seed_simulation  # noqa: E402
 from bot.impact.report import render_text  # noqa: E402
 from bot.impact.reporting import Reporting  # noqa: E402
-from storage.repos.programmes import ProgrammeRepo  # noqa: E402
 from bot.impact.simulate import simulate  # noqa: E402
 from storage import Repositories  # noqa: E402
+from storage.repos.programmes import ProgrammeRepo  # noqa: E402
 from tests.core.testbot import ManualClock  # noqa: E402
 
 AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)

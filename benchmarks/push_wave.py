@@ -121,15 +121,15 @@ class FakePlatform:
 
 
 def run_worker(database_url: str, platform_url: str) -> None:
+    from dataclasses import replace
+
     from bot.app import build_core
     from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
     from bot.ports import PlatformError, RateLimited
-    from dataclasses import replace
-
     from bot.scheduling.build import Intervals, build_scheduling
     from bot.scheduling.outbox import PUSH, RETRY_POLICIES
-    from scheduler.ratelimit import RateLimiter
     from bot.settings import Settings
+    from scheduler.ratelimit import RateLimiter
 
     class HttpChat:
         """A ChatPort over the fake platform's HTTP API."""

@@ -108,8 +108,8 @@ def _preview_enablement(key: str, period: str, fmt: Format, err: Console) -> Non
     from bot.impact.reporting import Reporting
     from bot.scheduling.build import build_outbox
     from scheduler.ratelimit import RateLimiter
-    from storage.repos.programmes import ProgrammeRepo
     from storage.repos.digests import AccessDenied, DigestRepo
+    from storage.repos.programmes import ProgrammeRepo
 
     if fmt not in (Format.text, Format.json):
         err.print("The enablement digest comes as text or json.")

@@ -24,8 +24,8 @@ def impact(
 ) -> None:
     """Change from baseline in the practising cohort and the holdout, their difference with a 95 % CI, and a verdict."""
     from bot.app import build_core
-    from bot.impact.report import render_text, to_json
     from bot.impact.programmes import AccessDenied
+    from bot.impact.report import render_text, to_json
     from bot.impact.reporting import Reporting
     from storage.repos.programmes import ProgrammeRepo
 

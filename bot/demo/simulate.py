@@ -119,7 +119,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     manager_id, habits = _seed(core)
 
     # One process, no leader election to wait for.
-    scheduling = build_scheduling(core.repos, core.library, clock, RateLimiter(), practice, core.chats, data_dir,
+    scheduling = build_scheduling(core.repos, core.library, clock, RateLimiter(), core.practice(), core.chats, data_dir,
                                   name=f"demo-{uuid.uuid4().hex[:6]}", elect=False)
     digests = scheduling.digests
     # Delivery runs every simulated step; the other jobs at most hourly (their timing is not the story).

@@ -219,8 +219,7 @@ class EnablementDigests:
                 continue
             card = to_card(digest)
             who = person_ref(schedule.member)
-            attempt = self.outbox.send(row, schedule.member.platform,
-                                       lambda: chat.send_direct(who, card))  # type: ignore[union-attr]
+            attempt = self.outbox.send(row, schedule.member.platform, chat.send_direct, who, card)
             if attempt.outcome == RATE_LIMITED:
                 run.rate_limited += 1
             elif not attempt.sent:

@@ -159,8 +159,8 @@ class DigestNudger:
 
     def _send(self, row: PushLog, m: Member, manager_name: str) -> bool:
         chat = self.chats[m.platform]
-        attempt = self.outbox.send(row, m.platform, lambda: chat.send_direct(
-            person_ref(m), Text(nudge_text(m.display_name, manager_name))))
+        attempt = self.outbox.send(row, m.platform, chat.send_direct, person_ref(m),
+                                   Text(nudge_text(m.display_name, manager_name)))
         if attempt.sent:
             self.outbox.mark_sent(row)
         return attempt.sent

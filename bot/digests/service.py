@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
 from bot.digests import render
@@ -80,7 +81,7 @@ class DigestService:
         chats: dict[str, ChatPort],
         clock: Clock,
         data_dir: Path,
-        practice: Callable[[], "PracticeService"] | None = None,
+        practice: Callable[[], PracticeService] | None = None,
         *,
         policy: DigestPolicy = DigestPolicy(),
         outbox: Outbox,
@@ -102,7 +103,7 @@ class DigestService:
         self.nudger = DigestNudger(repos, chats, clock, outbox)
 
     @classmethod
-    def from_core(cls, core: "Core", outbox: Outbox) -> "DigestService":
+    def from_core(cls, core: Core, outbox: Outbox) -> DigestService:
         """The service over the core's chats, with its three buttons registered on the core's router."""
         service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
                       outbox=outbox)
@@ -199,7 +200,7 @@ class DigestService:
         chat = self.chats[manager.platform]
         who = person_ref(manager)
         card = render.digest_card(built.data, record.id)
-        attempt = self.outbox.send(row, manager.platform, lambda: chat.send_direct(who, card))
+        attempt = self.outbox.send(row, manager.platform, chat.send_direct, who, card)
         if not attempt.sent:
             return "rate_limited" if attempt.outcome == RATE_LIMITED else "failed"
         self.store.mark_delivered(record.id, self.clock.now())
@@ -272,7 +273,7 @@ class DigestService:
             if row is None:
                 notes.append(f"{first} already has it from this digest.")
                 continue
-            attempt = self.outbox.send(row, m.platform, lambda: _start_unless_held(practice, m, scenario.id, key))
+            attempt = self.outbox.send(row, m.platform, _start_unless_held, practice, m, scenario.id, key)
             if attempt.sent and attempt.value is None:
                 self.outbox.skip(row, "held out of practice by an impact programme")
                 notes.append(f"{first} is in an impact programme's comparison group or has a baseline "
@@ -301,7 +302,7 @@ class DigestService:
         return path.resolve()
 
 
-def _start_unless_held(practice: "PracticeService", m: "Member", scenario_id: str, key: str) -> "Started | None":
+def _start_unless_held(practice: PracticeService, m: Member, scenario_id: str, key: str) -> Started | None:
     """Start the assigned scenario; None when an impact programme holds the rep's practice back."""
     try:
         return practice.start(person_ref(m), scenario_id, push_key=key)

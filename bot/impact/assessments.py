@@ -34,7 +34,7 @@ NOTICE_WINDOW = timedelta(days=7)  # manager notices are sent for programmes thi
 class Assessments:
     """Plan and deliver assessments and managers' notices; `tick` is the scheduler's job."""
 
-    def __init__(self, repos: Repositories, programmes: Programmes, store: ProgrammeRepo, practice: "PracticeService",
+    def __init__(self, repos: Repositories, programmes: Programmes, store: ProgrammeRepo, practice: PracticeService,
                  outbox: Outbox) -> None:
         self.repos = repos
         self.programmes = programmes
@@ -73,7 +73,7 @@ class Assessments:
             who = PersonRef(manager.platform, ws.external_id, manager.platform_user_id, manager.display_name,
                             manager.tz)
             chat = chats[manager.platform]
-            attempt = self.outbox.send(row, manager.platform, lambda: chat.send_direct(who, Text(notice.text)))
+            attempt = self.outbox.send(row, manager.platform, chat.send_direct, who, Text(notice.text))
             if attempt.sent:  # otherwise the notice waits for a later pass; the programme itself is fine
                 self.outbox.mark_sent(row)
                 sent += 1
@@ -136,9 +136,8 @@ class Assessments:
             if schedule.push_time(now, hours) != now:  # a late worker must not post an assessment at night
                 self.outbox.defer(row, schedule.next_window_start(now, hours), "outside working hours")
                 continue
-            who, scenario_id, key = practice.person_ref(person), row.scenario_id, row.idempotency_key
-            attempt = self.outbox.send(row, person.platform,
-                                       lambda: practice.start(who, scenario_id, push_key=key))
+            attempt = self.outbox.send(row, person.platform, practice.start, practice.person_ref(person),
+                                       row.scenario_id, push_key=row.idempotency_key)
             if attempt.value is None:
                 continue  # back in the log (retry, 429) or given up, with the reason
             self.repos.sessions.update(attempt.value.session.id, programme_id=programme.id)

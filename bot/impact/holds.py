@@ -8,9 +8,9 @@ scheduler skips held reps' pushes; the practice engine tells a held rep why
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Iterable, Mapping
+from datetime import UTC, date, datetime
 
 from bot.impact import schedule
 from bot.impact.programmes import plan_of
@@ -48,7 +48,7 @@ class Holds:
     def __init__(self, store: ProgrammeRepo) -> None:
         self.store = store
 
-    def holds(self, person_ids: Iterable[int], on_date: date) -> dict[int, "PracticeHold"]:
+    def holds(self, person_ids: Iterable[int], on_date: date) -> dict[int, PracticeHold]:
         """Of these reps, those whose practice must wait on `on_date` (held out, or assessment pending), and why."""
         by_programme: dict[int, list[ProgrammeMember]] = {}
         for m in self.store.memberships(person_ids):
@@ -89,4 +89,4 @@ def offer_history(store: ProgrammeRepo, programme: Programme, windows: Mapping[i
 
 def aware(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; they are UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -8,9 +8,9 @@ they may not see gets `AccessDenied` (from the programme store's scope rules).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
 
 from bot.impact import cohorts, schedule
 from bot.people.roles import ENABLEMENT, NotAllowed, require

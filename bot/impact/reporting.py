@@ -6,9 +6,9 @@ aggregates (small groups hidden); anyone else gets `AccessDenied`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.impact import cohorts, effect, schedule
 from bot.impact.holds import aware
@@ -51,7 +51,7 @@ class Reporting:
         holdout_from = min((r.practice_from for r in held), default=None)
         today = self.clock.now().date()
         last_round = schedule.comparison_round(plan, holdout_from, today)
-        started = datetime.combine(programme.start_date, time(0), timezone.utc)
+        started = datetime.combine(programme.start_date, time(0), UTC)
         assessments = [effect.Score(s.person_id, s.behavior, float(s.score), aware(s.at), _round_of(s.push_key))
                        for s in self.store.assessment_scores(programme.id, ids)]  # type: ignore[arg-type]
         practice = [effect.Score(s.person_id, s.behavior, float(s.score), aware(s.at))
@@ -92,7 +92,7 @@ class Reporting:
         return out
 
     def import_outcomes(self, text: str,
-                        progress: Callable[[Iterable[dict[str, str]]], Iterator[dict[str, str]]] = iter
+                        progress: Callable[[Iterable[dict[str, str]]], Iterable[dict[str, str]]] = iter
                         ) -> OutcomeImport:
         """Store per-rep business figures from CSV; bad rows are reported by line, good rows are kept."""
         parsed: ParsedOutcomes = parse_outcomes(text, self.store.people_by_keys(), progress)

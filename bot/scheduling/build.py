@@ -68,7 +68,7 @@ class Scheduling:
         """Run an extra job (e.g. retention) every `seconds` on the scheduling leader."""
         self.runner.add_periodic(name, func, seconds)
 
-    def start(self) -> "Scheduling":
+    def start(self) -> Scheduling:
         self.runner.start()
         return self
 
@@ -91,7 +91,7 @@ def build_scheduling(
     chats: dict[str, ChatPort],
     data_dir: Path | str,
     *,
-    policy: PushPolicy = PushPolicy(),
+    policy: PushPolicy | None = None,
     policies: Mapping[str, RetryPolicy] = RETRY_POLICIES,
     every: Intervals = Intervals(),
     name: str = "main",
@@ -107,7 +107,7 @@ def build_scheduling(
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)
     leader = LeaderLock(repos.db)
-    pushes = PushService(repos, practice, library, cadences, outbox, policy,
+    pushes = PushService(repos, practice, library, cadences, outbox, policy or PushPolicy(),
                          keep_going=leader.is_held if elect else (lambda: True), holds=holds.holds)
     nudges = NudgeService(repos, practice, library, cadences, outbox)
     digests = DigestService(repos, library, chats, clock, Path(data_dir), lambda: practice, outbox=outbox)

@@ -107,8 +107,8 @@ class NudgeService:
             title, minutes = scenario.title, scenario.expected_minutes
         except KeyError:
             title, minutes = session.scenario_id, 10
-        attempt = self.outbox.send(row, person.platform, lambda: chat.send_direct(
-            self.practice.person_ref(person), Text(nudge_text(title, minutes, n))))
+        attempt = self.outbox.send(row, person.platform, chat.send_direct, self.practice.person_ref(person),
+                                   Text(nudge_text(title, minutes, n)))
         if not attempt.sent:
             return "rate_limited" if attempt.outcome == RATE_LIMITED else "no"
         # "Still waiting" must stay true: the session stays open for the next nudge, and after the

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 from bot.ports import Clock, RateLimited
 from scheduler.ratelimit import RateLimiter
@@ -42,6 +42,7 @@ from storage.repos.pushes import FAILED, SKIPPED, NewPush, PushLogRepo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # The push-log kinds the outbox delivers (push_log.kind; stored, so never renamed).
 PUSH = "push"
@@ -155,15 +156,17 @@ class Outbox:
 
     # ---- sending ---------------------------------------------------------------------
 
-    def send(self, row: PushLog, platform: str, call: Callable[[], T]) -> Attempt[T]:
-        """Make the platform call at the limiter's pace. On success the caller marks the row sent
-        (with what it learned, e.g. the session); otherwise the row is already back in the log."""
+    def send(self, row: PushLog, platform: str, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+             ) -> Attempt[T]:
+        """Make the platform call `call(*args, **kwargs)` at the limiter's pace. On success the caller
+        marks the row sent (with what it learned, e.g. the session); otherwise the row is already
+        back in the log."""
         policy = self.policy(row.kind)
         limited = 0
         for attempt in range(policy.rate_limit_tries):
             self.limiter.acquire(platform)
             try:
-                return Attempt(SENT, call(), rate_limited=limited)
+                return Attempt(SENT, call(*args, **kwargs), rate_limited=limited)
             except RateLimited as exc:  # nothing was posted: safe to ask again once allowed
                 limited += 1
                 self.limiter.slow_down(platform, exc.retry_after_s)

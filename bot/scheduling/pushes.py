@@ -21,8 +21,8 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from datetime import date, datetime, time, timedelta, timezone
 
 from bot.messages import PersonRef
 from bot.practice.engine import PracticeService
@@ -38,7 +38,7 @@ from storage.models import Person, PracticeSession, PushLog
 from storage.repos.pushes import DeliveryContext, NewPush
 
 log = logging.getLogger(__name__)
-UTC = timezone.utc
+UTC = UTC
 NUDGE_GRACE = timedelta(hours=1)  # room for the nudge job to run after a nudge falls due
 HISTORY = timedelta(days=365)  # score history the picker reads (mastery intervals top out at 90 days)
 
@@ -73,7 +73,7 @@ class DeliveryReport:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def add(self, other: "DeliveryReport") -> None:
+    def add(self, other: DeliveryReport) -> None:
         for name in ("sent", "already_sent", "retried", "rate_limited", "failed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
@@ -228,8 +228,8 @@ class PushService:
             scenario_id, report.errors = None, [f"picker: {exc}"]
         # As PracticeService.person_ref builds it, with the workspace read once for the batch.
         who = PersonRef(person.platform, workspace, person.platform_user_id, person.display_name, person.tz)
-        attempt = self.outbox.send(row, who.platform,
-                                   lambda: self.practice.start(who, scenario_id, push_key=row.idempotency_key))
+        attempt = self.outbox.send(row, who.platform, self.practice.start, who, scenario_id,
+                                   push_key=row.idempotency_key)
         report.rate_limited += attempt.rate_limited
         if attempt.value is None:
             return self._count(attempt, row, report)

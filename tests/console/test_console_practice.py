@@ -78,9 +78,9 @@ def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_asse
 
     from adapters.console.chat import WORKSPACE
     from bot.impact.programmes import ProgrammeRequest, Programmes
-    from storage.repos.programmes import ProgrammeRepo
     from bot.ports import SystemClock
     from scenarios.loader import ScenarioLibrary
+    from storage.repos.programmes import ProgrammeRepo
 
     repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
     now = datetime.now(timezone.utc)

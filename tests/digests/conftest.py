@@ -8,9 +8,9 @@ every DM so tests read what a manager or a rep would see.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -29,7 +29,7 @@ from storage.models import BehaviorScoreRecord, PracticeSession
 from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
-UTC = timezone.utc
+UTC = UTC
 LIBRARY = ScenarioLibrary.load()
 # Monday 16 Nov 2026 is a digest day (every other Monday); London is on UTC in November.
 DIGEST_DAY = datetime(2026, 11, 16, tzinfo=UTC)

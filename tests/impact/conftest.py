@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.impact.assessments import Assessments
-from bot.messages import Outbound, PersonRef, Posted
-from bot.ports import RateLimited
 from bot.impact.holds import Holds
 from bot.impact.programmes import Programmes
 from bot.impact.reporting import Reporting
+from bot.messages import Outbound, PersonRef, Posted
+from bot.ports import RateLimited
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
@@ -26,7 +26,7 @@ from storage.repos.programmes import ProgrammeRepo
 from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
-MONDAY = datetime(2026, 1, 5, 7, 0, tzinfo=timezone.utc)  # before working hours in Europe/London
+MONDAY = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # before working hours in Europe/London
 
 
 class SlowDownChat:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.impact.demo import seed_simulation
-from bot.impact.report import render_digest_section, render_text, to_json
 from bot.impact.programmes import AccessDenied, NotAllowed, ProgrammeError, ProgrammeRequest
+from bot.impact.report import render_digest_section, render_text, to_json
 from bot.impact.simulate import simulate
 from tests.impact.conftest import Org
 
-AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
+AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=UTC)
 
 
 def test_simulated_programmes_report_their_true_effect_zero_and_ten_points(org: Org) -> None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.digests.enablement import (KIND, MAX_TEAM_FIELDS, MIN_REPS, BehaviorLine, EnablementDigest,
-                                    EnablementDigests, TeamSection, team_lines, to_card, to_json, to_text)
+from bot.digests.enablement import (
+    KIND,
+    MAX_TEAM_FIELDS,
+    MIN_REPS,
+    BehaviorLine,
+    EnablementDigest,
+    EnablementDigests,
+    TeamSection,
+    team_lines,
+    to_card,
+    to_json,
+    to_text,
+)
 from bot.digests.periods import Period
 from bot.impact.demo import seed_simulation
 from bot.impact.simulate import simulate
@@ -17,8 +28,8 @@ from scenarios.loader import ScenarioLibrary
 from storage.repos.digests import AccessDenied, TeamAggregate
 from tests.impact.conftest import Org, SlowDownChat
 
-AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
-DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=timezone.utc)  # 08:30 in London: the default digest hour
+AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=UTC)
+DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=UTC)  # 08:30 in London: the default digest hour
 
 
 def _service(org: Org) -> EnablementDigests:

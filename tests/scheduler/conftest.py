@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from bot.messages import Card, ConversationRef, Outbound, PersonRef, Posted, Text
+from bot.messages import Card, Outbound, PersonRef, Posted, Text
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
@@ -27,7 +28,7 @@ from storage.models import Person
 from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
-UTC = timezone.utc
+UTC = UTC
 LIBRARY = ScenarioLibrary.load()
 
 

@@ -13,9 +13,9 @@ change to RETRY_POLICIES shows up here as a decision.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -38,7 +38,7 @@ from storage.models import PushLog
 from storage.repos.pushes import NewPush, PushLogRepo
 from tests.core.testbot import ManualClock
 
-UTC = timezone.utc
+UTC = UTC
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 RETRY_AFTER_S = 7.0
 MIN = timedelta(minutes=1)
