@@ -15,6 +15,7 @@ from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, Outb
 from bot.practice import cards
 from bot.practice.engine import PracticeService
 from bot.practice.states import is_open
+from scenarios.schema import Scenario
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -75,8 +76,10 @@ def _mime_for(path: Path) -> str:
 
 
 def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
-                 person: PersonRef | None = None, resume: bool = False) -> str | None:
+                 person: PersonRef | None = None, resume: bool = False, draft: Scenario | None = None) -> str | None:
     """One practice session in the terminal. Returns the session id, or None if none started.
+
+    `draft` plays a scenario from a file or an unpublished draft (its author trying it).
 
     End of input leaves the session open and stored: `rehearse practice --resume` continues it."""
     who = person or local_person()
@@ -93,7 +96,7 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
                 chat.console.print(f"[bold]{label}[/bold] ", end="")
                 chat.console.print(turn.text or "", markup=False, highlight=False)
     if session is None:
-        started = service.start(who, scenario_id)
+        started = service.start(who, scenario_id, draft=draft)
         session, ref = started.session, started.ref
     else:
         ref = ConversationRef(session.platform, session.workspace, session.channel, session.thread)

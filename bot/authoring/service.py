@@ -121,23 +121,20 @@ class AuthoringService:
                           "form", by)
 
     def from_yaml(self, workspace_id: int, text: str, path: str = "<yaml>", by: Person | None = None) -> Draft:
-        """A YAML scenario as a draft; DraftInvalid lists each problem with its field."""
-        from scenarios import yaml_text
+        """A YAML scenario as a draft. DraftInvalid lists each problem: the validator's with the file's own
+        line and field, then the authoring guard rails."""
+        from scenarios.loader import ScenarioError, parse_scenario
 
         self._may_author(by, workspace_id)
         try:
-            data = yaml_text.load(text)
-        except Exception:  # noqa: BLE001 - parse again below for the line and the reason
-            data = None
-        if not isinstance(data, dict):
-            from scenarios.loader import ScenarioError, parse_scenario
-
-            try:
-                parse_scenario(text, path)
-            except ScenarioError as exc:
-                raise DraftInvalid(tuple(str(p) for p in exc.problems)) from None
-            raise DraftInvalid((f"{path}: a scenario file must be a mapping of fields",))
-        return self._save(workspace_id, finish_draft(data, path=path), "yaml", by)
+            scenario = parse_scenario(text, path)
+        except ScenarioError as exc:
+            raise DraftInvalid(tuple(str(p) for p in exc.problems)) from None
+        try:
+            drafted = finish_draft(scenario.model_dump(mode="json"), path=path)
+        except DraftInvalid as exc:
+            raise DraftInvalid(tuple(f"{path}: {p}" for p in exc.problems), exc.removed) from None
+        return self._save(workspace_id, drafted, "yaml", by)
 
     def revise(self, row_id: int, data: dict[str, Any] | ScenarioForm, by: Person | None = None) -> Draft:
         """Edit: the changed scenario becomes the next draft version and the old draft is discarded."""

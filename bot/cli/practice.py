@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -12,8 +12,11 @@ from rich.console import Console
 from bot.cli.root import app
 from bot.settings import get_settings
 
+if TYPE_CHECKING:
+    from scenarios.schema import Scenario
 
-def console_practice(scenario_id: str | None, resume: bool = False) -> None:
+
+def console_practice(scenario_id: str | None, resume: bool = False, draft: "Scenario | None" = None) -> None:
     from adapters.console.chat import ConsoleChat, run_practice
     from bot.app import build_core
     from bot.practice.engine import PracticeOnHold
@@ -25,7 +28,7 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
     chat = ConsoleChat(console, Path(settings.data_dir) / "media")
     service = core.practice({"console": chat})
     try:
-        run_practice(service, chat, sys.stdin, scenario_id, resume=resume)
+        run_practice(service, chat, sys.stdin, scenario_id, resume=resume, draft=draft)
     except UnknownScenario as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
@@ -38,9 +41,33 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
 def practice(
     scenario: Optional[str] = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
     resume: bool = typer.Option(False, "--resume", help="Continue your open terminal session"),
+    file: Optional[Path] = typer.Option(None, "--file", help="Try a scenario YAML file before publishing it"),
 ) -> None:
     """Practise one scenario in the terminal."""
-    console_practice(scenario, resume)
+    draft = None
+    if file is not None:
+        draft = _scenario_file(file)
+        Console(highlight=False).print(f"Trying {file} ({draft.id}): the buyer plays it as reps will get it. "
+                                       "Write `done` for the scorecard.", markup=False)
+    console_practice(scenario, resume, draft)
+
+
+def _scenario_file(path: Path) -> "Scenario":
+    """The file's scenario, or exit 2 with each problem's file, line and field (any file name will do)."""
+    from scenarios.loader import ScenarioError, parse_scenario
+
+    console = Console(stderr=True, highlight=False)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.print(f"error {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", markup=False)
+        raise typer.Exit(2) from None
+    try:
+        return parse_scenario(text, str(path))
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            console.print(f"error {problem}", markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.command()

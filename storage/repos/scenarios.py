@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import WorkspaceScenario
+from storage.models import Workspace, WorkspaceScenario
 
 DRAFT, PUBLISHED, SUPERSEDED, RETIRED, DISCARDED = "draft", "published", "superseded", "retired", "discarded"
 ACTIVE = (PUBLISHED, RETIRED)
@@ -103,3 +103,15 @@ class WorkspaceScenarioRepo:
             if status is not None:
                 q = q.where(WorkspaceScenario.status == status)
             return list(s.exec(q.order_by(col(WorkspaceScenario.scenario_id), col(WorkspaceScenario.version))).all())
+
+
+def workspaces_matching(db: Database, key: str) -> list[Workspace]:
+    """Workspaces whose id on their platform, name, or `platform:id` is `key` (what a CLI user types)."""
+    platform, _, external = key.partition(":") if ":" in key else ("", "", key)
+    with db.session() as s:
+        q = select(Workspace)
+        if platform:
+            q = q.where(Workspace.platform == platform, Workspace.external_id == external)
+        else:
+            q = q.where((Workspace.external_id == key) | (Workspace.name == key))
+        return list(s.exec(q.order_by(col(Workspace.id))).all())
