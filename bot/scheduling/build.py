@@ -103,6 +103,7 @@ def build_scheduling(
     outbox = build_outbox(repos, clock, limiter, policies=policies)
     store = ProgrammeRepo(repos.db)
     cadences = CadenceService(repos, clock, library)
+    cadences.libraries = practice.libraries  # a team's cadence may name its workspace's own scenarios
     holds = Holds(store)
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)
