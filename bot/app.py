@@ -25,7 +25,7 @@ from storage.audio_store import AudioStore
 
 if TYPE_CHECKING:
     from bot.authoring.library import WorkspaceLibraries
-    from bot.authoring.service import AuthoringService
+    from bot.authoring.service import AuthoringService, DrafterPort
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ class Core:
     chats: dict[str, ChatPort] = field(default_factory=dict)
     _practice: PracticeService | None = None
     _actions: ActionRouter | None = None
-    _libraries: "WorkspaceLibraries | None" = None
-    _authoring: "AuthoringService | None" = None
+    _libraries: WorkspaceLibraries | None = None
+    _authoring: AuthoringService | None = None
 
     def practice(self, chats: Mapping[str, ChatPort] | None = None) -> PracticeService:
         """The practice use cases over the given chat platforms (shared by every caller)."""
@@ -67,7 +67,7 @@ class Core:
         return self._practice
 
     @property
-    def libraries(self) -> "WorkspaceLibraries":
+    def libraries(self) -> WorkspaceLibraries:
         """The scenarios each workspace sees: the base library plus what it authored (issue #23)."""
         if self._libraries is None:
             from bot.authoring.library import WorkspaceLibraries
@@ -76,7 +76,7 @@ class Core:
             self._libraries = WorkspaceLibraries(self.library, WorkspaceScenarioRepo(self.repos.db))
         return self._libraries
 
-    def authoring(self) -> "AuthoringService":
+    def authoring(self) -> AuthoringService:
         """Enablement's scenario authoring; drafting from a description when Claude is configured."""
         if self._authoring is None:
             from bot.authoring.service import AuthoringService
@@ -124,7 +124,7 @@ def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock |
             FallbackJudge(ClaudeJudge(client), judge, breaker))
 
 
-def make_drafter(settings: Settings, repos: Repositories):  # type: ignore[no-untyped-def]
+def make_drafter(settings: Settings, repos: Repositories) -> DrafterPort | None:
     """Claude drafting scenarios from a description, or None without a key (the form still works)."""
     if not settings.has_claude:
         return None

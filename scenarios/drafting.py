@@ -16,8 +16,9 @@ Guard rails (beyond what the validator already refuses in any file):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import yaml
 

@@ -298,7 +298,7 @@ class WorkspaceScenario(SQLModel, table=True):
         UniqueConstraint("workspace_id", "scenario_id", "version"),
         Index("ix_workspace_scenario_status", "workspace_id", "status"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     scenario_id: str = Field(max_length=100)
     version: int
@@ -306,8 +306,8 @@ class WorkspaceScenario(SQLModel, table=True):
     source: str = Field(default="yaml", max_length=20)  # description | form | yaml
     title: str = Field(default="", max_length=300)
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    author_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    author_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
-    published_at: Optional[datetime] = None
-    published_by: Optional[int] = Field(default=None, foreign_key="person.id")
-    retired_at: Optional[datetime] = None
+    published_at: datetime | None = None
+    published_by: int | None = Field(default=None, foreign_key="person.id")
+    retired_at: datetime | None = None

@@ -8,11 +8,12 @@ after that is raised as DraftInvalid with the problems, and nothing is saved.
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bot.authoring import prompt
 from bot.llm.client import LlmBadOutput, LlmClient
-from scenarios.drafting import DraftInvalid, Drafted, finish_draft, slug
+from scenarios.drafting import Drafted, DraftInvalid, finish_draft, slug
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ fenced as data, and the behaviors they picked.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bot.llm.client import cached, text_block
 from bot.llm.fence import fence

@@ -9,15 +9,16 @@ and acts for any workspace, as with `rehearse cadence`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from bot.authoring.library import WorkspaceLibraries
 from bot.messages import PersonRef
 from bot.people.roles import ENABLEMENT, NotAllowed, require
 from bot.ports import Clock
 from bot.practice.engine import PracticeService, Started
-from scenarios.drafting import DraftInvalid, Drafted, ScenarioForm, finish_draft, scenario_from_form, to_yaml
+from scenarios.drafting import Drafted, DraftInvalid, ScenarioForm, finish_draft, scenario_from_form, to_yaml
 from scenarios.loader import UnknownScenario
 from scenarios.schema import Scenario
 from scenarios.scrub import scrub_text

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from scenarios.schema import Scenario
 
 
-def console_practice(scenario_id: str | None, resume: bool = False, draft: "Scenario | None" = None) -> None:
+def console_practice(scenario_id: str | None, resume: bool = False, draft: Scenario | None = None) -> None:
     from adapters.console.chat import ConsoleChat, run_practice
     from bot.app import build_core
     from bot.practice.engine import PracticeOnHold
@@ -41,7 +41,7 @@ def console_practice(scenario_id: str | None, resume: bool = False, draft: "Scen
 def practice(
     scenario: Optional[str] = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
     resume: bool = typer.Option(False, "--resume", help="Continue your open terminal session"),
-    file: Optional[Path] = typer.Option(None, "--file", help="Try a scenario YAML file before publishing it"),
+    file: Path | None = typer.Option(None, "--file", help="Try a scenario YAML file before publishing it"),
 ) -> None:
     """Practise one scenario in the terminal."""
     draft = None
@@ -52,7 +52,7 @@ def practice(
     console_practice(scenario, resume, draft)
 
 
-def _scenario_file(path: Path) -> "Scenario":
+def _scenario_file(path: Path) -> Scenario:
     """The file's scenario, or exit 2 with each problem's file, line and field (any file name will do)."""
     from scenarios.loader import ScenarioError, parse_scenario
 

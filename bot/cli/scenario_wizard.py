@@ -8,7 +8,7 @@ not the form.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import typer
 from rich.console import Console

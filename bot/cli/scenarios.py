@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 import typer
 from rich.console import Console
@@ -28,7 +28,7 @@ def _library(console: Console) -> ScenarioLibrary:
 
 @scenarios_app.command("list")
 def list_scenarios(kind: str = typer.Option(None, help="practice or assessment"),
-                   workspace: Optional[str] = typer.Option(None, "--workspace", "-w",
+                   workspace: str | None = typer.Option(None, "--workspace", "-w",
                                                            help="As this workspace sees them, its own included")) -> None:
     """Every scenario with its target behaviors."""
     console = Console()
@@ -115,20 +115,22 @@ def _workspace_id(core, key: str) -> int:  # type: ignore[no-untyped-def]
         named = ", ".join(f"{w.platform}:{w.external_id}" for w in matches)
         err.print(f"'{key}' names several workspaces ({named}); use platform:id.", markup=False)
         raise typer.Exit(2)
-    return int(matches[0].id)
+    workspace_id = matches[0].id
+    assert workspace_id is not None  # a stored row
+    return workspace_id
 
 
 WORKSPACE_OPTION = typer.Option("local", "--workspace", "-w",
                                 help="Workspace: `local` (the terminal's), its id, its name, or platform:id")
 
 
-def _print_problems(heading: str, problems: "tuple[str, ...] | list[str]") -> None:
+def _print_problems(heading: str, problems: tuple[str, ...] | list[str]) -> None:
     err.print(heading, markup=False)
     for problem in problems:
         err.print(f"  error {problem}", markup=False)
 
 
-def _print_removed(removed: "tuple[str, ...]") -> None:
+def _print_removed(removed: tuple[str, ...]) -> None:
     if removed:
         out.print(f"Removed personal data from the draft: {', '.join(removed)}.", markup=False)
 
@@ -136,8 +138,8 @@ def _print_removed(removed: "tuple[str, ...]") -> None:
 @scenarios_app.command("new")
 def new(
     workspace: str = WORKSPACE_OPTION,
-    describe: Optional[str] = typer.Option(None, "--describe", help="Two or three sentences for Claude to draft from"),
-    behaviors: Optional[str] = typer.Option(None, "--behaviors", help="Target behavior ids, comma-separated"),
+    describe: str | None = typer.Option(None, "--describe", help="Two or three sentences for Claude to draft from"),
+    behaviors: str | None = typer.Option(None, "--behaviors", help="Target behavior ids, comma-separated"),
 ) -> None:
     """Write a scenario: from a description (with Claude) or a short form, then try, publish, edit or discard it."""
     from bot.authoring.service import NO_LLM
@@ -296,7 +298,7 @@ def import_(
 def export(
     scenario_id: str = typer.Argument(..., help="Scenario id"),
     workspace: str = WORKSPACE_OPTION,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout"),
 ) -> None:
     """The YAML of a scenario as the workspace sees it (its own version, or the shipped one)."""
     core = _core()
