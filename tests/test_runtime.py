@@ -11,7 +11,7 @@ from bot.settings import Settings
 
 def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=str(tmp_path))  # type: ignore[call-arg]
-    process = build_process(settings, slack=False, discord=False, scheduler=True)
+    process = build_process(settings, platforms=(), scheduler=True)
     try:
         jobs = set(process.scheduling.runner.periodic_jobs())  # type: ignore[union-attr]
         assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "assessments"} <= jobs

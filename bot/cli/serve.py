@@ -34,7 +34,7 @@ def serve(
     from bot.runtime import build_process
 
     # The web process: Slack and the core (with every button's use case wired), no scheduler.
-    process = build_process(settings, slack=True, discord=False, scheduler=False)
+    process = build_process(settings, platforms=("slack",), scheduler=False)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
     console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")

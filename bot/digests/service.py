@@ -39,7 +39,6 @@ from storage.repos.digests import DigestRepo, ManagerSchedule, TeamView
 from storage.repos.pushes import SKIPPED, NewPush, PushLogRepo
 
 if TYPE_CHECKING:
-    from bot.app import Core
     from bot.practice.engine import PracticeService
 
 log = logging.getLogger(__name__)
@@ -102,14 +101,6 @@ class DigestService:
         self.grace = grace
         self.store = DigestRepo(repos.db)
         self.nudger = DigestNudger(repos, chats, clock, self.pushes, self.limiter, self.worker)
-
-    @classmethod
-    def from_core(cls, core: "Core", limiter: RateLimiter | None = None) -> "DigestService":
-        """The service over the core's chats, with its three buttons registered on the core's router."""
-        service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
-                      limiter=limiter)
-        service.register(core.actions)
-        return service
 
     def register(self, actions: ActionRouter) -> None:
         for action_id in (render.NUDGE, render.ASSIGN, render.REPORT):

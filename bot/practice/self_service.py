@@ -48,6 +48,10 @@ class RepSelfService:
         return PersonRef(who.platform, ws.external_id, who.user_id, who.display_name or person.display_name,
                          person.tz, who.is_bot)
 
+    def today(self, who: PersonRef) -> date:
+        """The date where the person is (their time zone, else UTC): what "until Friday" is read against."""
+        return local_date(who.tz, self.clock.now())
+
     def progress(self, who: PersonRef) -> Card:
         """The rep's scores per behavior: latest, trend against their earlier sessions, and how many."""
         person = self._person(who)
