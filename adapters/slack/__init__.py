@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from adapters.slack.app import SlackAdapter, SlackNotConfigured, build_slack
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter, SlackNotConfigured, build_slack
     from bot.app import Core
     from bot.settings import Settings
 
@@ -21,10 +20,22 @@ class SlackPlugin:
     def configured(self, settings: "Settings") -> bool:
         return settings.has_slack
 
-    def build(self, core: "Core", settings: "Settings") -> SlackAdapter:
+    def build(self, core: "Core", settings: "Settings") -> "SlackAdapter":
+        from adapters.slack.app import build_slack
+
         return build_slack(core, settings)
 
 
 plugin = SlackPlugin()
+
+
+def __getattr__(name: str) -> Any:
+    # The platform SDK loads only when the adapter is used, not when `rehearse --help` finds its commands.
+    if name in ("SlackAdapter", "SlackNotConfigured", "build_slack"):
+        import adapters.slack.app
+
+        return getattr(adapters.slack.app, name)
+    raise AttributeError(name)
+
 
 __all__ = ["SlackAdapter", "SlackNotConfigured", "build_slack", "plugin"]

@@ -1,4 +1,7 @@
-"""`rehearse discord invite-url`: the link that installs the bot with exactly the permissions it uses."""
+"""`rehearse discord invite-url`: the link that installs the bot with exactly the permissions it uses.
+
+Found by bot/cli through the `rehearse.commands` entry point "discord", like every platform's commands.
+"""
 
 from __future__ import annotations
 
