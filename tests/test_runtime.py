@@ -1,11 +1,14 @@
-"""The long-running process wiring: every scheduler job is registered and the process stops cleanly."""
+"""The long-running process wiring: every scheduler job is registered, every service is built once,
+chat platforms are found through their entry points, and the process stops cleanly."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from bot.runtime import build_process
+import pytest
+
+from bot.runtime import UnknownPlatform, build_process, load_platform
 from bot.settings import Settings
 
 
@@ -17,6 +20,9 @@ def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path
         assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "assessments"} <= jobs
         assert process.scheduling.pushes.holds is not None  # type: ignore[union-attr]  # holdout reps are held
         assert process.core.actions.handles("rehearse_digest_nudge")
+        core = process.core  # one rate limiter per process, shared by every delivery
+        assert core.digests.limiter is core.limiter and core.enablement.limiter is core.limiter
+        assert core.enablement.impact is core.impact
         runner = process.scheduling.runner  # type: ignore[union-attr]
         deadline = time.monotonic() + 60  # a condition, not a pause: generous for a busy machine
         while not runner.is_leader and time.monotonic() < deadline:
@@ -25,3 +31,23 @@ def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path
         assert set(runner.job_ids()) == jobs
     finally:
         process.stop()
+
+
+def test_the_web_process_finds_slack_through_its_entry_point_and_connects_it_to_the_one_core(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=str(tmp_path),  # type: ignore[call-arg]
+                        slack_bot_token="xoxb-test", slack_signing_secret="secret", discord_token=None)
+    process = build_process(settings, platforms=("slack", "discord"), scheduler=False)
+    try:
+        assert set(process.platforms) == {"slack"}  # Discord has no token here, so it is not built
+        assert process.slack is not None and process.slack.core is process.core
+        assert process.core.chats["slack"] is process.slack.chat
+        assert process.core.actions.handles("rehearse_digest_nudge")  # buttons work without a scheduler
+    finally:
+        process.stop()
+
+
+def test_every_chat_platform_is_installed_as_an_entry_point() -> None:
+    for name in ("slack", "discord", "console"):
+        assert load_platform(name).name == name
+    with pytest.raises(UnknownPlatform, match="found: console, discord, slack"):
+        load_platform("teams")

@@ -19,7 +19,7 @@ from adapters.slack.chat import SlackChat
 from adapters.slack.directory import NotAMember, SlackDirectory
 from adapters.slack.home import home_view
 from adapters.slack.modals import cadence_modal, form_errors, input_blocks, read_cadence_form, team_of
-from adapters.slack.parse import PLATFORM, SlashCommand
+from adapters.slack.parse import SlashCommand
 from bot.app import Core
 from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
 from bot.practice.engine import PracticeOnHold, PracticeService
