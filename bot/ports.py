@@ -88,18 +88,38 @@ class SystemClock:
 
 
 class HeardLike(Protocol):
-    text: str
-    delivery: object
-    stt_engine: str
-    duration_s: float
+    """What the voice pipeline heard (read-only, so the frozen values of bot/voice match)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def delivery(self) -> object: ...
+
+    @property
+    def stt_engine(self) -> str: ...
+
+    @property
+    def duration_s(self) -> float: ...
 
 
 class SpokenLike(Protocol):
-    data: bytes
-    mime: str
-    filename: str
-    duration_s: float
-    waveform_b64: str
+    """A voice note to post (read-only, like HeardLike)."""
+
+    @property
+    def data(self) -> bytes: ...
+
+    @property
+    def mime(self) -> str: ...
+
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def duration_s(self) -> float: ...
+
+    @property
+    def waveform_b64(self) -> str: ...
 
 
 class SpeechPort(Protocol):

@@ -63,7 +63,7 @@ class RosterRow(BaseModel):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, v: object) -> list[str]:
-        return parse_roles(v) if isinstance(v, str) else list(v)  # type: ignore[arg-type]
+        return parse_roles(v) if isinstance(v, str) else list(v)  # type: ignore[call-overload]  # pydantic checks the items next
 
     @field_validator("email", "team", "manager_user_id", "country", mode="before")
     @classmethod
