@@ -30,7 +30,7 @@ class Terminal:
         return self.chat.console
 
     def practise(self, stdin: TextIO, scenario_id: str | None = None, resume: bool = False) -> str | None:
-        return run_practice(self.core.practice_service, self.chat, stdin, scenario_id, resume=resume)
+        return run_practice(self.core, self.chat, stdin, scenario_id, resume=resume)
 
 
 class ConsolePlugin:
