@@ -88,36 +88,27 @@ class SystemClock:
 
 
 class HeardLike(Protocol):
-    """What the voice pipeline heard (read-only, so the frozen values of bot/voice match)."""
-
+    # Read-only members: the voice pipeline hands back frozen dataclasses, which a protocol with
+    # plain (settable) attributes does not accept.
     @property
     def text(self) -> str: ...
-
     @property
     def delivery(self) -> object: ...
-
     @property
     def stt_engine(self) -> str: ...
-
     @property
     def duration_s(self) -> float: ...
 
 
 class SpokenLike(Protocol):
-    """A voice note to post (read-only, like HeardLike)."""
-
     @property
     def data(self) -> bytes: ...
-
     @property
     def mime(self) -> str: ...
-
     @property
     def filename(self) -> str: ...
-
     @property
     def duration_s(self) -> float: ...
-
     @property
     def waveform_b64(self) -> str: ...
 
