@@ -12,11 +12,12 @@ connect their ChatPort with `core.connect(chat)`; they are found through the
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
 from bot.digests import render as digest_render
@@ -78,14 +79,14 @@ class Core:
     # `python -X importtime -c 'import bot.app'`): built once, on first use, so `rehearse practice`
     # and the other short commands start without it.
     @cached_property
-    def digests(self) -> "DigestService":
+    def digests(self) -> DigestService:
         from bot.digests.service import DigestService
 
         return DigestService(self.repos, self.library, self.chats, self.clock, Path(self.settings.data_dir),
                              lambda: self.practice_service, limiter=self.limiter)
 
     @cached_property
-    def enablement(self) -> "EnablementDigests":
+    def enablement(self) -> EnablementDigests:
         from bot.digests.enablement import EnablementDigests
 
         return EnablementDigests(self.repos, self.impact, self.chats, self.clock, limiter=self.limiter)

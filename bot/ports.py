@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
 
 if TYPE_CHECKING:
-    from bot.app import Core
-    from bot.settings import Settings
     from scenarios.schema import Scenario
     from scoring.types import BehaviorScore, Turn
 
@@ -132,37 +130,3 @@ class RateLimited(PlatformError):
         super().__init__(message)
         self.retry_after_s = retry_after_s
 
-
-# ---- chat platforms as plug-ins ------------------------------------------------------
-
-
-class RunningPlatform(Protocol):
-    """One chat platform built over the core (what a PlatformPlugin's `build` returns)."""
-
-    platform: str
-    # True when the platform must own the main thread (Discord's gateway runs its own event loop
-    # there); a process runs at most one such platform in the foreground and the rest beside it.
-    foreground: bool
-
-    def run_in_background(self, port: int) -> None:
-        """Start taking events on the platform's own threads and return at once."""
-
-    def run(self) -> None:
-        """Take events in this thread until interrupted."""
-
-    def stop(self) -> None:
-        """Stop taking events and finish the work already accepted."""
-
-
-class PlatformPlugin(Protocol):
-    """What a `rehearse.adapters` entry point names: how to build one platform over the core.
-
-    bot/runtime.py finds plug-ins through importlib.metadata, so the core never imports an adapter."""
-
-    name: str
-
-    def configured(self, settings: "Settings") -> bool:
-        """Whether the settings carry what this platform needs (its tokens)."""
-
-    def build(self, core: "Core", settings: "Settings") -> Any:
-        """The platform over `core`, its ChatPort connected (a RunningPlatform for chat platforms)."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Iterable
+from typing import Any, Protocol
 
 from bot.app import Core, build_core
 from bot.logs import configure_logging
-from bot.ports import PlatformPlugin
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,41 @@ CHAT_PLATFORMS = ("slack", "discord")  # what `rehearse run` and `rehearse worke
 DIGEST_EVERY_S = 900.0
 RETENTION_EVERY_S = 6 * 3600.0
 IMPACT_EVERY_S = 600.0
+
+
+# ---- chat platforms as plug-ins -------------------------------------------------------
+
+
+class RunningPlatform(Protocol):
+    """One chat platform built over the core (what a PlatformPlugin's `build` returns)."""
+
+    platform: str
+    # True when the platform must own the main thread (Discord's gateway runs its own event loop
+    # there); a process runs at most one such platform in the foreground and the rest beside it.
+    foreground: bool
+
+    def run_in_background(self, port: int) -> None:
+        """Start taking events on the platform's own threads and return at once."""
+
+    def run(self) -> None:
+        """Take events in this thread until interrupted."""
+
+    def stop(self) -> None:
+        """Stop taking events and finish the work already accepted."""
+
+
+class PlatformPlugin(Protocol):
+    """What a `rehearse.adapters` entry point names: how to build one platform over the core.
+
+    `load_platform` finds plug-ins through importlib.metadata, so the core never imports an adapter."""
+
+    name: str
+
+    def configured(self, settings: Settings) -> bool:
+        """Whether the settings carry what this platform needs (its tokens)."""
+
+    def build(self, core: Core, settings: Settings) -> Any:
+        """The platform over `core`, its ChatPort connected (a RunningPlatform for chat platforms)."""
 
 
 class UnknownPlatform(LookupError):
@@ -49,7 +84,7 @@ class Process:
 
     core: Core
     scheduling: Any | None = None
-    platforms: dict[str, Any] = field(default_factory=dict)  # RunningPlatform by name
+    platforms: dict[str, RunningPlatform] = field(default_factory=dict)
     threads: list[threading.Thread] = field(default_factory=list)
 
     @property

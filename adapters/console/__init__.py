@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class Terminal:
     """The terminal connected to the core: one practice session at a time, read from `stdin`."""
 
-    core: "Core"
+    core: Core
     chat: ConsoleChat
 
     @property
@@ -36,10 +36,10 @@ class Terminal:
 class ConsolePlugin:
     name = "console"
 
-    def configured(self, settings: "Settings") -> bool:
+    def configured(self, settings: Settings) -> bool:
         return True  # a terminal needs no token
 
-    def build(self, core: "Core", settings: "Settings") -> Terminal:
+    def build(self, core: Core, settings: Settings) -> Terminal:
         chat = ConsoleChat(Console(highlight=False), Path(settings.data_dir) / "media")
         core.connect(chat)
         return Terminal(core, chat)

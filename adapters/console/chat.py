@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -58,7 +58,7 @@ def to_inbound(ref: ConversationRef, person: PersonRef, line: str) -> Inbound:
     """The console's one place where typed input becomes a core event.
 
     `@path/to/clip.ogg` sends an audio file, like a voice note."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     attachments: tuple[Attachment, ...] = ()
     text = line.rstrip("\n")
     if text.startswith("@") and len(text) > 1:
@@ -75,7 +75,7 @@ def _mime_for(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
-def run_practice(core: "Core", chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
+def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
                  person: PersonRef | None = None, resume: bool = False) -> str | None:
     """One practice session in the terminal. Returns the session id, or None if none started.
 
@@ -102,7 +102,7 @@ def run_practice(core: "Core", chat: ConsoleChat, stdin: TextIO, scenario_id: st
             chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
             return session_id
         if line.strip().lower() == "skip":
-            service.act(ActionEvent(ref, who, cards.SKIP, session_id, uuid.uuid4().hex, datetime.now(timezone.utc)))
+            service.act(ActionEvent(ref, who, cards.SKIP, session_id, uuid.uuid4().hex, datetime.now(UTC)))
         else:
             service.handle(to_inbound(ref, who, line))
         if not core.self_service.session_is_open(session_id):

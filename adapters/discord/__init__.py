@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 class DiscordPlugin:
     name = "discord"
 
-    def configured(self, settings: "Settings") -> bool:
+    def configured(self, settings: Settings) -> bool:
         return settings.has_discord
 
-    def build(self, core: "Core", settings: "Settings") -> "DiscordAdapter":
+    def build(self, core: Core, settings: Settings) -> DiscordAdapter:
         from adapters.discord.adapter import build_discord
 
         return build_discord(core, settings)

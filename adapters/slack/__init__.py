@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 class SlackPlugin:
     name = "slack"
 
-    def configured(self, settings: "Settings") -> bool:
+    def configured(self, settings: Settings) -> bool:
         return settings.has_slack
 
-    def build(self, core: "Core", settings: "Settings") -> "SlackAdapter":
+    def build(self, core: Core, settings: Settings) -> SlackAdapter:
         from adapters.slack.app import build_slack
 
         return build_slack(core, settings)

@@ -5,8 +5,6 @@ Found by bot/cli through the `rehearse.commands` entry point "slack", like every
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.console import Console
 
@@ -15,7 +13,7 @@ from bot.cli.root import app
 
 @app.command("slack-manifest")
 def slack_manifest(
-    url: Optional[str] = typer.Option(None, "--url", help="Public https:// URL where `rehearse serve` runs"),
+    url: str | None = typer.Option(None, "--url", help="Public https:// URL where `rehearse serve` runs"),
     socket_mode: bool = typer.Option(False, "--socket-mode", help="For Socket Mode: no public URL needed"),
 ) -> None:
     """Print the Slack app manifest to paste into api.slack.com/apps → Create New App → From a manifest."""

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from bot.messages import PersonRef
 from bot.ports import Clock
-from bot.scheduling.cadences import CadenceService
 from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import local_date, zone
 from scoring import UnknownBehavior, get_behavior
 from storage import Repositories
 from storage.models import Person
+from storage.repos.cadences import CadenceRepo
 from storage.repos.progress import ProgressRepo
 
 MAX_TEAM_ROWS = 25
@@ -94,8 +95,18 @@ class HomeView:
     enablement: EnablementHome | None
 
 
+class TeamCadences(Protocol):
+    """What the home reads of team cadences (bot/scheduling/cadences.py's CadenceService)."""
+
+    cadences: CadenceRepo
+
+    def get(self, team_id: int) -> CadenceSpec: ...
+
+    def stored(self, team_id: int) -> CadenceSpec | None: ...
+
+
 class HomeService:
-    def __init__(self, repos: Repositories, cadences: CadenceService, library: ScenarioLibrary, clock: Clock,
+    def __init__(self, repos: Repositories, cadences: TeamCadences, library: ScenarioLibrary, clock: Clock,
                  progress: ProgressRepo | None = None) -> None:
         self.repos = repos
         self.cadences = cadences

@@ -9,13 +9,14 @@ given, and bad values come back as CadenceError, one sentence per field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from bot.messages import PersonRef
 from bot.people.roles import NotAllowed
 from bot.ports import Clock
-from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceService, UnknownTeam
+from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceService
 from scheduler.cadence import CadenceSpec
 from storage import Repositories
 from storage.models import Person, Team
