@@ -6,7 +6,7 @@ use case once into one frozen `Core`. Tests call `compose` with fakes (a
 recording chat, a manual clock, an in-memory database) and so run the app as
 it runs in production. Adapters receive the Core, call its use cases, and
 connect their ChatPort with `core.connect(chat)`; they are found through the
-`rehearse.adapters` entry points (bot/adapters.py), so nothing in bot/ imports one.
+`rehearse.adapters` entry points (bot/runtime.py), so nothing in bot/ imports one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
 from bot.digests import render as digest_render
-from bot.impact.service import ImpactService
+from bot.impact.holds import Holds
 from bot.people.directory import PeopleDirectory
 from bot.people.home import HomeService
 from bot.people.privacy import PrivacyService
@@ -38,10 +38,11 @@ from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
 from storage import Repositories
 from storage.audio_store import AudioStore
+from storage.repos.programmes import ProgrammeRepo
 
 if TYPE_CHECKING:
-    from bot.digests.enablement import EnablementDigests
     from bot.digests.service import DigestService
+    from bot.scheduling.build import Scheduling
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class Core:
     limiter: RateLimiter  # one per process: every delivery to a platform draws on the same budget
     audio_store: AudioStore
     practice_service: PracticeService
-    impact: ImpactService
+    holds: Holds  # who an impact programme holds back from practice
     cadences: CadenceService
     cadence_chat: CadenceFromChat
     self_service: RepSelfService
@@ -75,21 +76,20 @@ class Core:
     home: HomeService
     privacy: PrivacyService
 
-    # The digest services draw their charts with matplotlib (0.6 s to import, measured with
-    # `python -X importtime -c 'import bot.app'`): built once, on first use, so `rehearse practice`
-    # and the other short commands start without it.
+    # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
+    # on first use and not started: a worker starts it, the web process only needs its digest
+    # buttons, and `rehearse practice` never loads it (the charts' matplotlib alone takes 0.6 s to
+    # import, measured with `python -X importtime -c 'import bot.digests.service'`).
     @cached_property
+    def scheduling(self) -> Scheduling:
+        from bot.scheduling.build import build_scheduling
+
+        return build_scheduling(self.repos, self.library, self.clock, self.limiter, self.practice_service,
+                                self.chats, self.settings.data_dir, cadences=self.cadences, holds=self.holds)
+
+    @property
     def digests(self) -> DigestService:
-        from bot.digests.service import DigestService
-
-        return DigestService(self.repos, self.library, self.chats, self.clock, Path(self.settings.data_dir),
-                             lambda: self.practice_service, limiter=self.limiter)
-
-    @cached_property
-    def enablement(self) -> EnablementDigests:
-        from bot.digests.enablement import EnablementDigests
-
-        return EnablementDigests(self.repos, self.impact, self.chats, self.clock, limiter=self.limiter)
+        return self.scheduling.digests
 
     def connect(self, chat: ChatPort) -> None:
         """An adapter's ChatPort joins the core: practice, digests and buttons reach that platform from now on."""
@@ -111,17 +111,17 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
     actions = ActionRouter(connected)
     limiter = RateLimiter(dict(DEFAULT_RATES))
     audio_store = AudioStore(Path(settings.data_dir) / "audio")
-    impact = ImpactService(repos, library, clock, limiter=limiter)
+    holds = Holds(ProgrammeRepo(repos.db))
     practice = PracticeService(
         repos, library, buyer, judge, connected, clock, speech=speech,
         expiry=timedelta(hours=settings.session_expiry_hours), voice_replies=settings.voice_replies,
-        audio_store=audio_store, holds=impact.practice_hold_message,
+        audio_store=audio_store, holds=holds.message,
     )
     cadences = CadenceService(repos, clock, library)
     core = Core(
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
         chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
-        impact=impact, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
+        holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
         self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
         home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
     )

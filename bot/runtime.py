@@ -13,19 +13,20 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.app import Core, build_core
 from bot.logs import configure_logging
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.scheduling.build import Scheduling
+
 log = logging.getLogger(__name__)
 
 ENTRY_POINTS = "rehearse.adapters"
 CHAT_PLATFORMS = ("slack", "discord")  # what `rehearse run` and `rehearse worker` connect when configured
-DIGEST_EVERY_S = 900.0
 RETENTION_EVERY_S = 6 * 3600.0
-IMPACT_EVERY_S = 600.0
 
 
 # ---- chat platforms as plug-ins -------------------------------------------------------
@@ -83,7 +84,7 @@ class Process:
     """What one process runs; `stop()` tears it down in reverse order."""
 
     core: Core
-    scheduling: Any | None = None
+    scheduling: Scheduling | None = None
     platforms: dict[str, RunningPlatform] = field(default_factory=dict)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -102,16 +103,11 @@ class Process:
             platform.stop()
 
 
-def start_scheduling(core: Core) -> Any:
-    """The scheduler with every periodic job: pushes, nudges, expiry, digests, retention, assessments."""
-    from bot.scheduling.pushes import build_scheduling
-
-    scheduling = build_scheduling(core)
-    scheduling.pushes.holds = core.impact.practice_blocked  # holdout reps get assessments only
-    scheduling.add_periodic("digests", core.digests.deliver_due, DIGEST_EVERY_S)
-    scheduling.add_periodic("enablement-digests", core.enablement.deliver_due, DIGEST_EVERY_S)
+def start_scheduling(core: Core) -> Scheduling:
+    """The core's scheduler, started, with retention beside its own jobs (pushes, nudges, expiry,
+    digests, assessments)."""
+    scheduling = core.scheduling
     scheduling.add_periodic("retention", core.privacy.purge_expired, RETENTION_EVERY_S)
-    scheduling.add_periodic("assessments", lambda: core.impact.tick(core.practice_service), IMPACT_EVERY_S)
     return scheduling.start()
 
 

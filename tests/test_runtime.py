@@ -20,9 +20,11 @@ def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path
         assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "assessments"} <= jobs
         assert process.scheduling.pushes.holds is not None  # type: ignore[union-attr]  # holdout reps are held
         assert process.core.actions.handles("rehearse_digest_nudge")
-        core = process.core  # one rate limiter per process, shared by every delivery
-        assert core.digests.limiter is core.limiter and core.enablement.limiter is core.limiter
-        assert core.enablement.impact is core.impact
+        core, scheduling = process.core, process.scheduling
+        assert scheduling is core.scheduling and core.digests is scheduling.digests  # each service built once
+        assert scheduling.outbox.limiter is core.limiter  # one rate limiter per process, for every delivery
+        assert scheduling.pushes.practice is core.practice_service and scheduling.pushes.cadences is core.cadences
+        assert scheduling.pushes.holds == core.holds.holds and core.practice_service.holds == core.holds.message
         runner = process.scheduling.runner  # type: ignore[union-attr]
         deadline = time.monotonic() + 60  # a condition, not a pause: generous for a busy machine
         while not runner.is_leader and time.monotonic() < deadline:

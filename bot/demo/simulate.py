@@ -101,7 +101,7 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
 
 def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     from bot.digests import render
-    from bot.scheduling.pushes import build_scheduling
+    from bot.scheduling.build import build_scheduling
 
     started = wallclock.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,9 +117,10 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     core.practice({PLATFORM: chat})  # binds the simulated chat; later calls share this service
     manager_id, habits = _seed(core)
 
-    scheduling = build_scheduling(core, name=f"demo-{uuid.uuid4().hex[:6]}")
-    scheduling.pushes.keep_going = lambda: True  # one process, no leader election to wait for
-    scheduling.add_periodic("digests", core.digests.deliver_due, 900)
+    # One process, no leader election to wait for.
+    scheduling = build_scheduling(core.repos, core.library, clock, core.limiter, core.practice(), core.chats, data_dir,
+                                  name=f"demo-{uuid.uuid4().hex[:6]}", elect=False)
+    digests = scheduling.digests
     # Delivery runs every simulated step; the other jobs at most hourly (their timing is not the story).
     jobs = {name: (func, seconds if name == "deliver" else max(seconds, HOUR_S))
             for name, (func, seconds) in scheduling.runner.periodic_jobs().items()}
@@ -158,8 +159,8 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
 
     finished = sum(s.finished for s in stats.values())
     expired = core.repos.sessions.state_counts().get("expired", 0)
-    built = core.digests.build(manager_id, "last")
-    chart = core.digests.save_chart(built)
+    built = digests.build(manager_id, "last")
+    chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
     result = DemoResult(
         weeks=weeks, manager_id=manager_id, pushes_delivered=len(chat.offers), sessions_finished=finished,

@@ -85,7 +85,7 @@ class PracticeService:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
-        # pending baseline); None lets them. Given by the composition root (ImpactService.practice_hold_message).
+        # pending baseline); None lets them. Given by the composition root (Holds.message).
         self.holds = holds
 
     # ---- people -----------------------------------------------------------
