@@ -17,18 +17,17 @@ if TYPE_CHECKING:
 
 
 def console_practice(scenario_id: str | None, resume: bool = False, draft: Scenario | None = None) -> None:
-    from adapters.console.chat import ConsoleChat, run_practice
     from bot.app import build_core
     from bot.practice.engine import PracticeOnHold
+    from bot.runtime import load_platform
     from scenarios.loader import UnknownScenario
 
     settings = get_settings()
-    console = Console(highlight=False)
     core = build_core(settings)
-    chat = ConsoleChat(console, Path(settings.data_dir) / "media")
-    service = core.practice({"console": chat})
+    terminal = load_platform("console").build(core, settings)
+    console = terminal.console
     try:
-        run_practice(service, chat, sys.stdin, scenario_id, resume=resume, draft=draft)
+        terminal.practise(sys.stdin, scenario_id, resume=resume, draft=draft)
     except UnknownScenario as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)

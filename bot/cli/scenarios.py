@@ -101,11 +101,10 @@ def _core():  # type: ignore[no-untyped-def]
 
 def _workspace_id(core, key: str) -> int:  # type: ignore[no-untyped-def]
     """The workspace a shell user names: `local` (the terminal's), an id on its platform, a name, or platform:id."""
-    from adapters.console.chat import PLATFORM, WORKSPACE
     from storage.repos.scenarios import workspaces_matching
 
-    if key in (WORKSPACE, f"{PLATFORM}:{WORKSPACE}"):
-        return int(core.authoring().workspace(PLATFORM, WORKSPACE).id)
+    if key in (TERMINAL_WORKSPACE, f"{TERMINAL_PLATFORM}:{TERMINAL_WORKSPACE}"):
+        return int(core.authoring.workspace(TERMINAL_PLATFORM, TERMINAL_WORKSPACE).id)
     matches = workspaces_matching(core.repos.db, key)
     if not matches:
         err.print(f"I don't know a workspace called '{key}'. Workspaces appear when someone first uses Rehearse "
@@ -120,6 +119,8 @@ def _workspace_id(core, key: str) -> int:  # type: ignore[no-untyped-def]
     return workspace_id
 
 
+# Where `rehearse practice` puts the terminal's rep (adapters/console/chat.py: PLATFORM, WORKSPACE).
+TERMINAL_PLATFORM, TERMINAL_WORKSPACE = "console", "local"
 WORKSPACE_OPTION = typer.Option("local", "--workspace", "-w",
                                 help="Workspace: `local` (the terminal's), its id, its name, or platform:id")
 
@@ -148,7 +149,7 @@ def new(
     from scenarios.drafting import DraftInvalid
 
     core = _core()
-    authoring = core.authoring()
+    authoring = core.authoring
     workspace_id = _workspace_id(core, workspace)
     draft, form = None, None
     if describe is None and authoring.can_describe:
@@ -189,7 +190,7 @@ def _review(core, draft, form) -> None:  # type: ignore[no-untyped-def]
     from scenarios import yaml_text
     from scenarios.drafting import DraftInvalid
 
-    authoring = core.authoring()
+    authoring = core.authoring
     _print_removed(draft.removed)
     out.print(draft.yaml, markup=False)
     out.print(f"Saved draft {draft.row_id}: {draft.scenario.id} version {draft.version}.", markup=False)
@@ -236,14 +237,13 @@ def _review(core, draft, form) -> None:  # type: ignore[no-untyped-def]
 
 
 def _try(core, draft) -> None:  # type: ignore[no-untyped-def]
-    from adapters.console.chat import ConsoleChat, local_person, run_practice
+    from bot.runtime import load_platform
 
-    chat = ConsoleChat(Console(highlight=False), Path(core.settings.data_dir) / "media")
-    service = core.practice({"console": chat})
+    terminal = load_platform("console").build(core, core.settings)
     out.print("Trying the draft: you are the rep. Write `done` for the scorecard.", markup=False)
-    session_id = run_practice(service, chat, sys.stdin, person=local_person(), draft=draft.scenario)
+    session_id = terminal.practise(sys.stdin, draft=draft.scenario)
     if session_id:
-        out.print(core.authoring().try_report(session_id, draft.scenario).describe(), markup=False)
+        out.print(core.authoring.try_report(session_id, draft.scenario).describe(), markup=False)
 
 
 @scenarios_app.command("drafts")
@@ -251,7 +251,7 @@ def drafts(workspace: str = WORKSPACE_OPTION,
            every: bool = typer.Option(False, "--all", help="Every version, not only open drafts")) -> None:
     """The workspace's drafts (or every version it authored)."""
     core = _core()
-    authoring = core.authoring()
+    authoring = core.authoring
     workspace_id = _workspace_id(core, workspace)
     rows = authoring.versions(workspace_id) if every else authoring.drafts(workspace_id)
     if not rows:
@@ -278,7 +278,7 @@ def import_(
         err.print(f"error {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", markup=False)
         raise typer.Exit(1 if isinstance(exc, FileNotFoundError) else 2) from None
     core = _core()
-    authoring = core.authoring()
+    authoring = core.authoring
     workspace_id = _workspace_id(core, workspace)
     try:
         draft = authoring.from_yaml(workspace_id, text, str(path))
@@ -303,7 +303,7 @@ def export(
     """The YAML of a scenario as the workspace sees it (its own version, or the shipped one)."""
     core = _core()
     try:
-        text = core.authoring().export(_workspace_id(core, workspace), scenario_id)
+        text = core.authoring.export(_workspace_id(core, workspace), scenario_id)
     except UnknownScenario as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
@@ -322,7 +322,7 @@ def publish(draft_id: int = typer.Argument(..., help="Draft number (see `rehears
 
     core = _core()
     try:
-        d = core.authoring().publish(draft_id)
+        d = core.authoring.publish(draft_id)
     except UnknownDraft as exc:
         err.print(exc.user_message, markup=False)
         raise typer.Exit(1) from None
@@ -340,7 +340,7 @@ def discard(draft_id: int = typer.Argument(..., help="Draft number")) -> None:
 
     core = _core()
     try:
-        d = core.authoring().discard(draft_id)
+        d = core.authoring.discard(draft_id)
     except UnknownDraft as exc:
         err.print(exc.user_message, markup=False)
         raise typer.Exit(1) from None
@@ -355,7 +355,7 @@ def retire(scenario_id: str = typer.Argument(...), workspace: str = WORKSPACE_OP
     """Stop pushing a scenario in a workspace; sessions already running finish on their version."""
     core = _core()
     try:
-        d = core.authoring().retire(_workspace_id(core, workspace), scenario_id)
+        d = core.authoring.retire(_workspace_id(core, workspace), scenario_id)
     except UnknownScenario as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None

@@ -70,6 +70,8 @@ class PracticeService:
         expiry: timedelta = timedelta(hours=24),
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
+        holds: Callable[[int, date], str | None] | None = None,
+        libraries: Callable[[int | None], ScenarioLibrary] | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -84,11 +86,11 @@ class PracticeService:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
-        # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
-        self.holds: Callable[[int, date], str | None] | None = None
+        # pending baseline); None lets them. Given by the composition root (Holds.message).
+        self.holds = holds
         # Optional: the scenarios a workspace sees (the base library plus its own, issue #23), by the
-        # workspace's row id; None: every workspace sees `library`. Wired by the composition root.
-        self.libraries: Callable[[int | None], ScenarioLibrary] | None = None
+        # workspace's row id; None: every workspace sees `library`. Given by the composition root.
+        self.libraries = libraries
 
     # ---- people -----------------------------------------------------------
 

@@ -96,15 +96,19 @@ def build_scheduling(
     every: Intervals = Intervals(),
     name: str = "main",
     elect: bool = True,
+    cadences: CadenceService | None = None,
+    holds: Holds | None = None,
 ) -> Scheduling:
     """Every scheduled service over one outbox and limiter, and the runner with their jobs.
 
-    `elect=False` runs the jobs without waiting on leader election (a single-process simulation)."""
+    `elect=False` runs the jobs without waiting on leader election (a single-process simulation).
+    `cadences` and `holds` are the core's own (bot/app.py), so a process builds each once."""
     outbox = build_outbox(repos, clock, limiter, policies=policies)
     store = ProgrammeRepo(repos.db)
-    cadences = CadenceService(repos, clock, library)
-    cadences.libraries = practice.libraries  # a team's cadence may name its workspace's own scenarios
-    holds = Holds(store)
+    cadences = cadences or CadenceService(repos, clock, library)
+    if cadences.libraries is None:  # a team's cadence may name its workspace's own scenarios
+        cadences.libraries = practice.libraries
+    holds = holds or Holds(store)
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)
     leader = LeaderLock(repos.db)
