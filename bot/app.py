@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
+from bot.authoring import actions as draft_buttons
 from bot.authoring.library import WorkspaceLibraries
 from bot.authoring.service import AuthoringService, DrafterPort
 from bot.digests import render as digest_render
@@ -80,6 +81,7 @@ class Core:
     privacy: PrivacyService
     libraries: WorkspaceLibraries  # the scenarios each workspace sees: the base plus its own (issue #23)
     authoring: AuthoringService  # enablement drafts, tries, publishes and retires its scenarios
+    drafts: draft_buttons.DraftActions  # the draft card's Try it, Publish and Discard buttons
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest
@@ -123,6 +125,7 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         expiry=timedelta(hours=settings.session_expiry_hours), voice_replies=settings.voice_replies,
         audio_store=audio_store, holds=holds.message, libraries=libraries.for_workspace,
     )
+    authoring = AuthoringService(repos, libraries, clock, drafter)
     cadences = CadenceService(repos, clock, library)
     cadences.libraries = libraries.for_workspace  # a team's cadence may name its workspace's own scenarios
     core = Core(
@@ -131,10 +134,12 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
         self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
         home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
-        libraries=libraries, authoring=AuthoringService(repos, libraries, clock, drafter),
+        libraries=libraries, authoring=authoring, drafts=draft_buttons.DraftActions(authoring, practice),
     )
     for action_id in (cards.FINISH, cards.SKIP):
         actions.register(action_id, practice.act)
+    for action_id in draft_buttons.CORE_ACTIONS:
+        actions.register(action_id, core.drafts.act)
     for action_id in DIGEST_ACTIONS:
         actions.register(action_id, lambda event: core.digests.act(event))
     return core

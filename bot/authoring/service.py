@@ -9,17 +9,18 @@ and acts for any workspace, as with `rehearse cadence`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.authoring.forms import FormProblems, field_of, fields_of, form_from_fields
 from bot.authoring.library import WorkspaceLibraries
 from bot.messages import PersonRef
 from bot.people.roles import ENABLEMENT, NotAllowed, require
 from bot.ports import Clock
 from bot.practice.engine import PracticeService, Started
 from scenarios.drafting import Drafted, DraftInvalid, ScenarioForm, finish_draft, scenario_from_form, to_yaml
-from scenarios.loader import UnknownScenario
+from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scenarios.schema import Scenario
 from scenarios.scrub import scrub_text
 from storage import Repositories
@@ -97,6 +98,10 @@ class AuthoringService:
     def workspace(self, platform: str, external_id: str) -> Workspace:
         return self.repos.people.ensure_workspace(platform, external_id, self.clock.now())
 
+    def library_for(self, platform: str, external_id: str) -> ScenarioLibrary:
+        """The scenarios people in this platform workspace see (a /practice id is checked against it)."""
+        return self.libraries.for_workspace(self.workspace(platform, external_id).id)
+
     # ---- drafting: three ways, one result ----------------------------------
 
     @property
@@ -149,6 +154,32 @@ class AuthoringService:
         if old.status == DRAFT:
             self.rows.set_status(row_id, DISCARDED)
         return new
+
+    def from_fields(self, by: Person, values: Mapping[str, Any], draft_id: int | None = None) -> Draft:
+        """A chat form's fields as a new draft (or the next version of `draft_id`), in the author's workspace.
+        FormProblems names the field of each problem; NotAllowed for anyone outside enablement."""
+        self._may_author(by, by.workspace_id)
+        form = form_from_fields(values)
+        try:
+            if draft_id is not None:
+                return self.revise(draft_id, form, by=by)
+            return self.from_form(by.workspace_id, form, by=by)
+        except DraftInvalid as exc:
+            problems: dict[str, str] = {}
+            for problem in exc.problems:
+                field = field_of(problem)
+                problems[field] = f"{problems[field]} {problem}" if field in problems else problem
+            raise FormProblems(problems) from None
+
+    def form_values(self, row_id: int, by: Person | None = None) -> dict[str, Any]:
+        """A draft's values for the form that edits it."""
+        row = self._row(row_id)
+        self._may_author(by, row.workspace_id)
+        return fields_of(Scenario.model_validate(row.body))
+
+    def check_author(self, by: Person) -> None:
+        """NotAllowed, with a sentence to show, unless `by` may write scenarios for their workspace."""
+        self._may_author(by, by.workspace_id)
 
     def _save(self, workspace_id: int, drafted: Drafted, source: str, by: Person | None) -> Draft:
         row = self.rows.add(workspace_id, drafted.scenario.id, drafted.scenario.model_dump(mode="json"),
