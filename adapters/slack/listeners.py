@@ -21,8 +21,8 @@ from adapters.slack.commands import HELP
 from adapters.slack.home import HOME_EDIT_CADENCE, HOME_NEW_SCENARIO, HOME_SNOOZE, HOME_START, HOME_UNSNOOZE
 from adapters.slack.jobs import SlackJobs, ephemeral_in
 from adapters.slack.modals import CADENCE_CALLBACK, SCENARIO_CALLBACK, team_of
-from bot.authoring.actions import EDIT as DRAFT_EDIT
 from adapters.slack.work import OrderedWork
+from bot.authoring.actions import EDIT as DRAFT_EDIT
 from bot.messages import Text
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 

@@ -148,3 +148,33 @@ def test_edit_reopens_the_draft_in_the_modal_and_discard_throws_the_new_version_
 
 def _workspace(world: SlackWorld) -> int:
     return world.core.repos.people.ensure_workspace("slack", world.fake.team_id, world.clock.now()).id  # type: ignore[return-value]
+
+
+def test_a_description_in_the_modal_comes_back_as_a_draft_card_drafted_by_claude(db_url: str) -> None:
+    from bot.app import make_drafter
+    from bot.settings import Settings
+    from tests.authoring.conftest import clinic_data
+    from tests.fakes.anthropic_api import FakeAnthropic, Reply
+
+    with FakeAnthropic() as api:
+        world = make_world(db_url, library=ScenarioLibrary.load())
+        try:
+            settings = Settings(_env_file=None, database_url=db_url, anthropic_api_key="sk-ant-test-0123456789abcdef",  # type: ignore[call-arg]
+                                anthropic_base_url=api.url, anthropic_max_retries=0)
+            world.core.authoring.drafter = make_drafter(settings, world.core.repos)
+            api.script(Reply.tool("draft_scenario", clinic_data()))
+            roles(world, ADMIN, "enablement")
+            modal = open_new_scenario(world)
+            assert "description" in {b.get("block_id") for b in modal["blocks"]}
+            submitted = world.sender.interaction(world.sender.view_submission(ADMIN, modal, {
+                "description": {"type": "plain_text_input", "value": "A clinic manager whose booking system "
+                                "double-books patients; she is angry; practise empathy and next steps."},
+                "behaviors": FORM["behaviors"]}))
+            assert submitted.status == 200 and not submitted.body  # the modal closes at once
+            card = draft_card(world)
+            assert "Drafting your scenario with Claude" in " ".join(m.text for m in world.fake.top_level(world.dm(ADMIN)))
+            assert "Try it" in json.dumps(card.blocks)
+            (call,) = api.calls("draft_scenario")
+            assert "empathy, next_steps" in json.dumps(call.body["messages"])
+        finally:
+            world.close()
