@@ -172,7 +172,7 @@ class SlackJobs:
         except (NotAllowed, UnknownTeam, PickTeam) as exc:
             tell(exc.user_message)
             return
-        view = cadence_modal(form.team_id, form.team_name, form.values, self.core.library)
+        view = cadence_modal(form.team_id, form.team_name, form.values, self.library_for(who))  # its own scenarios too
         self.chat.client.views_open(trigger_id=trigger_id, view=view)
 
     def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:

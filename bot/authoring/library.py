@@ -2,7 +2,8 @@
 
 A workspace's published version of an id adds a scenario or overrides the base one of that id; a
 retired one takes the id away. Only that workspace sees either. Parsed libraries are kept while
-the workspace's active rows are unchanged, so a push wave parses each workspace's scenarios once.
+the workspace's active rows are unchanged (checked by their ids and statuses alone, without reading
+the bodies), so a push wave parses each workspace's scenarios once.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ class WorkspaceLibraries:
     def for_workspace(self, workspace_id: int | None) -> ScenarioLibrary:
         if workspace_id is None:
             return self.base
-        rows = self.repo.active(workspace_id)
-        if not rows:
+        key = tuple(self.repo.active_keys(workspace_id))
+        if not key:
             return self.base
-        key = tuple((row.id or 0, row.status) for row in rows)
         with self._guard:
             cached = self._cache.get(workspace_id)
         if cached is not None and cached[0] == key:
             return cached[1]
+        rows = self.repo.active(workspace_id)
+        key = tuple(sorted((row.id or 0, row.status) for row in rows))
         scenarios = {s.id: s for s in self.base.all()}
         for row in rows:
             if row.status == RETIRED:

@@ -90,6 +90,15 @@ class WorkspaceScenarioRepo:
                 WorkspaceScenario.workspace_id == workspace_id, col(WorkspaceScenario.status).in_(ACTIVE))
                 .order_by(col(WorkspaceScenario.scenario_id))).all())
 
+    def active_keys(self, workspace_id: int) -> list[tuple[int, str]]:
+        """(row id, status) of the active rows: enough to tell whether a cached library is still current,
+        without reading the scenario bodies (the JSON is most of a row's cost)."""
+        with self.db.session() as s:
+            rows = s.exec(select(WorkspaceScenario.id, WorkspaceScenario.status).where(
+                WorkspaceScenario.workspace_id == workspace_id, col(WorkspaceScenario.status).in_(ACTIVE))
+                .order_by(col(WorkspaceScenario.id))).all()
+            return [(int(row_id or 0), status) for row_id, status in rows]
+
     def active_row(self, workspace_id: int, scenario_id: str) -> WorkspaceScenario | None:
         with self.db.session() as s:
             return s.exec(select(WorkspaceScenario).where(
