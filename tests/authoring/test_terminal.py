@@ -28,8 +28,8 @@ TRY = ["t", "That sounds awful, I'm so sorry. How are the patients who waited do
        "What happens next with the board review? Let's set up a call before Friday.", "done"]
 
 
-def rehearse(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "DATA_DIR": str(tmp_path / "var"),
+def rehearse(args: list[str], stdin: str, tmp_path: Path, db_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": db_url or f"sqlite:///{tmp_path / 'r.db'}", "DATA_DIR": str(tmp_path / "var"),
            "COLUMNS": "120", "TERM": "dumb"}
     for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "ANTHROPIC_API_KEY", "SCENARIOS_DIR"):
         env.pop(key, None)
@@ -37,17 +37,18 @@ def rehearse(args: list[str], stdin: str, tmp_path: Path) -> subprocess.Complete
                           env=env, cwd=tmp_path, timeout=120)
 
 
-def test_the_wizard_drafts_tries_and_publishes_a_scenario_the_terminal_rep_then_practises(tmp_path: Path) -> None:
-    result = rehearse(["scenarios", "new"], "\n".join([*WIZARD, *TRY, "p"]) + "\n", tmp_path)
+def test_the_wizard_drafts_tries_and_publishes_a_scenario_the_terminal_rep_then_practises(
+        tmp_path: Path, db_url: str) -> None:
+    result = rehearse(["scenarios", "new"], "\n".join([*WIZARD, *TRY, "p"]) + "\n", tmp_path, db_url)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Saved draft 1: clinic-double-bookings version 1." in out
     assert "Dana Reed: Two of our patients were elderly" in out  # the try: the fact unlocked
     assert "Unlocked 2 of 2 hidden facts: the_patients_who_waited, the_board_review." in out
     assert "Published clinic-double-bookings version 1" in out
-    listed = rehearse(["scenarios", "list", "--workspace", "local"], "", tmp_path)
-    assert "clinic-double-bookings" in listed.stdout.replace("…", "") or "clinic-do" in listed.stdout
-    practised = rehearse(["practice", "clinic-double-bookings"], "done\n", tmp_path)
+    listed = rehearse(["scenarios", "list", "--workspace", "local"], "", tmp_path, db_url)
+    assert "clinic-do" in listed.stdout and "workspace v1" in listed.stdout
+    practised = rehearse(["practice", "clinic-double-bookings"], "done\n", tmp_path, db_url)
     assert practised.returncode == 0, practised.stderr
     assert "Your booking system put two patients in the same slot" in practised.stdout
 
@@ -74,17 +75,17 @@ def test_describing_without_an_llm_says_so_and_the_form_makes_the_scenario(tmp_p
     assert "Kept as draft 1." in result.stdout
 
 
-def test_import_publishes_a_yaml_file_and_export_gives_it_back(tmp_path: Path) -> None:
+def test_import_publishes_a_yaml_file_and_export_gives_it_back(tmp_path: Path, db_url: str) -> None:
     data = LIBRARY.get("pricing-objection").model_dump(mode="json")
     data.update(id="our-pricing", title="Our pricing objection")
     (tmp_path / "our-pricing.yaml").write_text(to_yaml(data), encoding="utf-8")
-    imported = rehearse(["scenarios", "import", "our-pricing.yaml", "--workspace", "local"], "", tmp_path)
+    imported = rehearse(["scenarios", "import", "our-pricing.yaml", "--workspace", "local"], "", tmp_path, db_url)
     assert imported.returncode == 0, imported.stderr
     assert "Published our-pricing version 1 to workspace local." in imported.stdout
-    exported = rehearse(["scenarios", "export", "our-pricing"], "", tmp_path)
+    exported = rehearse(["scenarios", "export", "our-pricing"], "", tmp_path, db_url)
     assert exported.returncode == 0 and exported.stdout.startswith("id: our-pricing\nversion: 1\n")
     assert "title: Our pricing objection" in exported.stdout
-    missing = rehearse(["scenarios", "export", "our-pricing", "--workspace", "T-NOPE"], "", tmp_path)
+    missing = rehearse(["scenarios", "export", "our-pricing", "--workspace", "T-NOPE"], "", tmp_path, db_url)
     assert missing.returncode == 1 and "I don't know a workspace called 'T-NOPE'" in missing.stderr
 
 
