@@ -317,37 +317,31 @@ def export(
 @scenarios_app.command("publish")
 def publish(draft_id: int = typer.Argument(..., help="Draft number (see `rehearse scenarios drafts`)")) -> None:
     """Publish a draft to its workspace: reps get it from their next push; running sessions keep their version."""
-    from bot.authoring.service import UnknownDraft
-    from bot.people.roles import NotAllowed
-
-    core = _core()
-    try:
-        d = core.authoring.publish(draft_id)
-    except UnknownDraft as exc:
-        err.print(exc.user_message, markup=False)
-        raise typer.Exit(1) from None
-    except NotAllowed as exc:
-        err.print(exc.user_message, markup=False)
-        raise typer.Exit(2) from None
+    d = _on_draft(draft_id, "publish")
     out.print(f"Published {d.scenario.id} version {d.version}.", markup=False)
 
 
 @scenarios_app.command("discard")
 def discard(draft_id: int = typer.Argument(..., help="Draft number")) -> None:
     """Throw a draft away (its version number stays used)."""
+    d = _on_draft(draft_id, "discard")
+    out.print(f"Discarded draft {d.row_id} ({d.scenario.id} version {d.version}).", markup=False)
+
+
+def _on_draft(draft_id: int, use_case: str):  # type: ignore[no-untyped-def]
+    """Publish or discard as the shell operator: exit 1 for an unknown draft, 2 for one that is not a draft."""
     from bot.authoring.service import UnknownDraft
     from bot.people.roles import NotAllowed
 
-    core = _core()
+    authoring = _core().authoring
     try:
-        d = core.authoring.discard(draft_id)
+        return getattr(authoring, use_case)(draft_id)
     except UnknownDraft as exc:
         err.print(exc.user_message, markup=False)
         raise typer.Exit(1) from None
     except NotAllowed as exc:
         err.print(exc.user_message, markup=False)
         raise typer.Exit(2) from None
-    out.print(f"Discarded draft {d.row_id} ({d.scenario.id} version {d.version}).", markup=False)
 
 
 @scenarios_app.command("retire")

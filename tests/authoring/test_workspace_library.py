@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.authoring.library import WorkspaceLibraries
+from bot.authoring.service import AuthoringService
 from bot.people.roles import NotAllowed
 from scenarios.loader import UnknownScenario
 from storage.repos.scenarios import WorkspaceScenarioRepo
@@ -111,22 +112,19 @@ def _yaml(data: dict) -> str:
 # ---- pushes: reps get a published scenario in their next push, and never a retired one --------
 
 
-def _org(db_url: str) -> Org:
+def _org(db_url: str) -> tuple[Org, AuthoringService]:
+    """A team with one rep (U1) in workspace T1, its pushes drawing on the workspace library, and authoring."""
     org = Org(db_url, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))  # a Monday, before working hours
     libraries = WorkspaceLibraries(LIBRARY, WorkspaceScenarioRepo(org.repos.db))
     org.practice.libraries = libraries.for_workspace
     org.cadences.libraries = libraries.for_workspace
-    return org
+    org.rep("U1", "Europe/London")
+    return org, AuthoringService(org.repos, libraries, org.clock)
 
 
 def test_reps_get_a_published_scenario_in_their_next_push_and_other_workspaces_never_do(db_url: str) -> None:
-    org = _org(db_url)
+    org, authoring = _org(db_url)
     try:
-        from bot.authoring.service import AuthoringService
-
-        authoring = AuthoringService(org.repos, WorkspaceLibraries(LIBRARY, WorkspaceScenarioRepo(org.repos.db)),
-                                     org.clock)
-        org.rep("U1", "Europe/London")
         draft = authoring.from_form(org.workspace.id, CLINIC, by=org.admin)  # type: ignore[arg-type]
         with pytest.raises(Exception, match="no scenario called clinic-double-bookings"):
             org.set_cadence(sessions_per_week=3, scenario_ids=["clinic-double-bookings"])  # a draft: not yet
@@ -140,13 +138,8 @@ def test_reps_get_a_published_scenario_in_their_next_push_and_other_workspaces_n
 
 
 def test_a_retired_scenario_is_never_pushed_again(db_url: str) -> None:
-    org = _org(db_url)
+    org, authoring = _org(db_url)
     try:
-        from bot.authoring.service import AuthoringService
-
-        authoring = AuthoringService(org.repos, WorkspaceLibraries(LIBRARY, WorkspaceScenarioRepo(org.repos.db)),
-                                     org.clock)
-        org.rep("U1", "Europe/London")
         org.set_cadence(sessions_per_week=5, weekdays="mon,tue,wed,thu,fri")
         for scenario in LIBRARY.all(kind="practice"):
             if scenario.id != "pricing-objection":
