@@ -1,7 +1,7 @@
 """Claude token use for one scripted practice session, measured against the fake Messages API.
 
 A curious rep plays the 6-turn discovery scenario through the real composition
-root (build_core, the practice engine, ClaudeBuyer and ClaudeJudge, the real
+root (build_core, the practice engine, LlmBuyer and LlmJudge, the real
 SDK) against tests/fakes/anthropic_api.py, whose usage figures come from the
 cache_control breakpoints we actually send (about 4 characters per token; the
 fake's prompt cache follows the service's documented rules, including the

@@ -15,9 +15,7 @@ from typing import Mapping
 from bot.actions import ActionRouter
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
-from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
-from bot.practice.judges.offline import OfflineJudge
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
@@ -78,23 +76,11 @@ def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = T
 
 def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock | None = None
                          ) -> tuple[BuyerPort, JudgePort]:
-    """Offline engines always; Claude in front of them, behind one circuit breaker, when a key is configured."""
-    buyer, judge = OfflineBuyer(), OfflineJudge()
-    if not settings.has_claude:
-        return buyer, judge
-    # Imported here so a process without a key never loads the SDK.
-    from bot.llm import LlmClient
-    from bot.llm.breaker import CircuitBreaker
-    from bot.practice.buyers.claude import ClaudeBuyer
-    from bot.practice.fallback import FallbackBuyer, FallbackJudge
-    from bot.practice.judges.claude import ClaudeJudge
+    """Offline engines always; a model (Claude or an OpenAI-compatible server) in front of them when set up."""
+    from bot.practice.engines import make_engines
     from storage.repos.usage import UsageRepo
 
-    client = LlmClient(settings, UsageRepo(repos.db))
-    breaker = CircuitBreaker(settings.anthropic_breaker_failures,
-                             timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock)
-    return (FallbackBuyer(ClaudeBuyer(client), buyer, breaker),
-            FallbackJudge(ClaudeJudge(client), judge, breaker))
+    return make_engines(settings, UsageRepo(repos.db), clock)
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

@@ -57,7 +57,7 @@ class CircuitBreaker:
     def succeeded(self) -> None:
         with self._lock:
             if self._open_until is not None:
-                log.info("Claude answered again: circuit closed")
+                log.info("the model answered again: circuit closed")
             self._in_a_row, self._open_until, self._probing = 0, None, False
 
     def failed(self, exc: BaseException) -> None:
@@ -68,5 +68,5 @@ class CircuitBreaker:
             self._in_a_row += 1
             if self._open_until is not None or self._in_a_row >= self.failures:
                 self._open_until = self.clock.now() + self.cooldown
-                log.warning("Claude unavailable %d time(s) in a row: offline engines answer for %.0f s",
+                log.warning("the model was unavailable %d time(s) in a row: offline engines answer for %.0f s",
                             self._in_a_row, self.cooldown.total_seconds())
