@@ -56,6 +56,7 @@ class Recorded:
     body: dict[str, Any]
     headers: dict[str, str]
     status: int = 0
+    usage_tokens: tuple[int, int] = (0, 0)  # (prompt, completion) as answered
 
     @property
     def mode(self) -> str:
@@ -188,7 +189,7 @@ class FakeOpenAI:
                                  "total_tokens": prompt + completion}
         if self.cached_prefix_tokens:
             usage["prompt_tokens_details"] = {"cached_tokens": min(prompt, self.cached_prefix_tokens)}
-        record.status = 200
+        record.status, record.usage_tokens = 200, (prompt, completion)
         return 200, {}, {"id": f"chatcmpl-{uuid.uuid4().hex[:20]}", "object": "chat.completion",
                          "created": int(time.time()), "model": body.get("model", ""),
                          "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage}

@@ -331,3 +331,55 @@ def test_the_prompts_blocks_become_plain_chat_messages_in_order() -> None:
 def test_only_a_json_object_counts_as_a_structured_answer(raw: str, ok: bool) -> None:
     value, problem = parse_json_object(raw)
     assert (value is not None) is ok and (problem == "") is ok
+
+
+# ---- rehearse llm check --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[pytest.MonkeyPatch]:
+    from bot.settings import get_settings
+
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "LLM_PROVIDER", "LLM_MODEL", "LLM_JUDGE_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_llm_check_reports_model_latency_tokens_and_structured_output(
+        cli_env: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    with FakeOpenAI(tools=False) as server:
+        cli_env.setenv("OPENAI_BASE_URL", server.url)
+        cli_env.setenv("LLM_MODEL", BUYER_MODEL)
+        result = CliRunner().invoke(app, ["llm", "check"])
+        assert result.exit_code == 0, result.output
+        assert BUYER_MODEL in result.output and "json_schema" in result.output and "FAILED" not in result.output
+        assert [r.purpose for r in server.ok()] == ["buyer", "judge"]
+
+
+def test_llm_check_fails_with_exit_1_when_the_server_is_down(cli_env: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    cli_env.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    cli_env.setenv("LLM_MODEL", BUYER_MODEL)
+    cli_env.setenv("ANTHROPIC_MAX_RETRIES", "0")
+    result = CliRunner().invoke(app, ["llm", "check"])
+    assert result.exit_code == 1 and "FAILED" in result.output and "connection" in result.output
+
+
+def test_llm_check_names_the_missing_setting(cli_env: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    cli_env.setenv("LLM_PROVIDER", "openai")
+    result = CliRunner().invoke(app, ["llm", "check"])
+    assert result.exit_code == 1 and "OPENAI_BASE_URL" in result.output
