@@ -73,7 +73,7 @@ def _wire_actions(core: Core) -> None:
 def build_process(settings: Settings, *, slack: bool, discord: bool, scheduler: bool) -> Process:
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
                                            settings.slack_app_token, settings.discord_token,
-                                           settings.anthropic_api_key])
+                                           settings.anthropic_api_key, settings.openai_api_key])
     core = build_core(settings)
     process = Process(core)
     if slack and settings.has_slack:
