@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///rehearse.db"
     port: int = 3000
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"  # json: one object per line with the extra fields
+    metrics_token: str | None = None  # when set, GET /metrics needs `Authorization: Bearer <token>`
+    worker_metrics_port: int | None = None  # the worker's /metrics and /readyz port; off by default
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
