@@ -46,7 +46,7 @@ from bot.llm.pricing import price_of  # noqa: E402
 from bot.messages import Card, Inbound, PersonRef, Text  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.core.testbot import ManualClock, RecordingChat  # noqa: E402
-from tests.fakes.anthropic_api import Fault, FakeAnthropic, Recorded, Reply  # noqa: E402
+from tests.fakes.anthropic_api import FakeAnthropic, Fault, Recorded, Reply  # noqa: E402
 from tests.fakes.openai_api import Answer, FakeOpenAI  # noqa: E402
 
 SCENARIO = "discovery-procurement-stall"

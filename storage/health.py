@@ -22,10 +22,10 @@ _PROBES = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefi
 def database_problem(db: Database, timeout_s: float = 1.0) -> str | None:
     """Why the database is not ready, or None when it is."""
     url = make_url(db.url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        # SQLite would create an empty file on connect, and an open connection keeps reading a deleted one.
-        if not Path(url.database).exists():
-            return f"database file {url.database} is missing"
+    # SQLite would create an empty file on connect, and an open connection keeps reading a deleted one.
+    file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    if file is not None and not Path(file).exists():
+        return f"database file {file} is missing"
     probe = _PROBES.submit(_schema_revision, db)
     try:
         current = probe.result(timeout=timeout_s)

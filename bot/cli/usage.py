@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
-from typing import Iterable, Optional
+from datetime import UTC, date, datetime
 
 import typer
 from rich.console import Console
@@ -81,20 +81,20 @@ def _n(tokens: int) -> str:
     return f"{tokens / 1_000_000:,.1f}M"
 
 
-def _day(value: Optional[str], option: str) -> datetime | None:
+def _day(value: str | None, option: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=timezone.utc)
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date like 2026-11-01", param_hint=option) from None
 
 
 @app.command()
 def usage(
-    by: Optional[str] = typer.Option(None, "--by", help="rep, team or month (default: all three)."),
-    since: Optional[str] = typer.Option(None, "--since", help="From this day (UTC), e.g. 2026-11-01."),
-    until: Optional[str] = typer.Option(None, "--until", help="Up to, not including, this day (UTC)."),
+    by: str | None = typer.Option(None, "--by", help="rep, team or month (default: all three)."),
+    since: str | None = typer.Option(None, "--since", help="From this day (UTC), e.g. 2026-11-01."),
+    until: str | None = typer.Option(None, "--until", help="Up to, not including, this day (UTC)."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of tables."),
 ) -> None:
     """LLM tokens (uncached input, cache writes, cache reads, output), provider and estimated cost."""

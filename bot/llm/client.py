@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol, Sequence, cast
+from typing import Any, Literal, Protocol, cast
 
 import anthropic
 from anthropic.types import MessageParam, TextBlockParam
 
 from bot.llm.budget import BudgetExhausted, DeadlineMiddleware, budget
+from bot.observability.metrics import record_llm_call
 from bot.ports import Clock, SystemClock
 from bot.settings import Settings
 
@@ -99,9 +101,14 @@ class UsageRecorder(Protocol):
 class ModelClient(Protocol):
     """What the buyer and the judge need of a model, whichever provider serves it."""
 
-    settings: Settings
-    model: str
-    provider: str
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def provider(self) -> str: ...
 
     @property
     def engine(self) -> str: ...
@@ -215,6 +222,8 @@ class LlmClient:
 
     def _record(self, purpose: str, session_id: str | None, person_id: int | None, usage: TokenUsage,
                 ok: bool) -> None:
+        record_llm_call(self.provider, purpose, ok, usage.input_tokens + usage.cache_write_tokens,
+                        usage.cache_read_tokens, usage.output_tokens)
         if self.usage is None:
             return
         try:

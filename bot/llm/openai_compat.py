@@ -27,13 +27,23 @@ import json
 import logging
 import re
 import time
-from typing import Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import openai
 
 from bot.llm.budget import MIN_ATTEMPT_S, RETRYABLE, retry_wait_s
-from bot.llm.client import QUIET_LOGGERS, LlmBadOutput, LlmResult, LlmUnavailable, Purpose, TokenUsage, \
-    UsageRecorder, status_reason
+from bot.llm.client import (
+    QUIET_LOGGERS,
+    LlmBadOutput,
+    LlmResult,
+    LlmUnavailable,
+    Purpose,
+    TokenUsage,
+    UsageRecorder,
+    status_reason,
+)
+from bot.observability.metrics import record_llm_call
 from bot.ports import Clock, SystemClock
 from bot.settings import Settings
 
@@ -171,7 +181,7 @@ class OpenAiCompatClient:
             headers: Any = None
             status: int | None = None
             try:
-                return self._completions.create(model=self.model, messages=messages,  # type: ignore[call-overload]
+                return self._completions.create(model=self.model, messages=messages,  # type: ignore[call-overload,arg-type]
                                                max_tokens=max_tokens, timeout=left, **extra)
             except openai.APITimeoutError:
                 reason = "timeout"
@@ -203,6 +213,7 @@ class OpenAiCompatClient:
 
     def _record(self, purpose: str, session_id: str | None, person_id: int | None, usage: TokenUsage,
                 ok: bool) -> None:
+        record_llm_call(self.provider, purpose, ok, usage.input_tokens, usage.cache_read_tokens, usage.output_tokens)
         if self.usage is None:
             return
         try:

@@ -11,8 +11,9 @@ is ready).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 # A check returns None when fine, or a short reason. Information-only checks report a value and never fail.
 Check = Callable[[], "str | None"]

@@ -13,7 +13,8 @@ buckets span 10 ms to 10 s; acknowledgement must stay under Slack's 3 s.
 from __future__ import annotations
 
 import hmac
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY

@@ -43,7 +43,8 @@ def make_engines(settings: Settings, usage: UsageRecorder | None = None, clock: 
     def breaker(choice: ProviderChoice) -> CircuitBreaker:
         if choice.provider not in breakers:
             breakers[choice.provider] = CircuitBreaker(settings.anthropic_breaker_failures,
-                                                       timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock)
+                                                       timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock,
+                                                       provider=choice.provider)
         return breakers[choice.provider]
 
     if buyer_choice.provider != "offline":

@@ -9,8 +9,9 @@ Nothing is stored: the check writes no usage rows and opens no session.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from bot.llm.client import LlmError, LlmResult, ModelClient, Purpose
 from bot.llm.providers import ProviderChoice, resolve

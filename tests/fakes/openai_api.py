@@ -24,9 +24,10 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 from tests.fakes.anthropic_api import Fault, Slow, _from_schema, estimate_tokens
 
@@ -39,16 +40,16 @@ class Answer:
     call: tuple[str, str] | None = None  # (function name, arguments as the model wrote them)
 
     @classmethod
-    def text(cls, text: str) -> "Answer":
+    def text(cls, text: str) -> Answer:
         return cls(content=text)
 
     @classmethod
-    def function(cls, name: str, arguments: dict[str, Any] | str) -> "Answer":
+    def function(cls, name: str, arguments: dict[str, Any] | str) -> Answer:
         raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
         return cls(call=(name, raw))
 
 
-Scripted = Union[Answer, Fault, Slow]
+Scripted = Answer | Fault | Slow
 
 
 @dataclass
@@ -115,7 +116,7 @@ class FakeOpenAI:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "FakeOpenAI":
+    def start(self) -> FakeOpenAI:
         fake = self
 
         class Handler(_Handler):
@@ -135,7 +136,7 @@ class FakeOpenAI:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeOpenAI":
+    def __enter__(self) -> FakeOpenAI:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

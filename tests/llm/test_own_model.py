@@ -8,8 +8,8 @@ the server supports, and usage with the provider recorded.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -383,3 +383,26 @@ def test_llm_check_names_the_missing_setting(cli_env: pytest.MonkeyPatch) -> Non
     cli_env.setenv("LLM_PROVIDER", "openai")
     result = CliRunner().invoke(app, ["llm", "check"])
     assert result.exit_code == 1 and "OPENAI_BASE_URL" in result.output
+
+
+def test_model_calls_fallbacks_and_the_breaker_show_in_the_metrics(
+        server: FakeOpenAI, own_bot: Callable[..., ClaudeBot]) -> None:
+    from bot.observability.metrics import LLM_BREAKER_OPEN, LLM_CALLS, LLM_FALLBACKS, LLM_TOKENS
+
+    def value(metric: Any, *labels: str) -> float:
+        return float(metric.labels(*labels)._value.get())
+
+    ok_before = value(LLM_CALLS, "openai", "buyer", "ok")
+    out_before = value(LLM_TOKENS, "openai", "buyer", "output")
+    fallbacks_before = value(LLM_FALLBACKS, "buyer")
+    bot = own_bot(server.url, anthropic_breaker_failures=1, anthropic_breaker_cooldown_s=3600,
+                  anthropic_max_retries=0)
+    bot.start()
+    server.script(line("Go on."))
+    bot.say(GOOD)
+    assert value(LLM_CALLS, "openai", "buyer", "ok") == ok_before + 1
+    assert value(LLM_TOKENS, "openai", "buyer", "output") > out_before
+    server.script(Fault(500))
+    bot.say("And what else?")
+    assert value(LLM_FALLBACKS, "buyer") == fallbacks_before + 1
+    assert value(LLM_BREAKER_OPEN, "openai") == 1
