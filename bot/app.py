@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.actions import ActionRouter
 from bot.digests import render as digest_render
 from bot.impact.holds import Holds
+from bot.observability.http import Operations
 from bot.people.directory import PeopleDirectory
 from bot.people.home import HomeService
 from bot.people.privacy import PrivacyService
@@ -73,6 +74,7 @@ class Core:
     people: PeopleDirectory
     home: HomeService
     privacy: PrivacyService
+    ops: Operations  # /metrics and /readyz of this process; running parts add their checks
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest
@@ -122,12 +124,21 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
         self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
         home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
+        ops=_operations(settings, repos),
     )
     for action_id in (cards.FINISH, cards.SKIP):
         actions.register(action_id, practice.act)
     for action_id in DIGEST_ACTIONS:
         actions.register(action_id, lambda event: core.digests.act(event))
     return core
+
+
+def _operations(settings: Settings, repos: Repositories) -> Operations:
+    from storage.health import database_problem
+
+    ops = Operations(metrics_token=settings.metrics_token)
+    ops.add_check("database", lambda: database_problem(repos.db))
+    return ops
 
 
 def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:

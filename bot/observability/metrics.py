@@ -13,7 +13,9 @@ buckets span 10 ms to 10 s; acknowledgement must stay under Slack's 3 s.
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -31,7 +33,7 @@ ACK_SECONDS = Histogram("rehearse_ack_seconds", "Platform request received to ac
                         ("platform",), buckets=ACK_BUCKETS)
 TURNS = Counter("rehearse_turns_total", "Rep turns answered", ("platform",))
 SESSIONS = Counter("rehearse_sessions_total", "Practice sessions by what happened to them",
-                   ("event",))  # started | finished | expired | abandoned
+                   ("event",))  # started (the rep's first reply) | finished | expired | abandoned
 DELIVERIES = Counter("rehearse_deliveries_total", "Scheduled deliveries by kind and outcome",
                      ("kind", "outcome"))  # kind: push, nudge, digest, ...; outcome: sent | failed | retried
 RATE_LIMIT_WAIT = Histogram("rehearse_rate_limit_wait_seconds", "Time spent waiting on the posting rate limiter",
@@ -49,6 +51,18 @@ STT_REALTIME_FACTOR = Histogram("rehearse_transcription_realtime_factor",
                                 buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0))
 EVENT_BACKLOG = Gauge("rehearse_event_ledger_backlog", "Inbound events stored but not yet handled")
 SCHEDULER_LEADER = Gauge("rehearse_scheduler_leader", "1 on the process that leads the scheduler")
+
+
+# When the rep's message began to be handled (time.monotonic()), set by the practice engine for one turn.
+TURN_STARTED: ContextVar[float | None] = ContextVar("rehearse_turn_started", default=None)
+
+
+def observe_turn(platform: str, engine: str) -> None:
+    """The buyer's reply to the turn that began at TURN_STARTED has gone out."""
+    started = TURN_STARTED.get()
+    if started is not None:
+        TURN_SECONDS.labels(platform, engine).observe(time.monotonic() - started)
+        TURNS.labels(platform).inc()
 
 
 def record_llm_call(provider: str, purpose: str, ok: bool, input_tokens: int = 0, cached_tokens: int = 0,
