@@ -173,14 +173,18 @@ def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock |
 
 
 def make_drafter(settings: Settings, repos: Repositories) -> DrafterPort | None:
-    """Claude drafting scenarios from a description, or None without a key (the form still works)."""
-    if not settings.has_claude:
+    """The judge's model (Claude, or the own model) drafting scenarios from a description; None without
+    one (the form still works)."""
+    from bot.llm.providers import resolve
+
+    choice = resolve(settings, "judge")  # the larger, structured-output model of the two
+    if choice.provider == "offline":
         return None
     from bot.authoring.claude import ClaudeDrafter
-    from bot.llm import LlmClient
+    from bot.practice.engines import make_client
     from storage.repos.usage import UsageRepo
 
-    return ClaudeDrafter(LlmClient(settings, UsageRepo(repos.db)))
+    return ClaudeDrafter(make_client(settings, choice, UsageRepo(repos.db)))
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

@@ -1,7 +1,9 @@
 """ClaudeDrafter: a description in, a validated scenario out, through the forced `draft_scenario` tool.
 
+Claude, or the own model when LLM_PROVIDER points at one (any bot.llm ModelClient).
+
 One call, and when the validator or a guard rail refuses the draft, one more
-with the problems sent back as the tool's error result. A draft still invalid
+with the draft and the problems sent back. A draft still invalid
 after that is raised as DraftInvalid with the problems, and nothing is saved.
 """
 
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.authoring import prompt
-from bot.llm.client import LlmBadOutput, LlmClient
+from bot.llm.client import LlmBadOutput, ModelClient
 from scenarios.drafting import Drafted, DraftInvalid, finish_draft, slug
 
 log = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ MAX_TOKENS = 6000  # the longest shipped scenario is ~2,400 tokens of YAML; JSON
 
 
 class ClaudeDrafter:
-    def __init__(self, client: LlmClient) -> None:
+    def __init__(self, client: ModelClient) -> None:
         self.client = client
 
     def draft(self, description: str, behaviors: Sequence[str]) -> Drafted:

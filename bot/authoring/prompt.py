@@ -9,6 +9,7 @@ fenced as data, and the behaviors they picked.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -87,13 +88,12 @@ def user_message(description: str, behaviors: Sequence[str]) -> dict[str, Any]:
 
 
 def retry_messages(tool_input: dict[str, Any], problems: Sequence[str]) -> list[dict[str, Any]]:
-    """The draft sent back with what the validator found, as the tool's error result."""
-    tool_id = "toolu_draft_attempt_1"
+    """The draft and what the validator found, sent back as plain turns (every provider reads text; an
+    OpenAI-compatible server has no tool_result block)."""
     listed = "\n".join(f"- {p}" for p in problems)
     return [
-        {"role": "assistant", "content": [{"type": "tool_use", "id": tool_id, "name": TOOL_NAME, "input": tool_input}]},
-        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": tool_id, "is_error": True, "content":
-            f"The scenario validator refused this draft:\n{listed}\n\nCall draft_scenario again with the whole "
-            "scenario, corrected."}]},
+        {"role": "assistant", "content": [text_block(json.dumps(tool_input, ensure_ascii=False) or "{}")]},
+        {"role": "user", "content": [text_block(
+            f"The scenario validator refused this draft:\n{listed}\n\nCall {TOOL_NAME} again with the whole "
+            "scenario, corrected.")]},
     ]
-

@@ -65,10 +65,8 @@ def test_an_invalid_draft_is_sent_back_once_with_the_problems_and_the_fix_is_sav
     first, second = fake.calls("draft_scenario")
     retry = second.body["messages"]
     assert [m["role"] for m in retry] == ["user", "assistant", "user"]
-    (result,) = retry[2]["content"]
-    assert result["type"] == "tool_result" and result["is_error"] is True
-    assert result["tool_use_id"] == retry[1]["content"][0]["id"]
-    assert "opening_line: gives away hidden fact 'the_patients_who_waited'" in result["content"]
+    assert json.loads(retry[1]["content"][0]["text"])["opening_line"] == bad["opening_line"]  # its own draft back
+    assert "opening_line: gives away hidden fact 'the_patients_who_waited'" in retry[2]["content"][0]["text"]
     assert draft.scenario.opening_line.startswith("Your booking system put two patients")
 
 

@@ -1,7 +1,7 @@
 """workspace_scenario: scenarios a workspace authors, versioned
 
 Revision ID: 353767f37857
-Revises: 5c2e9a41f0b7
+Revises: b71f3c2a9d10
 Create Date: 2026-12-04 15:11:27.000918
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision = '353767f37857'
-down_revision = '5c2e9a41f0b7'
+down_revision = 'b71f3c2a9d10'
 branch_labels = None
 depends_on = None
 
