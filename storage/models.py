@@ -212,6 +212,8 @@ class InboundEvent(SQLModel, table=True):
     __tablename__ = "inbound_event"
     key: str = Field(primary_key=True, max_length=200)
     created_at: datetime = Field(index=True)
+    # The event itself, from acknowledgement until it is handled (then None): what a restart resumes.
+    payload: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
 
 
 class LlmUsage(SQLModel, table=True):

@@ -2,17 +2,24 @@
 
 Every call loads what it needs from storage, so a restarted process carries on
 any open session. Platform retries are absorbed by the event ledger before any
-work is done, and each session is served by one thread at a time.
+work is done, and each session is served by one thread at a time: in-process by
+a lock per session thread, across web processes on PostgreSQL by an advisory
+lock in the turn's transaction (storage.repos.sessions.SessionRepo.work).
+
+A rep's turn is the hot path (issue #26): one query loads the session, its owner
+and its turns; the buyer answers; the line is posted; one transaction stores the
+rep's turn, the buyer's line and the session's new state. The stored inbound
+event (the ledger keeps it from acknowledgement on) is what a crash before that
+transaction resumes from, and a turn carries its event id, so an event handled
+twice is answered once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-import uuid
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Callable, Mapping
@@ -20,6 +27,8 @@ from typing import Callable, Mapping
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
+from bot.practice.session_inbox import event_key, from_payload, to_payload
+from bot.practice.session_locks import KeyedLocks
 from bot.practice.states import State, is_open, transition
 from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
 from scenarios.schema import Scenario
@@ -29,12 +38,14 @@ from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
+from storage.repos.sessions import Loaded, SessionWork, lock_key
 
 log = logging.getLogger(__name__)
 
 PUSH_SESSIONS = uuid.UUID("5b7d1f0e-8c1a-4f7e-9a58-2f0c6e3d9b41")  # namespace: push key -> session id
 DONE_WORDS = frozenset({"done", "finish", "finished", "end", "/done", "stop"})
 MAX_REPLY_CHARS = 2000  # what the buyer and scorer read; the full text is still stored
+RESUME_WINDOW = timedelta(days=1)  # an acknowledged message older than this is not answered after a restart
 HELP = (
     "Hi! I'm Rehearse, your practice partner. Type `/practice` to start a short scenario "
     "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
@@ -81,8 +92,9 @@ class PracticeService:
         self.expiry = expiry
         self.voice_replies = voice_replies
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
-        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self._locks_guard = threading.Lock()
+        self._locks = KeyedLocks()
+        # Scenario versions never change once stored; parsing one took ~1 ms of every turn.
+        self._scenarios: dict[tuple[str, int], Scenario] = {}
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
         # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
         self.holds: Callable[[int, date], str | None] | None = None
@@ -143,17 +155,28 @@ class PracticeService:
             self._send_buyer_line(chat, ref, scenario, opening.text)
         return Started(session, scenario, ref)
 
-    def handle(self, inbound: Inbound) -> None:
+    def receive(self, inbound: Inbound) -> bool:
+        """Store a rep message before the platform is told it arrived; False for a duplicate delivery.
+
+        Then `handle(inbound, received=True)`; a restart resumes what was received and not handled."""
+        return self.repos.events.receive(event_key(inbound), to_payload(inbound), self.clock.now())
+
+    def handle(self, inbound: Inbound, received: bool = False) -> None:
         """One rep message. A duplicate delivery of the same event does nothing."""
-        key = f"{inbound.ref.platform}:{inbound.event_id}"
-        if not self.repos.events.claim(key, self.clock.now()):
+        key = event_key(inbound)
+        if not received and not self.receive(inbound):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
         try:
-            self._handle(inbound)
+            answered = self._handle(inbound)
         except Exception:
-            self.repos.events.release(key)  # let the platform's retry try again
+            if received:
+                self.repos.events.finish(key)  # the adapter tells the rep to send it again
+            else:
+                self.repos.events.release(key)  # let the platform's retry try again
             raise
+        # A stored turn carries its event id, so a lost mark costs a look at start, never a second answer.
+        self.repos.events.finish(key, later=answered)
 
     def act(self, event: ActionEvent) -> None:
         """A button press on a scenario card: Finish or Skip."""
@@ -169,9 +192,10 @@ class PracticeService:
         if not self._owns(session, event.person):
             chat.send(event.ref, Text("That practice session belongs to someone else, so I left it alone."))
             return
-        with self._serving(session, chat, ref) as session:
-            if session is None:
+        with self._serving(session, chat, ref) as loaded:
+            if loaded is None:
                 return
+            session = loaded.session
             if event.action_id == cards.FINISH:
                 self._finish(session, chat, ref)
             elif event.action_id == cards.SKIP:
@@ -183,9 +207,10 @@ class PracticeService:
         session = self.repos.sessions.get(session_id)
         if session is None:
             raise KeyError(session_id)
-        with self._lock(session_id):
-            session = self.repos.sessions.get(session_id)
-            assert session is not None
+        with self._working(session) as work:
+            loaded = work.load(session_id)
+            assert loaded is not None
+            session = loaded.session
             return self._finish(session, self.chats[session.platform], self._session_ref(session))
 
     def expire_stale(self) -> int:
@@ -195,8 +220,12 @@ class PracticeService:
         for session in self.repos.sessions.open_sessions():
             if session.expires_at is None or session.expires_at > now:
                 continue
-            with self._lock(session.id):
-                self.repos.sessions.update(session.id, state=transition(session.state, State.EXPIRED), finished_at=now)
+            with self._working(session) as work:
+                current = work.load(session.id)
+                if current is None or not is_open(current.session.state):
+                    continue  # another process closed it meanwhile
+                self.repos.sessions.update(session.id, state=transition(current.session.state, State.EXPIRED),
+                                           finished_at=now)
             chat = self.chats.get(session.platform)
             if chat is not None:
                 chat.send(self._session_ref(session), Text(
@@ -206,8 +235,9 @@ class PracticeService:
         return expired
 
     def resume_open_sessions(self) -> int:
-        """After a restart: answer every rep turn that was stored but never got its buyer reply."""
-        resumed = 0
+        """After a restart: handle every rep message that was acknowledged but not handled, then answer
+        every rep turn that was stored but never got its buyer reply. Returns how many were resumed."""
+        resumed = self.resume_received()
         for session in self.repos.sessions.open_sessions():
             turns = self.repos.sessions.turns(session.id)
             if not turns or session.platform not in self.chats:
@@ -220,9 +250,10 @@ class PracticeService:
             if not self.repos.events.claim(key, self.clock.now()):
                 continue
             try:
-                with self._lock(session.id):
-                    current = self.repos.sessions.get(session.id)
-                    assert current is not None
+                with self._working(session) as work:
+                    loaded = work.load(session.id)
+                    assert loaded is not None
+                    current = loaded.session
                     ref = self._session_ref(current)
                     if unsent is not None:
                         self._deliver_buyer_turn(current, self.chats[current.platform], ref,
@@ -233,6 +264,31 @@ class PracticeService:
                 self.repos.events.release(key)  # the next start tries again
                 raise
             resumed += 1
+        return resumed
+
+    def resume_received(self) -> int:
+        """Handle the rep messages stored on receipt and never handled (the process died first)."""
+        self.repos.events.flush()
+        resumed = 0
+        for event in self.repos.events.unfinished(self.clock.now() - RESUME_WINDOW):
+            try:
+                inbound = from_payload(event.payload or {})
+            except (KeyError, TypeError, ValueError):
+                log.warning("unreadable stored event dropped", extra={"event_key": event.key})
+                self.repos.events.finish(event.key)
+                continue
+            if inbound.ref.platform not in self.chats:
+                continue  # this process does not serve that platform; the one that does resumes it
+            # The web process and the worker both resume on start; the ledger lets one of them do it.
+            if not self.repos.events.claim(f"resume:{event.key}", self.clock.now()):
+                continue
+            try:
+                self.handle(inbound, received=True)
+            except Exception:
+                log.exception("could not resume a stored message", extra={"event_key": event.key})
+                continue
+            resumed += 1
+        self.repos.events.flush()
         return resumed
 
     def next_scenario_for(self, person: Person) -> Scenario:
@@ -248,34 +304,50 @@ class PracticeService:
 
     # ---- internals --------------------------------------------------------
 
-    def _handle(self, inbound: Inbound) -> None:
+    def _handle(self, inbound: Inbound) -> bool:
+        """True when the message became a stored turn (which carries its event id)."""
         chat = self.chats[inbound.ref.platform]
-        session = (
-            self.repos.sessions.find_by_thread(inbound.ref.platform, inbound.ref.channel, inbound.ref.thread)
-            if inbound.ref.thread else None
-        )
-        if session is None:
-            chat.send(inbound.ref, Text(HELP))
-            return
-        ref = self._session_ref(session)
-        if not self._owns(session, inbound.person):
-            chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
-            return
-        with self._serving(session, chat, ref) as session:
-            if session is not None:
-                self._rep_turn(session, ref, chat, inbound)
+        where = inbound.ref
+        if not where.thread:
+            chat.send(where, Text(HELP))
+            return False
+        with self._locks.hold(lock_key(where.platform, where.channel, where.thread, "")), \
+                self.repos.sessions.work(lock_key(where.platform, where.channel, where.thread, "")) as work:
+            loaded = work.load_thread(where.platform, where.channel, where.thread)
+            if loaded is None:
+                chat.send(where, Text(HELP))
+                return False
+            ref = self._session_ref(loaded.session)
+            if (loaded.owner_platform, loaded.owner_user_id) != (inbound.person.platform, inbound.person.user_id):
+                chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
+                return False
+            if not is_open(loaded.session.state):
+                chat.send(ref, Text(self._closed_note(loaded.session)))
+                return False
+            stored, ends = self._rep_turn(work, loaded, ref, chat, inbound)
+        if ends:  # the buyer closed the conversation: score it, under the lock again
+            with self._working(loaded.session) as work:
+                current = work.load(loaded.session.id)
+                if current is not None and is_open(current.session.state):
+                    self._finish(current.session, chat, ref)
+        return stored
 
-    def _rep_turn(self, session: PracticeSession, ref: ConversationRef, chat: ChatPort, inbound: Inbound) -> None:
-        turns = self.repos.sessions.turns(session.id)
-        if turns and turns[-1].speaker == "rep" and turns[-1].event_id == inbound.event_id[:200]:
+    def _rep_turn(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
+                  inbound: Inbound) -> tuple[bool, bool]:
+        """Returns (the message is a stored turn, the buyer wants to end)."""
+        session, turns = loaded.session, loaded.turns
+        event_id = inbound.event_id[:200]
+        if turns and turns[-1].speaker == "rep" and turns[-1].event_id == event_id:
             # Redelivered after the buyer failed on the first try: the turn is stored; answer it, once.
             self._buyer_turn(session, ref)
-            return
+            return True, False
         unsent = self._unsent_buyer_line(turns)
-        if unsent is not None and len(turns) >= 2 and turns[-2].event_id == inbound.event_id[:200]:
+        if unsent is not None and len(turns) >= 2 and turns[-2].event_id == event_id:
             # Redelivered after the platform refused the buyer's answer: send the stored answer, not a new one.
             self._deliver_buyer_turn(session, chat, ref, self.scenario_of(session), unsent)
-            return
+            return True, False
+        if any(t.event_id == event_id for t in turns):
+            return True, False  # handled and answered already (a resume after a crash, a late replay)
         text = inbound.text.strip()
         delivery: Delivery | None = None
         audio_engine: str | None = None
@@ -285,7 +357,7 @@ class PracticeService:
         if audio is not None:
             result = self._hear(chat, ref, audio)
             if result is None:
-                return
+                return False, False
             heard, clip = result
             text = heard.text
             delivery = heard.delivery  # type: ignore[assignment]
@@ -294,14 +366,14 @@ class PracticeService:
                 session = self.repos.sessions.update(session.id, buyer_state={**session.buyer_state, "voice": True})
         elif inbound.attachments:
             chat.send(ref, Text("I can only listen to audio clips here. Record a voice note or type your answer."))
-            return
+            return False, False
 
         if text.lower().strip(" .!") in DONE_WORDS:
             self._finish(session, chat, ref)
-            return
+            return False, False
         if not text:
             chat.send(ref, Text("I didn't catch anything there — type your reply to the buyer, or `done` to finish."))
-            return
+            return False, False
         if len(text) > MAX_REPLY_CHARS:
             chat.send(ref, Text(
                 f"That's a long message ({len(text):,} characters). I kept all of it, but the buyer only reads "
@@ -314,16 +386,33 @@ class PracticeService:
         audio_ref = None
         if audio is not None and self.audio_store is not None:
             audio_ref = self.audio_store.save(session.id, seq, clip, _extension(audio))
-        self.repos.sessions.add_turn(TurnRecord(
+        rep = TurnRecord(
             session_id=session.id, seq=seq, speaker="rep", text=text, audio_ref=audio_ref,
             engine=audio_engine, audio_duration_s=audio_duration,
-            delivery=_delivery_dict(delivery), latency_s=latency, event_id=inbound.event_id[:200], created_at=now,
-        ))
-        session = self.repos.sessions.update(
-            session.id, state=transition(session.state, State.STARTED), started_at=session.started_at or now,
-            last_activity_at=now, expires_at=now + self.expiry,
+            delivery=_delivery_dict(delivery), latency_s=latency, event_id=event_id, created_at=now,
         )
-        self._buyer_turn(session, ref)
+        started = {"state": transition(session.state, State.STARTED), "started_at": session.started_at or now,
+                   "last_activity_at": now, "expires_at": now + self.expiry}
+        scenario = self.scenario_of(session)
+        history = [_as_turn(t, clip=MAX_REPLY_CHARS) for t in [*turns, rep]]
+        try:
+            reply = self.buyer.reply(BuyerContext(scenario, history, dict(session.buyer_state), session.id))
+        except Exception:
+            work.record(session, [rep], **started)  # kept: the platform's retry or a restart answers it
+            raise
+        said = self.clock.now()
+        state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
+        line = TurnRecord(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
+                          created_at=said)
+        changes = {**started, "buyer_state": state, "buyer_engine": reply.engine, "last_activity_at": said}
+        try:
+            self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))
+        except Exception:
+            work.record(session, [rep, line], **changes)  # unsent: the platform's retry sends this line
+            raise
+        line.sent_at = self.clock.now()
+        work.record(session, [rep, line], **changes)
+        return True, reply.wants_to_end
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
         scenario = self.scenario_of(session)
@@ -413,10 +502,15 @@ class PracticeService:
 
     def scenario_of(self, session: PracticeSession) -> Scenario:
         """The scenario as the session saw it, even if the YAML changed since."""
-        record = self.repos.scenarios.get(session.scenario_id, session.scenario_version)
-        if record is not None:
-            return Scenario.model_validate(record.body)
-        return self.library.get(session.scenario_id)
+        key = (session.scenario_id, session.scenario_version)
+        known = self._scenarios.get(key)
+        if known is not None:
+            return known
+        record = self.repos.scenarios.get(*key)
+        if record is None:
+            return self.library.get(session.scenario_id)  # not cached: a stored version may appear later
+        scenario = self._scenarios[key] = Scenario.model_validate(record.body)
+        return scenario
 
     def _session_ref(self, session: PracticeSession) -> ConversationRef:
         return ConversationRef(session.platform, session.workspace, session.channel, session.thread)
@@ -439,20 +533,23 @@ class PracticeService:
 
     @contextmanager
     def _serving(self, session: PracticeSession, chat: ChatPort,
-                 ref: ConversationRef) -> Iterator[PracticeSession | None]:
+                 ref: ConversationRef) -> Iterator[Loaded | None]:
         """Hold the session's lock with a fresh copy of it; None, after telling the rep, if it has closed."""
-        with self._lock(session.id):
-            current = self.repos.sessions.get(session.id)
+        with self._working(session) as work:
+            current = work.load(session.id)
             assert current is not None
-            if is_open(current.state):
+            if is_open(current.session.state):
                 yield current
             else:
-                chat.send(ref, Text(self._closed_note(current)))
+                chat.send(ref, Text(self._closed_note(current.session)))
                 yield None
 
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks[session_id]
+    @contextmanager
+    def _working(self, session: PracticeSession) -> Iterator[SessionWork]:
+        """The session's lock, in this process and (PostgreSQL) across processes, with a unit of work."""
+        key = lock_key(session.platform, session.channel, session.thread, session.id)
+        with self._locks.hold(key), self.repos.sessions.work(key) as work:
+            yield work
 
 
 def _extension(attachment: Attachment) -> str:

@@ -1,23 +1,138 @@
-"""Practice sessions, their turns and their behavior scores."""
+"""Practice sessions, their turns and their behavior scores.
+
+A rep's turn goes through `SessionRepo.work`: one locked unit that loads the
+session, its owner and its turns in one query and writes the new turns and the
+session's new state together. Measured before (issue #26): 13 statements per DM
+turn and 48 % of a turn's busy time in SQLAlchemy; a turn now needs at most 4
+(the event ledger's insert, the load, the write; on PostgreSQL the lock, and the
+write is one statement).
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import BehaviorScoreRecord, PracticeSession, ScenarioRecord, TurnRecord
+from storage.models import BehaviorScoreRecord, Person, PracticeSession, ScenarioRecord, TurnRecord
 
 OPEN_STATES = ("offered", "started")
+
+
+def lock_key(platform: str, channel: str, thread: str | None, session_id: str) -> str:
+    """The name every process serialises a session's work under: its thread (what an inbound message
+    knows before any query), or its id for a session without one."""
+    return f"thread:{platform}:{channel}:{thread}" if thread else f"session:{session_id}"
+
+
+def advisory_key(name: str) -> int:
+    """A signed 64-bit key for pg_advisory_xact_lock; blake2b, not hashtext, so collisions stay 2^-64."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+@dataclass
+class Loaded:
+    """A session as one turn needs it: its row, its turns in order, and who owns it."""
+
+    session: PracticeSession
+    turns: list[TurnRecord]
+    owner_platform: str
+    owner_user_id: str
+
+
+class SessionWork:
+    """One session's unit of work, inside the transaction that holds the session's lock.
+
+    Reads take no row lock. Writes happen at the end, in one statement on PostgreSQL (the turns'
+    INSERT rides in a CTE of the session's UPDATE) and two on SQLite."""
+
+    def __init__(self, s: OrmSession, postgres: bool) -> None:
+        self._s = s
+        self._postgres = postgres
+        self.wrote = False
+
+    def load_thread(self, platform: str, channel: str, thread: str) -> Loaded | None:
+        """The newest session in a thread, with its turns and owner, in one query."""
+        newest = (
+            select(PracticeSession.id)
+            .where(PracticeSession.platform == platform, PracticeSession.channel == channel,
+                   PracticeSession.thread == thread)
+            .order_by(col(PracticeSession.offered_at).desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        return self._load(PracticeSession.id == newest)
+
+    def load(self, session_id: str) -> Loaded | None:
+        return self._load(PracticeSession.id == session_id)
+
+    def _load(self, where: Any) -> Loaded | None:
+        rows = self._s.execute(
+            select(PracticeSession, TurnRecord, Person.platform, Person.platform_user_id)
+            .join(Person, col(Person.id) == PracticeSession.person_id)
+            .outerjoin(TurnRecord, col(TurnRecord.session_id) == PracticeSession.id)
+            .where(where)
+            .order_by(col(TurnRecord.seq))
+        ).all()
+        self._s.expunge_all()  # plain values from here on: changing them must never write by itself
+        if not rows:
+            return None
+        first = rows[0]
+        return Loaded(first[0], [r[1] for r in rows if r[1] is not None], first[2], first[3])
+
+    def record(self, session: PracticeSession, turns: Sequence[TurnRecord], **changes: Any) -> PracticeSession:
+        """Add these turns and set these columns of the session, atomically; returns the updated copy."""
+        rows = [t.model_dump(exclude={"id"}) for t in turns]
+        change = update(PracticeSession).where(col(PracticeSession.id) == session.id).values(**changes)
+        if rows and self._postgres:
+            # One round trip: PostgreSQL runs a data-modifying CTE even when nothing reads it.
+            self._s.execute(change.add_cte(insert(TurnRecord).values(rows).cte("new_turns")))
+        else:
+            if rows:
+                self._s.execute(insert(TurnRecord).values(rows))
+            if changes:
+                self._s.execute(change)
+        self.wrote = True
+        for name, value in changes.items():  # the copy was expunged at load: this changes memory only
+            setattr(session, name, value)
+        return session
 
 
 class SessionRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    # ---- one session's unit of work ------------------------------------------
+
+    @contextmanager
+    def work(self, key: str) -> Iterator[SessionWork]:
+        """A transaction holding `key`'s lock across processes on PostgreSQL (an advisory lock that
+        ends with the transaction); SQLite has one web process, and the caller's in-process lock.
+
+        What `record` wrote is committed even when the work then raises: a stored turn is not undone
+        because the platform refused the post that followed it."""
+        with OrmSession(self.db.engine, expire_on_commit=False) as s:
+            work = SessionWork(s, self.db.is_postgres)
+            try:
+                if self.db.is_postgres:
+                    s.execute(select(func.pg_advisory_xact_lock(advisory_key(key))))
+                yield work
+            except BaseException:
+                if work.wrote:
+                    s.commit()
+                else:
+                    s.rollback()
+                raise
+            s.commit()
 
     # ---- sessions ---------------------------------------------------------
 

@@ -1,0 +1,26 @@
+"""inbound_event.payload: an acknowledged event is kept until handled, and resumed after a restart
+
+Revision ID: b7e4c1a9d2f3
+Revises: 5c2e9a41f0b7
+Create Date: 2026-12-04 14:40:00
+"""
+from __future__ import annotations
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b7e4c1a9d2f3'
+down_revision = '5c2e9a41f0b7'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('inbound_event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('payload', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('inbound_event', schema=None) as batch_op:
+        batch_op.drop_column('payload')
