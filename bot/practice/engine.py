@@ -99,6 +99,11 @@ class PracticeService:
         # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
         self.holds: Callable[[int, date], str | None] | None = None
 
+    @property
+    def held_locks(self) -> int:
+        """Session locks that exist right now: only those held or waited for."""
+        return len(self._locks)
+
     # ---- people -----------------------------------------------------------
 
     def person_for(self, who: PersonRef) -> Person:
