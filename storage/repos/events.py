@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -25,6 +25,8 @@ from storage.models import InboundEvent
 
 FLUSH_S = 1.0
 FLUSH_CHUNK = 500  # keys per UPDATE: well under every driver's bound-parameter limit
+# Core, not the ORM: an acknowledgement should not pay for a unit of work (~1 ms of CPU each, issue #26).
+_RECEIVE = insert(InboundEvent.__table__)  # type: ignore[attr-defined]
 
 
 class EventLedger:
@@ -43,8 +45,8 @@ class EventLedger:
     def receive(self, key: str, payload: dict[str, Any] | None, now: datetime) -> bool:
         """Like `claim`, keeping the event's content until `finish`; one INSERT either way."""
         try:
-            with self.db.session() as s:
-                s.add(InboundEvent(key=key[:200], created_at=now, payload=payload))
+            with self.db.engine.begin() as connection:
+                connection.execute(_RECEIVE, {"key": key[:200], "created_at": now, "payload": payload})
             return True
         except IntegrityError:
             return False
