@@ -10,8 +10,10 @@ the machine's drift hits both sides alike.
 1. Latency: --pairs product/floor pairs of --reps reps (think 3-10 s, 4 replies and
    `done` each). Prints p50/p99 from a rep's message to the buyer's line reaching
    Slack, per side, and their ratio.
-2. CPU per turn: the server process's user+system CPU over the run divided by the
-   requests it answered (/practice, replies, done), from /proc/<pid>/stat.
+2. CPU per turn: the server process's user+system CPU (/proc/<pid>/stat) while
+   --cpu-reps reps, their sessions already open, send 4 replies each (think
+   0.5-1.5 s), divided by the replies answered. Also over each latency run, per
+   request (/practice and `done` included).
 3. Saturation: for each of --levels reps (think 1-3 s, sessions back to back) for
    --hold seconds: turns answered per second and p99. The saturation point is the
    highest throughput with p99 under 1 s.
@@ -61,6 +63,7 @@ SATURATED_P99_S = 1.0
 class Side:
     turns: list[float] = field(default_factory=list)
     cpu_per_request_ms: list[float] = field(default_factory=list)
+    cpu_per_turn_ms: list[float] = field(default_factory=list)
     idle_rss_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     saturation: list[tuple[int, float, float, float, int]] = field(default_factory=list)  # reps, turns/s, p50, p99, errors
@@ -151,6 +154,49 @@ def latency_run(side: str, db: str, args: argparse.Namespace, into: Side) -> Non
         into.cpu_per_request_ms.append(used / max(1, len(figures.acks)) * 1000)
 
 
+async def turns_only(reps: int, sender: SlackSender, fake: FakeSlack, pid: int) -> tuple[float, int]:
+    """Open every rep's session, then measure the server's CPU over 4 replies each: (CPU s, replies)."""
+    replies = Replies(asyncio.get_running_loop())
+    fake.on_message.append(replies.posted)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=reps * 2),
+                                     timeout=aiohttp.ClientTimeout(total=120)) as http:
+
+        async def post(body: bytes, headers: dict[str, str]) -> None:
+            async with http.post(sender.url, data=body, headers=headers) as response:
+                await response.read()
+
+        async def open_session(i: int) -> str:
+            user = f"U0BENCH{i:04d}"
+            card = replies.expect(fake.dm_channel_of(user), None)
+            await post(*sender.build_command("/practice", SCENARIOS[i % len(SCENARIOS)], user))
+            return (await asyncio.wait_for(card, 60)).ts
+
+        threads = await asyncio.gather(*(open_session(i) for i in range(reps)))
+        await asyncio.sleep(1.0)
+        before = cpu_s(pid)
+
+        async def talk(i: int, thread: str) -> int:
+            rng, user = random.Random(i), f"U0BENCH{i:04d}"
+            dm = fake.dm_channel_of(user)
+            for turn in range(4):
+                await asyncio.sleep(rng.uniform(0.5, 1.5))
+                reply = replies.expect(dm, thread)
+                await post(*sender.build_event(sender.message_event(user, dm, LINES[(i + turn) % len(LINES)],
+                                                                    thread_ts=thread)))
+                await asyncio.wait_for(reply, 60)
+            return 4
+
+        answered = sum(await asyncio.gather(*(talk(i, t) for i, t in enumerate(threads))))
+        await asyncio.sleep(0.5)
+        return cpu_s(pid) - before, answered
+
+
+def cpu_run(side: str, db: str, args: argparse.Namespace, into: Side) -> None:
+    with served(side, db, args.cpu_reps, args.pg_url) as (fake, sender, pid):
+        used, answered = asyncio.run(turns_only(args.cpu_reps, sender, fake, pid))
+    into.cpu_per_turn_ms.append(used / max(1, answered) * 1000)
+
+
 async def sustained(reps: int, hold_s: float, sender: SlackSender, fake: FakeSlack) -> tuple[list[float], int]:
     """Reps practising back to back (think 1-3 s) for hold_s after a ramp; the turns answered in the hold."""
     replies = Replies(asyncio.get_running_loop())
@@ -225,6 +271,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--reps", type=int, default=50)
     parser.add_argument("--turns", type=int, default=4)
+    parser.add_argument("--cpu-reps", type=int, default=30, help="reps in the CPU-per-turn run")
     parser.add_argument("--levels", type=int, nargs="*", default=[50, 100, 200, 300, 400])
     parser.add_argument("--hold", type=float, default=20.0, help="seconds of measured load per saturation level")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
@@ -240,8 +287,9 @@ def main() -> int:
             order = [("product", product), ("floor", floor)]
             for side, into in order if pair % 2 == 0 else order[::-1]:
                 latency_run(side, db, args, into)
+                cpu_run(side, db, args, into)
                 print(f"  pair {pair + 1} {side:<7} p50 {pct(into.turns, 50):6.1f} ms  p99 {pct(into.turns, 99):6.1f} ms"
-                      f"  CPU/request {into.cpu_per_request_ms[-1]:5.1f} ms  idle RSS {into.idle_rss_mb[-1]:5.0f} MB"
+                      f"  CPU/turn {into.cpu_per_turn_ms[-1]:5.1f} ms  CPU/request {into.cpu_per_request_ms[-1]:5.1f} ms  idle RSS {into.idle_rss_mb[-1]:5.0f} MB"
                       f"  (cumulative percentiles)", flush=True)
         if args.levels:
             print(f"  saturation (think 1-3 s, {args.hold:g} s held per level):", flush=True)
@@ -258,8 +306,11 @@ def main() -> int:
         for q in (50, 99):
             a, b = pct(p.turns, q), pct(f.turns, q)
             print(f"| turn latency p{q}, {name} | {a:.1f} ms | {b:.1f} ms | {a / b:.1f}× |")
-        a, b = mean(p.cpu_per_request_ms), mean(f.cpu_per_request_ms)
+        a, b = mean(p.cpu_per_turn_ms), mean(f.cpu_per_turn_ms)
         print(f"| server CPU per turn, {name} | {a:.1f} ms | {b:.1f} ms | {a / b:.1f}× |")
+        a, b = mean(p.cpu_per_request_ms), mean(f.cpu_per_request_ms)
+        print(f"| server CPU per request over a session (/practice, replies, done), {name} | {a:.1f} ms | "
+              f"{b:.1f} ms | {a / b:.1f}× |")
         if p.saturation and f.saturation:
             best = lambda s: max((rate for _r, rate, _a, p99, _e in s.saturation if p99 < 1000), default=0.0)  # noqa: E731
             ratio = best(p) / best(f) if best(f) else float("nan")

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
@@ -38,7 +38,7 @@ from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
-from storage.repos.sessions import Loaded, SessionWork, lock_key
+from storage.repos.sessions import Loaded, SessionWork, TurnView, lock_key
 
 log = logging.getLogger(__name__)
 
@@ -438,12 +438,12 @@ class PracticeService:
             self._finish(session, chat, ref)
 
     def _deliver_buyer_turn(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef,
-                            scenario: Scenario, line: TurnRecord) -> None:
+                            scenario: Scenario, line: TurnView) -> None:
         """Send a stored buyer line and record that it reached the platform."""
         self._send_buyer_line(chat, ref, scenario, line.text or "", voice=bool(session.buyer_state.get("voice")))
         self.repos.sessions.mark_turn_sent(session.id, line.seq, self.clock.now())
 
-    def _unsent_buyer_line(self, turns: list[TurnRecord]) -> TurnRecord | None:
+    def _unsent_buyer_line(self, turns: Sequence[TurnView]) -> TurnView | None:
         """The last turn, when it is a buyer line that was stored but never reached the platform."""
         last = turns[-1] if turns else None
         return last if last is not None and last.speaker == "buyer" and last.sent_at is None else None
@@ -563,7 +563,7 @@ def _extension(attachment: Attachment) -> str:
     return (attachment.mime or "audio/bin").split("/")[-1].split(";")[0]
 
 
-def _as_turn(t: TurnRecord, clip: int | None = None) -> Turn:
+def _as_turn(t: TurnView, clip: int | None = None) -> Turn:
     text = t.text or ""
     return Turn(t.speaker, text[:clip] if clip else text, t.latency_s,  # type: ignore[arg-type]
                 Delivery(**{**t.delivery, "fillers": tuple(t.delivery.get("fillers", ()))}) if t.delivery else None)
