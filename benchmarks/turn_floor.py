@@ -188,6 +188,7 @@ async def turns_only(reps: int, sender: SlackSender, fake: FakeSlack, pid: int) 
 
         answered = sum(await asyncio.gather(*(talk(i, t) for i, t in enumerate(threads))))
         await asyncio.sleep(0.5)
+        fake.on_message.remove(replies.posted)  # its loop ends here; later posts must not call into it
         return cpu_s(pid) - before, answered
 
 
@@ -243,6 +244,7 @@ async def sustained(reps: int, hold_s: float, sender: SlackSender, fake: FakeSla
                     await asyncio.sleep(1.0)
 
         await asyncio.gather(*(rep(i) for i in range(reps)))
+    fake.on_message.remove(replies.posted)  # its loop ends here; later posts must not call into it
     return latencies, errors
 
 

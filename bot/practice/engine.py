@@ -164,7 +164,10 @@ class PracticeService:
         """Store a rep message before the platform is told it arrived; False for a duplicate delivery.
 
         Then `handle(inbound, received=True)`; a restart resumes what was received and not handled."""
-        return self.repos.events.receive(event_key(inbound), to_payload(inbound), self.clock.now())
+        where = inbound.ref
+        conversation = lock_key(where.platform, where.channel, where.thread, "") if where.thread else None
+        return self.repos.events.receive(event_key(inbound), to_payload(inbound), self.clock.now(),
+                                         conversation=conversation, sent_at=inbound.sent_at)
 
     def handle(self, inbound: Inbound, received: bool = False) -> None:
         """One rep message. A duplicate delivery of the same event does nothing."""
@@ -329,13 +332,43 @@ class PracticeService:
             if not is_open(loaded.session.state):
                 chat.send(ref, Text(self._closed_note(loaded.session)))
                 return False
-            stored, ends = self._rep_turn(work, loaded, ref, chat, inbound)
+            ends = self._earlier_first(work, loaded, ref, chat, inbound)
+            stored = False
+            if not ends and is_open(loaded.session.state):
+                stored, ends = self._rep_turn(work, loaded, ref, chat, inbound)
+            elif not ends:
+                chat.send(ref, Text(self._closed_note(loaded.session)))
         if ends:  # the buyer closed the conversation: score it, under the lock again
             with self._working(loaded.session) as work:
                 current = work.load(loaded.session.id)
                 if current is not None and is_open(current.session.state):
                     self._finish(current.session, chat, ref)
         return stored
+
+    def _earlier_first(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
+                       inbound: Inbound) -> bool:
+        """Handle the rep's earlier messages that another process received and has not handled yet, so
+        messages are answered in the order sent. True when the buyer ended the conversation meanwhile."""
+        for payload in work.pending:
+            try:
+                earlier = from_payload(payload)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if (earlier.sent_at, earlier.event_id) >= (inbound.sent_at, inbound.event_id):
+                break
+            if (earlier.person.platform, earlier.person.user_id) != (loaded.owner_platform, loaded.owner_user_id):
+                continue  # someone else's message in the thread: its own handler refuses it
+            if any(t.event_id == earlier.event_id[:200] for t in loaded.turns) or not is_open(loaded.session.state):
+                continue
+            stored, ends = self._rep_turn(work, loaded, ref, chat, earlier)
+            self.repos.events.finish(event_key(earlier), later=stored)
+            if ends:
+                return True
+            if not stored:  # `done`, a voice note that could not be heard...: the state may have changed
+                current = self.repos.sessions.get(loaded.session.id)
+                if current is not None:
+                    loaded.session.state = current.state
+        return False
 
     def _rep_turn(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
                   inbound: Inbound) -> tuple[bool, bool]:
@@ -417,6 +450,7 @@ class PracticeService:
             raise
         line.sent_at = self.clock.now()
         work.record(session, [rep, line], **changes)
+        loaded.turns.extend([rep, line])  # what a later message handled under this lock reads
         return True, reply.wants_to_end
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:

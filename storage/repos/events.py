@@ -42,11 +42,13 @@ class EventLedger:
         The primary key makes this atomic across threads and processes."""
         return self.receive(key, None, now)
 
-    def receive(self, key: str, payload: dict[str, Any] | None, now: datetime) -> bool:
+    def receive(self, key: str, payload: dict[str, Any] | None, now: datetime, *, conversation: str | None = None,
+                sent_at: datetime | None = None) -> bool:
         """Like `claim`, keeping the event's content until `finish`; one INSERT either way."""
         try:
             with self.db.engine.begin() as connection:
-                connection.execute(_RECEIVE, {"key": key[:200], "created_at": now, "payload": payload})
+                connection.execute(_RECEIVE, {"key": key[:200], "created_at": now, "payload": payload,
+                                              "conversation": conversation, "sent_at": sent_at})
             return True
         except IntegrityError:
             return False

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import BigInteger, bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
@@ -82,6 +82,9 @@ class SessionWork:
         self._c = connection
         self._postgres = postgres
         self.wrote = False
+        # PostgreSQL: the conversation's received, unhandled events (payloads, in the order sent), read
+        # with the lock. Another process may have received an earlier message that it has not handled yet.
+        self.pending: list[dict[str, Any]] = []
 
     def load_thread(self, platform: str, channel: str, thread: str) -> Loaded | None:
         """The newest session in a thread, with its turns and owner, in one query."""
@@ -134,8 +137,12 @@ _SESSION_COLUMNS = tuple(c.name for c in _SESSIONS.columns)
 # committed durably when it was received, so a turn lost to a database crash (not a process crash:
 # PostgreSQL still writes it) is handled again from its event on start. Saves a WAL flush per turn
 # (~4 ms on this machine's disk). One statement: set_config(..., true) is SET LOCAL.
-_LOCK = core_select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)),
-                    func.set_config("synchronous_commit", "off", True))
+# The same statement reads the conversation's events still waiting to be handled (see SessionWork.pending).
+_LOCK = text(
+    "SELECT (SELECT coalesce(json_agg(e.payload ORDER BY e.sent_at, e.key), '[]'::json) FROM inbound_event e"
+    " WHERE e.conversation = :conversation AND e.payload IS NOT NULL) AS pending,"
+    " pg_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)"
+)
 _PEOPLE = Person.__table__  # type: ignore[attr-defined]
 
 
@@ -195,7 +202,8 @@ class SessionRepo:
             work = SessionWork(connection, self.db.is_postgres)
             try:
                 if self.db.is_postgres:
-                    connection.execute(_LOCK, {"key": advisory_key(key)})
+                    pending = connection.execute(_LOCK, {"key": advisory_key(key), "conversation": key}).scalar()
+                    work.pending = list(pending or [])
                 yield work
             except BaseException:
                 if work.wrote:
