@@ -81,3 +81,22 @@ def test_per_session_locks_do_not_accumulate_in_a_long_running_process(sqlite_ur
         bot.say(LINES[0])
         bot.say("done")
     assert bot.service.held_locks == 0
+
+
+def test_a_message_received_by_a_slower_process_is_answered_before_the_next_one(pg_url: str) -> None:
+    chat = RecordingChat()
+    slow = TestBot(pg_url, chat=chat)
+    fast = TestBot(pg_url, clock=slow.clock, chat=chat)
+    slow.start()
+    assert slow.ref is not None
+    first = Inbound(slow.ref, slow.person, "Ev-first", slow.clock.now(), LINES[0])
+    slow.clock.advance(seconds=1)
+    second = Inbound(slow.ref, slow.person, "Ev-second", slow.clock.now(), LINES[1])
+    assert slow.service.receive(first)  # acknowledged by the slow process, which has not handled it yet
+    fast.service.handle(second)  # the next message reaches the other process
+    slow.service.handle(first, received=True)  # the slow process catches up: nothing left to do
+
+    turns = slow.repos.sessions.turns(slow.session_id)  # type: ignore[arg-type]
+    assert [t.text for t in turns if t.speaker == "rep"] == [LINES[0], LINES[1]]
+    assert [t.speaker for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert [m.text for _, m in chat.posted[1:] if isinstance(m, Text)] == [turns[2].text, turns[4].text]
