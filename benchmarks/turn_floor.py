@@ -1,7 +1,7 @@
 """What a turn costs next to a bare slack-bolt app: the ratio, not an absolute time (issue #26).
 
 A/B on the same load: `rehearse serve` (offline buyer and scorer, no LLM) and the
-floor (benchmarks/floor_app.py: bolt + waitress + process_before_response + an
+floor (benchmarks/floor/app.py: bolt + waitress + process_before_response + an
 8-thread work pool, one chat.postMessage per DM message, no database). Each run
 gets its own process, fake Slack Web API (tests/fakes) on 127.0.0.1 and database;
 the load generator signs requests like Slack. Runs alternate product/floor so
@@ -81,12 +81,27 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def reachable(pg_url: str) -> bool:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: not here
+        return False
+    finally:
+        engine.dispose()
+
+
 def start_floor(fake: FakeSlack, workdir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "PYTHONPATH": str(ROOT)}
-    log = open(workdir / "floor.log", "wb")
-    process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "floor_app.py"), "--port", str(port),
-                                "--api-url", fake.api_url], env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    with open(workdir / "floor.log", "wb") as log:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "floor" / "app.py"), "--port",
+                                    str(port), "--api-url", fake.api_url], env=env, cwd=workdir, stdout=log,
+                                   stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -280,6 +295,10 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("REHEARSE_TEST_PG_URL", PG_URL))
     args = parser.parse_args()
 
+    if "postgres" in args.databases and not reachable(args.pg_url):
+        print(f"PostgreSQL is not reachable at {args.pg_url}: measuring SQLite only")
+        args.databases = [db for db in args.databases if db != "postgres"]
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results: dict[tuple[str, str], Side] = {}
     for db in args.databases:
         product, floor = results[("product", db)], results[("floor", db)] = Side(), Side()
@@ -300,6 +319,7 @@ def main() -> int:
                     saturation_run(side, db, reps, args, into)
 
     print()
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| measure | Rehearse | floor | ratio |")
     print("|---|---|---|---|")
     for db in args.databases:

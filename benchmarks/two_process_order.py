@@ -81,7 +81,12 @@ def main() -> int:
 
     from sqlalchemy import create_engine, text
 
+    from benchmarks.turn_floor import reachable
     from storage import Repositories
+
+    if not reachable(args.pg_url):
+        print(f"two_process_order: needs PostgreSQL (not reachable at {args.pg_url}); nothing measured")
+        return 0
 
     schema = f"twoproc_{uuid.uuid4().hex[:10]}"
     admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")

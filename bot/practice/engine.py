@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import Callable, Mapping, Sequence
+from datetime import date, timedelta
 
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
@@ -30,7 +29,7 @@ from bot.practice import cards
 from bot.practice.session_inbox import event_key, from_payload, to_payload
 from bot.practice.session_locks import KeyedLocks
 from bot.practice.states import State, is_open, transition
-from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
+from scenarios.loader import ScenarioLibrary, checksum
 from scenarios.schema import Scenario
 from scheduler.hours import local_date
 from scheduler.planner import is_scheduled_push

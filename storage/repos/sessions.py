@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database

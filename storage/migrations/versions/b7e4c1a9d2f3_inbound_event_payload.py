@@ -7,9 +7,8 @@ Create Date: 2026-12-04 14:40:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b7e4c1a9d2f3'
 down_revision = '5c2e9a41f0b7'

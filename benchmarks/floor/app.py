@@ -5,7 +5,7 @@ acknowledge and hand the work to an 8-thread pool. `/practice` opens the DM and
 posts a card; every DM message posts one `chat.postMessage` into its thread.
 No database, no buyer, no scoring: what any Slack app on this stack costs.
 
-Usage: python benchmarks/floor_app.py --port P --api-url URL (token and secret from SLACK_BOT_TOKEN,
+Usage: python benchmarks/floor/app.py --port P --api-url URL (token and secret from SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET)
 """
 
