@@ -45,6 +45,9 @@ PUSH_SESSIONS = uuid.UUID("5b7d1f0e-8c1a-4f7e-9a58-2f0c6e3d9b41")  # namespace: 
 DONE_WORDS = frozenset({"done", "finish", "finished", "end", "/done", "stop"})
 MAX_REPLY_CHARS = 2000  # what the buyer and scorer read; the full text is still stored
 RESUME_WINDOW = timedelta(days=1)  # an acknowledged message older than this is not answered after a restart
+# Platform retries come within minutes and gateway replays within a reconnect; the ledger keeps a
+# margin past the resume window, then forgets (it grew by one row per event forever, issue #18 item 8).
+LEDGER_KEEP = timedelta(days=2)
 HELP = (
     "Hi! I'm Rehearse, your practice partner. Type `/practice` to start a short scenario "
     "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
@@ -167,6 +170,10 @@ class PracticeService:
         conversation = lock_key(where.platform, where.channel, where.thread, "") if where.thread else None
         return self.repos.events.receive(event_key(inbound), to_payload(inbound), self.clock.now(),
                                          conversation=conversation, sent_at=inbound.sent_at)
+
+    def discard(self, inbound: Inbound) -> None:
+        """A received message the adapter refused (someone from another workspace): not to be resumed."""
+        self.repos.events.finish(event_key(inbound))
 
     def handle(self, inbound: Inbound, received: bool = False) -> None:
         """One rep message. A duplicate delivery of the same event does nothing."""
@@ -297,6 +304,11 @@ class PracticeService:
             resumed += 1
         self.repos.events.flush()
         return resumed
+
+    def prune_events(self) -> int:
+        """Forget ledger entries older than LEDGER_KEEP (a periodic job); returns how many."""
+        self.repos.events.flush()
+        return self.repos.events.prune(self.clock.now() - LEDGER_KEEP)
 
     def next_scenario_for(self, person: Person) -> Scenario:
         """The scenario for a rep who did not name one: the least recent, never the same twice running.

@@ -30,8 +30,9 @@ _RECEIVE = insert(InboundEvent.__table__)  # type: ignore[attr-defined]
 
 
 class EventLedger:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, flush_s: float = FLUSH_S) -> None:
         self.db = db
+        self.flush_s = flush_s
         self._guard = threading.Lock()
         self._finished: list[str] = []
         self._flushed_at = time.monotonic()
@@ -63,7 +64,7 @@ class EventLedger:
         use it only where handling the event again would find its own trace and do nothing."""
         with self._guard:
             self._finished.append(key[:200])
-            due = not later or time.monotonic() - self._flushed_at >= FLUSH_S
+            due = not later or time.monotonic() - self._flushed_at >= self.flush_s
         if due:
             self.flush()
 
