@@ -83,6 +83,7 @@ class PracticeService:
         expiry: timedelta = timedelta(hours=24),
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
+        holds: Callable[[int, date], str | None] | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -98,8 +99,8 @@ class PracticeService:
         # Scenario versions never change once stored; parsing one took ~1 ms of every turn.
         self._scenarios: dict[tuple[str, int], Scenario] = {}
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
-        # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
-        self.holds: Callable[[int, date], str | None] | None = None
+        # pending baseline); None lets them. Given by the composition root (Holds.message).
+        self.holds = holds
 
     @property
     def held_locks(self) -> int:
