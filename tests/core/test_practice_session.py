@@ -14,7 +14,7 @@ from bot.practice.session_inbox import to_payload
 from bot.practice.states import IllegalTransition, State, transition
 from scenarios.loader import UnknownScenario
 from storage.models import InboundEvent
-from tests.core.testbot import ManualClock, RecordingChat, TestBot
+from tests.core.testbot import RecordingChat, TestBot
 
 PITCH = "Our platform has real-time dashboards and AI routing, and pricing starts at $40 per seat."
 CURIOUS = [

@@ -8,7 +8,6 @@ the bot posted), the adapter and the core.
 from __future__ import annotations
 
 import asyncio
-
 import base64
 import functools
 from contextlib import asynccontextmanager
