@@ -185,10 +185,8 @@ class PracticeService:
         try:
             answered = self._handle(inbound)
         except Exception:
-            if received:
-                self.repos.events.finish(key)  # the adapter tells the rep to send it again
-            else:
-                self.repos.events.release(key)  # let the platform's retry try again
+            # The adapter tells the rep to send it again: let that (or the platform's retry) through.
+            self.repos.events.release(key)
             raise
         # A stored turn carries its event id, so a lost mark costs a look at start, never a second answer.
         self.repos.events.finish(key, later=answered)
