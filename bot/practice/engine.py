@@ -17,6 +17,7 @@ twice is answered once.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
+from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
 from bot.practice.session_inbox import event_key, from_payload, to_payload
@@ -182,12 +184,16 @@ class PracticeService:
         if not received and not self.receive(inbound):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
+        # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
+        started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
         try:
             answered = self._handle(inbound)
         except Exception:
             # The adapter tells the rep to send it again: let that (or the platform's retry) through.
             self.repos.events.release(key)
             raise
+        finally:
+            TURN_STARTED.reset(started)
         # A stored turn carries its event id, so a lost mark costs a look at start, never a second answer.
         self.repos.events.finish(key, later=answered)
 
@@ -214,6 +220,7 @@ class PracticeService:
             elif event.action_id == cards.SKIP:
                 self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED),
                                            finished_at=self.clock.now())
+                SESSIONS.labels("abandoned").inc()
                 chat.send(ref, Text("Skipped. No score this time — type `/practice` whenever you're ready."))
 
     def finish(self, session_id: str) -> list[BehaviorScore]:
@@ -239,6 +246,7 @@ class PracticeService:
                     continue  # another process closed it meanwhile
                 self.repos.sessions.update(session.id, state=transition(current.session.state, State.EXPIRED),
                                            finished_at=now)
+                SESSIONS.labels("expired").inc()
             chat = self.chats.get(session.platform)
             if chat is not None:
                 chat.send(self._session_ref(session), Text(
@@ -439,6 +447,7 @@ class PracticeService:
             engine=audio_engine, audio_duration_s=audio_duration,
             delivery=_delivery_dict(delivery), latency_s=latency, event_id=event_id, created_at=now,
         )
+        first_reply = session.started_at is None
         started = {"state": transition(session.state, State.STARTED), "started_at": session.started_at or now,
                    "last_activity_at": now, "expires_at": now + self.expiry}
         scenario = self.scenario_of(session)
@@ -461,6 +470,9 @@ class PracticeService:
         line.sent_at = self.clock.now()
         work.record(session, [rep, line], **changes)
         loaded.turns.extend([rep, line])  # what a later message handled under this lock reads
+        if first_reply:
+            SESSIONS.labels("started").inc()
+        observe_turn(session.platform, reply.engine)
         return True, reply.wants_to_end
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
@@ -478,6 +490,7 @@ class PracticeService:
                                              last_activity_at=now)
         chat = self.chats[session.platform]
         self._deliver_buyer_turn(session, chat, ref, scenario, line)
+        observe_turn(session.platform, reply.engine)
         if reply.wants_to_end:
             self._finish(session, chat, ref)
 
@@ -528,6 +541,7 @@ class PracticeService:
         now = self.clock.now()
         if not any(t.speaker == "rep" for t in turns):
             self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED), finished_at=now)
+            SESSIONS.labels("abandoned").inc()
             chat.send(ref, Text("You finished before answering the buyer, so there's nothing to score. "
                                 "Type `/practice` to try again."))
             return []
@@ -546,6 +560,7 @@ class PracticeService:
         ])
         self.repos.sessions.update(session.id, state=transition(session.state, State.FINISHED), finished_at=now,
                                    judge_engine=scores[0].engine if scores else None)
+        SESSIONS.labels("finished").inc()
         chat.send(ref, cards.scorecard(scenario, scores, progress, assessment=session.kind == "assessment"))
         return scores
 

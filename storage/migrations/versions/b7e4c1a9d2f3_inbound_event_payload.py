@@ -2,7 +2,7 @@
 after a restart, and handled in the order it was sent even when another process received the next one
 
 Revision ID: b7e4c1a9d2f3
-Revises: 5c2e9a41f0b7
+Revises: b71f3c2a9d10
 Create Date: 2026-12-04 14:40:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b7e4c1a9d2f3'
-down_revision = '5c2e9a41f0b7'
+down_revision = 'b71f3c2a9d10'
 branch_labels = None
 depends_on = None
 
