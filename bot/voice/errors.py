@@ -30,6 +30,15 @@ class UnsupportedAudio(VoiceError):
     )
 
 
+class TooManyChannels(UnsupportedAudio):
+    """A container with more audio channels than any voice recording has (a decoding bomb, or a film mix)."""
+
+    user_message = (
+        "That file has more audio channels than a voice note, so I didn't play it. "
+        "Could you re-record your answer with your microphone, or type it?"
+    )
+
+
 class CorruptAudio(VoiceError):
     """Looks like audio but is damaged, truncated or empty."""
 
