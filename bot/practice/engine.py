@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Callable, Mapping
 
+from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
@@ -70,6 +71,7 @@ class PracticeService:
         expiry: timedelta = timedelta(hours=24),
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
+        guard: FloodGuard | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -81,6 +83,7 @@ class PracticeService:
         self.expiry = expiry
         self.voice_replies = voice_replies
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
+        self.guard = guard or FloodGuard(clock)  # turns and clips per person per minute
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
@@ -148,6 +151,12 @@ class PracticeService:
         key = f"{inbound.ref.platform}:{inbound.event_id}"
         if not self.repos.events.claim(key, self.clock.now()):
             log.info("duplicate event ignored", extra={"event_key": key})
+            return
+        verdict = self.guard.admit_inbound(inbound)
+        if verdict is not Verdict.ADMIT:
+            log.info("flood: a message from %s:%s set aside", inbound.person.platform, inbound.person.user_id)
+            if verdict is Verdict.NOTE:
+                self.chats[inbound.ref.platform].send(inbound.ref, Text(FLOOD_NOTE))
             return
         try:
             self._handle(inbound)
@@ -280,8 +289,7 @@ class PracticeService:
         delivery: Delivery | None = None
         audio_engine: str | None = None
         audio_duration: float | None = None
-        audio = next((a for a in inbound.attachments if (a.mime or "").startswith(("audio/", "video/webm"))
-                      or a.is_voice_message), None)
+        audio = voice_attachment(inbound)
         if audio is not None:
             result = self._hear(chat, ref, audio)
             if result is None:
