@@ -9,8 +9,8 @@ are https on the default port, and a test or a proxy adds its own explicitly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import urlsplit
 
 #: Where Slack serves `url_private(_download)` files.
@@ -52,7 +52,7 @@ class OriginPolicy:
     extra: frozenset[Origin] = frozenset()
 
     @classmethod
-    def of(cls, hosts: Iterable[str], extra_urls: Iterable[str | None] = ()) -> "OriginPolicy":
+    def of(cls, hosts: Iterable[str], extra_urls: Iterable[str | None] = ()) -> OriginPolicy:
         """`extra_urls` are explicit settings (a fake in tests, a proxy): each trusts its exact origin."""
         extra = {o for o in (origin_of(u) for u in extra_urls if u) if o is not None}
         return cls(frozenset(h.lower() for h in hosts), frozenset(extra))

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import Callable, Mapping
+from datetime import date, timedelta
 
 from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
 from bot.practice.states import State, is_open, transition
-from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
+from scenarios.loader import ScenarioLibrary, checksum
 from scenarios.schema import Scenario
 from scheduler.hours import local_date
 from scheduler.planner import is_scheduled_push

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 
 from storage.audio_store import AudioStore
@@ -85,9 +85,7 @@ class PrivacyRepo:
                 "pushes": _count(s.exec(delete(PushLog).where(PushLog.person_id == person_id))),  # type: ignore[call-overload]
             }
             # Usage rows stay for cost accounting, but nothing in them may lead back to the person.
-            mine = LlmUsage.person_id == person_id
-            if ids:
-                mine = mine | col(LlmUsage.session_id).in_(ids)  # type: ignore[assignment]
+            mine = or_(col(LlmUsage.person_id) == person_id, col(LlmUsage.session_id).in_(ids or [""]))
             counts["usage_rows"] = _count(s.exec(update(LlmUsage).where(mine)  # type: ignore[call-overload]
                                                  .values(person_id=None, session_id=None)))
             counts["sessions"] = _count(s.exec(delete(PracticeSession).where(PracticeSession.person_id == person_id)))  # type: ignore[call-overload]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from bot.digests import render
@@ -13,7 +15,15 @@ from bot.messages import Card, Text
 from bot.people.privacy import PrivacyService
 from bot.settings import Settings
 from storage.models import DigestRecord, LlmUsage
-from tests.digests.conftest import DIGEST_DAY, World, world  # noqa: F401  (the fixture)
+from tests.digests.conftest import DIGEST_DAY, World
+
+
+@pytest.fixture
+def world(db_url: str, tmp_path: Path) -> Iterator[World]:
+    """The digests' world (seeded teams, the real DigestService) over SQLite and PostgreSQL."""
+    w = World(db_url, tmp_path / "var")
+    yield w
+    w.repos.db.dispose()
 
 
 def _delivered(world: World):  # type: ignore[no-untyped-def]
@@ -37,7 +47,7 @@ def _practised_rep(world: World, seeded) -> tuple[int, str]:  # type: ignore[no-
     raise AssertionError("the seed has no rep who practised")
 
 
-def test_a_deleted_rep_leaves_no_trace_in_digests_reports_charts_or_usage(world: World) -> None:  # noqa: F811
+def test_a_deleted_rep_leaves_no_trace_in_digests_reports_charts_or_usage(world: World) -> None:
     seeded, digest_id = _delivered(world)
     manager = seeded.manager_ids[0]
     rep, name = _practised_rep(world, seeded)
@@ -68,7 +78,7 @@ def test_a_deleted_rep_leaves_no_trace_in_digests_reports_charts_or_usage(world:
     assert rep not in {r.person_id for r in later.data.reps}
 
 
-def test_a_deleted_manager_s_own_digests_are_deleted_with_their_files(world: World) -> None:  # noqa: F811
+def test_a_deleted_manager_s_own_digests_are_deleted_with_their_files(world: World) -> None:
     seeded, digest_id = _delivered(world)
     manager = seeded.manager_ids[0]
     report = _report(world, digest_id, manager)

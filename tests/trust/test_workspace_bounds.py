@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from bot.scheduling.cadences import CadenceService, UnknownTeam
 from storage import Repositories
 from tests.core.testbot import ManualClock
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _org(repos: Repositories) -> tuple[int, int, int]:

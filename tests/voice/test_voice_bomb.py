@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.voice.audio import FFMPEG, SAMPLE_RATE
-from bot.voice.decode import decode_clip, declared_channels, declared_seconds, max_decoded_bytes
+from bot.voice.decode import declared_channels, declared_seconds, decode_clip, max_decoded_bytes
 from bot.voice.errors import ClipTooLong, TooManyChannels
 from bot.voice.pipeline import VoicePipeline
 
