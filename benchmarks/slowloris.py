@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flood import start_serve  # noqa: E402
+
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.fakes.slack_events import SlackSender  # noqa: E402
 
