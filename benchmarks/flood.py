@@ -17,12 +17,8 @@ Usage: python benchmarks/flood.py [--messages 1000] [--senders 16] [--replays 5]
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,31 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.slack_api import BOT_TOKEN, FakeSlack  # noqa: E402
-from tests.fakes.slack_events import SIGNING_SECRET, SlackSender  # noqa: E402
+from benchmarks.slack_turns import free_port, start_server  # noqa: E402
+from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from tests.fakes.slack_events import SlackSender  # noqa: E402
 
 REP = "U0FLOOD"
-
-
-def start_serve(fake: FakeSlack, folder: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "ANTHROPIC_"))}
-    env.update({"DATABASE_URL": f"sqlite:///{folder / 'flood.db'}", "DATA_DIR": str(folder / "var"),
-                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO", "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url, "PORT": "0"})
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], env=env, cwd=folder,
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    assert process.stderr is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        match = re.search(r"listening on (http://[\d.]+:\d+)", line)
-        if match:
-            # Keep draining stderr so the server never blocks on a full pipe.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, match.group(1)
-        if not line and process.poll() is not None:
-            break
-    raise SystemExit("rehearse serve did not start")
 
 
 def settle(fake: FakeSlack, quiet_s: float = 3.0, limit_s: float = 120) -> None:
@@ -78,7 +54,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         fake.add_user(REP, "Flo Od")
-        process, url = start_serve(fake, Path(tmp))
+        port = free_port()
+        process = start_server(fake, f"sqlite:///{tmp}/flood.db", Path(tmp), port)
+        url = f"http://127.0.0.1:{port}"
         try:
             sender = SlackSender(f"{url}/slack/events", response_url=fake.response_url("cmd"))
             dm = fake.dm_channel_of(REP)

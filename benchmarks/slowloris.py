@@ -29,9 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from flood import start_serve  # noqa: E402
-
+from benchmarks.slack_turns import free_port, start_server  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.fakes.slack_events import SlackSender  # noqa: E402
 
@@ -90,12 +88,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         fake.add_user("U0CALM", "Cal Mer")
-        process, url = start_serve(fake, Path(tmp))
-        host, port = url.rsplit("//", 1)[1].split(":")
+        port = free_port()
+        process = start_server(fake, f"sqlite:///{tmp}/slowloris.db", Path(tmp), port)
+        host, url = "127.0.0.1", f"http://127.0.0.1:{port}"
         sender = SlackSender(f"{url}/slack/events")
         try:
             for count in args.slow:
-                attack = Slowloris(host, int(port), count, args.trickle)
+                attack = Slowloris(host, port, count, args.trickle)
                 time.sleep(1.0)
                 health = [probe(lambda: urllib.request.urlopen(f"{url}/healthz", timeout=PROBE_TIMEOUT_S).read())
                           for _ in range(args.probes)]
