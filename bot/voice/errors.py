@@ -66,6 +66,15 @@ class ClipTooLong(VoiceError):
         self.max_seconds = max_seconds
 
 
+class ClipTooBig(VoiceError):
+    """More bytes than any voice answer needs: refused while downloading, before decoding."""
+
+    user_message = (
+        "That file is too large for one spoken answer, so I stopped downloading it. "
+        "Could you record a shorter answer, or type it?"
+    )
+
+
 class SilentClip(VoiceError):
     """Nothing to hear: an empty or silent clip, or sound with no words we could make out."""
 
