@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 
 from bot.voice.audio import FFMPEG, SAMPLE_RATE, AudioSegment, normalise
-from bot.voice.errors import ClipTooLong, CorruptAudio, SilentClip, TooManyChannels, UnsupportedAudio
+from bot.voice.errors import ClipTooBig, ClipTooLong, CorruptAudio, SilentClip, TooManyChannels, UnsupportedAudio
 
 #: Upper bound on what we even hand to ffmpeg: 3 minutes of 48 kHz stereo wav is ~35 MB.
 MAX_BYTES = 50 * 1024 * 1024
@@ -74,7 +74,7 @@ def decode_clip(data: bytes, *, mime: str | None = None, filename: str | None = 
     if not data:
         raise SilentClip("empty clip (0 bytes)")
     if len(data) > MAX_BYTES:
-        raise ClipTooLong(f"{len(data)} bytes", max_seconds=max_seconds)
+        raise ClipTooBig(f"{len(data)} bytes")
     container = _choose_container(data, mime, filename)
     codecs = _codecs_for(container, data)
     if container is OGG and _ogg_truncated(data):
