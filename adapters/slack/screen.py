@@ -62,13 +62,13 @@ def screen(environ: dict[str, Any], verifier: SignatureVerifier, max_body: int) 
     signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
     if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
         return Refusal("401 Unauthorized", "invalid_request")
-    if not verifier.is_valid(body, timestamp, signature):
-        return Refusal("401 Unauthorized", "invalid_request")
-    # Signed by Slack from here on; still never trust the shape enough to crash on it.
     try:
-        text = body.decode("utf-8")
+        text = body.decode("utf-8")  # Slack sends UTF-8; the SDK's verifier decodes it too, and would raise
     except UnicodeDecodeError:
         return Refusal("400 Bad Request", "not_utf8")
+    if not verifier.is_valid(text, timestamp, signature):
+        return Refusal("401 Unauthorized", "invalid_request")
+    # Signed by Slack from here on; still never trust the shape enough to crash on it.
     if "json" in environ.get("CONTENT_TYPE", "").lower():
         return Admitted(body, {}) if _json_object(text) else Refusal("400 Bad Request", "bad_json")
     form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}

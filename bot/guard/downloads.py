@@ -21,6 +21,10 @@ class DownloadRefused(Exception):
     """The URL or a redirect left the allowed origins, or the body was over the limit. Log-safe text."""
 
 
+class DownloadTooLarge(DownloadRefused):
+    """The body went past `max_bytes`; reading stopped there."""
+
+
 class _PolicyRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
@@ -55,5 +59,5 @@ def download_with_token(url: str, token: str, policy: OriginPolicy, *, max_bytes
         content_type = response.headers.get_content_type() or ""
         data = response.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise DownloadRefused(f"file larger than {max_bytes} bytes")
+        raise DownloadTooLarge(f"file larger than {max_bytes} bytes")
     return data, content_type

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.guard.commands import CommandGate
 from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
@@ -83,6 +84,7 @@ class PracticeService:
         self.voice_replies = voice_replies
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
         self.guard = guard or FloodGuard(clock)  # turns and clips per person per minute
+        self.commands = CommandGate(repos.events, self.guard, clock)  # each /practice request once, and not too often
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
