@@ -106,3 +106,21 @@ def test_slack_and_discord_file_hosts_are_allowed_over_https() -> None:
     cdn = OriginPolicy.of(DISCORD_CDN_HOSTS)
     assert cdn.allows("https://cdn.discordapp.com/attachments/1/2/voice-message.ogg")
     assert not cdn.allows("https://cdn.discordapp.com.evil.example/x") and not cdn.allows("http://cdn.discordapp.com/x")
+
+
+def test_slack_s_adapter_never_reads_a_local_file_or_follows_the_token_off_slack(tmp_path, servers) -> None:  # type: ignore[no-untyped-def]
+    from bot.messages import Attachment
+    from bot.ports import PlatformError
+    from tests.slack.conftest import make_world
+
+    world = make_world(f"sqlite:///{tmp_path / 'dl.db'}")
+    try:
+        chat = world.adapter.chat
+        with pytest.raises(PlatformError):
+            chat.fetch_attachment(Attachment("file://files.slack.com/etc/hostname", "audio/webm", "a.webm"))
+        _, stranger = servers
+        with pytest.raises(PlatformError):
+            chat.fetch_attachment(Attachment(stranger.url + "/files-pri/x.webm", "audio/webm", "x.webm"))
+        assert stranger.seen == []
+    finally:
+        world.close()
