@@ -144,12 +144,6 @@ def _run_foreground(process: Process) -> None:
     if foreground:
         for extra in foreground[1:]:
             extra.run_in_background(process.core.settings.port)
-        if threading.current_thread() is threading.main_thread():
-            # Platforms stop a process with SIGTERM (then SIGKILL). Python's default is to die on the spot
-            # (exit 143): Discord's gateway left open, the scheduler never shut down. As Ctrl-C instead,
-            # asyncio cancels the gateway task, whose `finally` closes it, run() returns, and the caller's
-            # `finally` stops the scheduler: exit 0 in under 10 s (tests/trust/test_clean_stop.py).
-            signal.signal(signal.SIGTERM, signal.default_int_handler)
         foreground[0].run()
     else:
         _block_until_signal(process)
