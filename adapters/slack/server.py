@@ -1,4 +1,4 @@
-"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress.
+"""The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress.
 
 Bolt's WSGI adapter verifies each request's signature and timestamp and
 dispatches events, slash commands and interactivity, all on the one path Slack
@@ -14,7 +14,9 @@ import json
 import logging
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -22,6 +24,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from adapters.slack.parse import PLATFORM
 from adapters.slack.screen import screened
 from bot.messages import PersonRef
+from bot.observability.metrics import ACK_SECONDS
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
@@ -46,7 +49,7 @@ MAX_HEADER_BYTES = 32 * 1024  # Slack's headers are well under 2 KB
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
+def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
     events = None
     if adapter.http_enabled:
         assert adapter.settings.slack_signing_secret is not None
@@ -55,12 +58,19 @@ def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
     modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
     mode = "+".join(name for name, on in modes if on)
 
+    operations = adapter.core.ops.routes()  # /metrics and /readyz
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path in operations and method in ("GET", "HEAD"):
+            return operations[path](environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
         if path == EVENTS_PATH and events is not None:
-            return events(environ, start_response)
+            started = time.monotonic()
+            answer = events(environ, start_response)  # Bolt has acknowledged by the time it returns
+            ACK_SECONDS.labels("slack").observe(time.monotonic() - started)
+            return answer
         if path == EVENTS_PATH:
             return _json(start_response, "404 Not Found",
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})
@@ -69,7 +79,7 @@ def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
     return app
 
 
-def _command_check(adapter: "SlackAdapter") -> Callable[[dict[str, str]], str | None]:
+def _command_check(adapter: SlackAdapter) -> Callable[[dict[str, str]], str | None]:
     """The core's command gate for a signed slash command: once per trigger_id, within the person's limit."""
     def check(form: dict[str, str]) -> str | None:
         who = PersonRef(PLATFORM, form.get("team_id", ""), form.get("user_id", ""))
