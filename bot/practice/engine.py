@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.guard.commands import CommandGate
+from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
 from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
@@ -72,6 +74,7 @@ class PracticeService:
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
         holds: Callable[[int, date], str | None] | None = None,
+        guard: FloodGuard | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -83,6 +86,8 @@ class PracticeService:
         self.expiry = expiry
         self.voice_replies = voice_replies
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
+        self.guard = guard or FloodGuard(clock)  # turns and clips per person per minute
+        self.commands = CommandGate(repos.events, self.guard, clock)  # each /practice request once, and not too often
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
@@ -150,6 +155,12 @@ class PracticeService:
         key = f"{inbound.ref.platform}:{inbound.event_id}"
         if not self.repos.events.claim(key, self.clock.now()):
             log.info("duplicate event ignored", extra={"event_key": key})
+            return
+        verdict = self.guard.admit_inbound(inbound)
+        if verdict is not Verdict.ADMIT:
+            log.info("flood: a message from %s:%s set aside", inbound.person.platform, inbound.person.user_id)
+            if verdict is Verdict.NOTE:
+                self.chats[inbound.ref.platform].send(inbound.ref, Text(FLOOD_NOTE))
             return
         # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
         started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
@@ -288,8 +299,7 @@ class PracticeService:
         delivery: Delivery | None = None
         audio_engine: str | None = None
         audio_duration: float | None = None
-        audio = next((a for a in inbound.attachments if (a.mime or "").startswith(("audio/", "video/webm"))
-                      or a.is_voice_message), None)
+        audio = voice_attachment(inbound)
         if audio is not None:
             result = self._hear(chat, ref, audio)
             if result is None:
