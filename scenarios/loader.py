@@ -95,6 +95,9 @@ class ScenarioLibrary:
         scenarios: dict[str, Scenario] = {}
         problems: list[ScenarioProblem] = []
         for folder in dirs:
+            if not folder.is_dir():  # a mistyped SCENARIOS_DIR would otherwise hide its scenarios silently
+                problems.append(ScenarioProblem(str(folder), None, "", "scenario folder not found (check SCENARIOS_DIR)"))
+                continue
             for path in sorted(folder.glob("*.y*ml")):
                 try:
                     s = load_file(path)

@@ -11,7 +11,8 @@ from typing import TextIO
 from rich.console import Console
 
 from adapters.console.render import render
-from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef, Posted
+from bot.messages import (TERMINAL_WORDING, ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef,
+                          Posted, Text)
 from bot.practice import cards
 from bot.practice.engine import PracticeService
 from bot.practice.states import is_open
@@ -24,6 +25,7 @@ class ConsoleChat:
     """ChatPort for the terminal. Every thread is the same screen, so refs only carry ids."""
 
     platform = PLATFORM
+    wording = TERMINAL_WORDING  # "type `done`", "rehearse practice": no buttons or threads here
 
     def __init__(self, console: Console, media_dir: Path) -> None:
         self.console = console
@@ -88,10 +90,10 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
         if session is None:
             chat.console.print("No open practice session to resume; starting a new one.")
         else:
+            persona = service.scenario_of(session).persona.name  # the buyer keeps their name after a resume
             for turn in service.repos.sessions.turns(session.id):
-                label = "You:" if turn.speaker == "rep" else "Buyer:"
-                chat.console.print(f"[bold]{label}[/bold] ", end="")
-                chat.console.print(turn.text or "", markup=False, highlight=False)
+                render(chat.console, Text(turn.text or "", author="You" if turn.speaker == "rep" else persona),
+                       chat.media_dir)
     if session is None:
         started = service.start(who, scenario_id)
         session, ref = started.session, started.ref

@@ -92,6 +92,10 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         return settings, BAD_INPUT
     if isinstance(exc, UnicodeDecodeError) and _from_dotenv(exc):
         return "The .env file is not UTF-8 text: save it as UTF-8, or remove it.", BAD_INPUT
+    from scenarios.loader import ScenarioError
+
+    if isinstance(exc, ScenarioError):  # every problem, one line each (`rehearse scenarios validate` shows the same)
+        return "\n".join(f"error {p}" for p in exc.problems), BAD_INPUT
     database = _database_problem(exc)
     if database:
         return database
