@@ -60,7 +60,7 @@ def scorecard(scenario: Scenario, scores: Sequence[BehaviorScore], progress: dic
             lines.extend(f"> “{quote}”" for quote in s.evidence[:2])
         elif not s.detected:
             lines.append("_Not seen in this session._")
-        if not assessment:
+        if not assessment and s.feedback.went_well:  # only when something did, with the rep's words
             lines.append(f"Went well: {s.feedback.went_well}")
         fields.append(Field(name, "\n".join(lines)))
     if assessment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.ports import JudgeContext
+from bot.practice.judges.setting import setting_of
 from scoring import score_session
 from scoring.types import BehaviorScore
 
@@ -11,4 +12,4 @@ class OfflineJudge:
     name = "offline"
 
     def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
-        return score_session(ctx.behaviors, ctx.turns)
+        return score_session(ctx.behaviors, ctx.turns, setting_of(ctx.scenario))
