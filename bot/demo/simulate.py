@@ -28,7 +28,9 @@ from bot.settings import Settings
 WORKSPACE = "demo"
 STEP = timedelta(minutes=30)
 HOUR_S = 3600.0
-DEMO_START = date(2026, 9, 28)  # a Monday; fixed so every run tells the same story
+DIGEST_MORNING_HOURS = 10  # the simulation runs to 10:00 UTC on the final Monday, past the 08:00 digests
+# The demo's weeks end on the Monday of the current week, so its digests are the latest ones and the
+# commands it prints (digest, progress) show them; the reps' habits and the random seed keep the story.
 DEMO_SCENARIOS = ("discovery-procurement-stall", "pricing-objection", "contact-centre-empathy",
                   "contact-centre-trust")
 
@@ -52,10 +54,19 @@ class RepStats:
     ignored: int = 0
 
 
+def demo_start(weeks: int, today: date) -> date:
+    """The Monday `weeks` weeks before the Monday of `today`'s week."""
+    return today - timedelta(days=today.weekday(), weeks=weeks)
+
+
 @dataclass
 class DemoResult:
     weeks: int
     manager_id: int
+    enablement_id: int
+    rep_id: int
+    database_url: str
+    period_start: date
     pushes_delivered: int
     sessions_finished: int
     sessions_expired: int
@@ -75,7 +86,7 @@ class _Pending:
     at: datetime
 
 
-def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
+def _seed(core: Core) -> tuple[int, int, int, dict[str, Habit]]:
     """A manager, an enablement lead and the eight reps, one team, and its cadence."""
     from bot.scheduling.cadences import CadenceService
 
@@ -87,19 +98,22 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
     people.update(manager.id, roles="manager", team_id=team.id)  # type: ignore[arg-type]
     people.update(lead.id, roles="enablement", team_id=team.id)  # type: ignore[arg-type]
     habits: dict[str, Habit] = {}
+    first_rep = 0
     for i, habit in enumerate(DEMO_TEAM):
         user_id = f"rep{i + 1}"
         rep, _ = people.ensure_person(PLATFORM, WORKSPACE, user_id, now, habit.name, habit.tz)
         people.update(rep.id, roles="rep", team_id=team.id, manager_id=manager.id)  # type: ignore[arg-type]
         habits[user_id] = habit
+        first_rep = first_rep or rep.id  # type: ignore[assignment]
     CadenceService(core.repos, core.clock, core.library).set(lead.id, team.id, {  # type: ignore[arg-type]
         "sessions_per_week": 3, "weekdays": [0, 1, 2, 3, 4], "window": "09:00-17:00", "min_spacing_hours": 24,
         "scenario_ids": list(DEMO_SCENARIOS), "digest_weekday": 0, "digest_hour": 8,
     })
-    return manager.id, habits  # type: ignore[return-value]
+    return manager.id, lead.id, first_rep, habits  # type: ignore[return-value]
 
 
-def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
+def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | None = None) -> DemoResult:
+    """Simulate `weeks` weeks from `start_day` (default: ending this Monday) in a fresh DATA_DIR/demo.db."""
     from bot.digests import render
     from bot.digests.service import DigestService
     from bot.scheduling.pushes import build_scheduling
@@ -111,12 +125,13 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
         stale.unlink()
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_file}", data_dir=str(data_dir),  # type: ignore[call-arg]
                         anthropic_api_key=None, slack_bot_token=None, discord_token=None)
-    start = datetime.combine(DEMO_START, datetime.min.time(), timezone.utc)
+    first_day = start_day or demo_start(weeks, datetime.now(timezone.utc).date())
+    start = datetime.combine(first_day, datetime.min.time(), timezone.utc)
     clock = SimulatedClock(start)
     core = build_core(settings, clock=clock)
     chat = SimulatedChat()
     practice = core.practice({PLATFORM: chat})
-    manager_id, habits = _seed(core)
+    manager_id, enablement_id, rep_id, habits = _seed(core)
 
     scheduling = build_scheduling(core, name=f"demo-{uuid.uuid4().hex[:6]}")
     scheduling.pushes.keep_going = lambda: True  # one process, no leader election to wait for
@@ -133,9 +148,10 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     pending: list[_Pending] = []
     seen_offers = 0
     rep_turns = 0
-    end = start + timedelta(weeks=weeks)
+    # Through Monday morning after the last week: the digests of the period that just ended go out at 08:00.
+    end = start + timedelta(weeks=weeks, hours=DIGEST_MORNING_HOURS)
     t = start
-    while t < end:
+    while t <= end:
         clock.set(t)
         for name, (func, seconds) in jobs.items():
             if t >= next_run[name]:
@@ -164,7 +180,8 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
     result = DemoResult(
-        weeks=weeks, manager_id=manager_id, pushes_delivered=len(chat.offers), sessions_finished=finished,
+        weeks=weeks, manager_id=manager_id, enablement_id=enablement_id, rep_id=rep_id,
+        database_url=f"sqlite:///{db_file.resolve()}", period_start=built.data.period_start, pushes_delivered=len(chat.offers), sessions_finished=finished,
         sessions_expired=expired, rep_turns=rep_turns,
         nudges=sum(chat.nudges_for(uid) for uid in habits), digests_delivered=len(chat.digest_images()),
         digest_text=text, chart_path=chart.resolve(), wall_seconds=wallclock.perf_counter() - started,
