@@ -28,7 +28,6 @@ from bot.settings import Settings
 WORKSPACE = "demo"
 STEP = timedelta(minutes=30)
 HOUR_S = 3600.0
-DIGEST_MORNING_HOURS = 10  # the simulation runs to 10:00 UTC on the final Monday, past the 08:00 digests
 # The demo's weeks end on the Monday of the current week, so its digests are the latest ones and the
 # commands it prints (digest, progress) show them; the reps' habits and the random seed keep the story.
 DEMO_SCENARIOS = ("discovery-procurement-stall", "pricing-objection", "contact-centre-empathy",
@@ -148,10 +147,9 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     pending: list[_Pending] = []
     seen_offers = 0
     rep_turns = 0
-    # Through Monday morning after the last week: the digests of the period that just ended go out at 08:00.
-    end = start + timedelta(weeks=weeks, hours=DIGEST_MORNING_HOURS)
+    end = start + timedelta(weeks=weeks)
     t = start
-    while t <= end:
+    while t < end:
         clock.set(t)
         for name, (func, seconds) in jobs.items():
             if t >= next_run[name]:
@@ -176,6 +174,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
 
     finished = sum(s.finished for s in stats.values())
     expired = core.repos.sessions.state_counts().get("expired", 0)
+    clock.set(end)  # the final Monday: "last" is the period the simulated weeks just completed
     built = digests.build(manager_id, "last")
     chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
