@@ -205,7 +205,8 @@ def import_outcomes(path: Path = typer.Argument(..., help="CSV with columns rep,
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(console, f"Cannot read {path}: {exc}")
+        _fail(console, f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.",
+              1 if isinstance(exc, OSError) else 2)
     _, service = _service()
     result = service.import_outcomes(text, progress=lambda rows: track(rows, description="Importing",
                                                                        console=console, transient=True))
