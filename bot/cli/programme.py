@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.cli.errors import fail
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -42,9 +43,8 @@ def parse_stagger(text: str) -> dict[int, int]:
     return waves
 
 
-def _fail(console: Console, message: str, code: int = 2) -> None:
-    console.print(f"[red]{message}[/red]", highlight=False)
-    raise typer.Exit(code)
+def _fail(console: Console, message: str, code: int = 2) -> NoReturn:
+    fail(message, code)  # to stderr, one scheme for the whole CLI (bot/cli/errors.py)
 
 
 @programme_app.command("start")
