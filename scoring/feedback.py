@@ -52,7 +52,7 @@ _FEELING = re.compile(
     r"\b(?:sounds?|must (?:be|feel|have been)|seems?|feels?|felt) (?:(?:really|so|very|quite|incredibly|pretty|such|a) )*"
     r"([a-z]+(?:-[a-z]+)?)", re.IGNORECASE)
 # Feeling words a catalog template may use, which the rep's own word replaces.
-_TEMPLATE_FEELINGS = ("frustrating", "frustrated")
+_TEMPLATE_FEELINGS = ("frustrating",)
 
 # Service calls: the catalog's sales wording ("send that over", "a small pilot") replaced by what a
 # service agent would say, with the customer's own goal in it. `{goal}` is filled from the Setting.
@@ -100,16 +100,16 @@ def _open_quote(text: str) -> bool:
 
 def tidy(text: str) -> str:
     """One mark where a quoted sentence ends a sentence (`?”.` -> `?”`), one space between words."""
-    text = re.sub(r"([.!?…])([”\"’']?)\.(?!\.)", r"\1\2", text)
+    text = re.sub(r"(?<!\.)([.!?…])([”\"’']?)\.(?!\.)", r"\1\2", text)  # an ellipsis "..." stays
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def try_next(behavior: Behavior, detected: bool, setting: Setting = SALES) -> str:
-    """The one thing to try next, worded for this kind of call."""
+def try_next(behavior: Behavior, detected: bool, setting: Setting = SALES, feeling: str | None = None) -> str:
+    """The one thing to try next, worded for this kind of call, with the rep's own feeling word in its example."""
     if not detected and setting.kind == "service" and behavior.id in _SERVICE_TRY_NEXT:
         return _SERVICE_TRY_NEXT[behavior.id]
-    return tidy(behavior.feedback.try_next_done if detected else behavior.feedback.try_next)
+    return tidy(keep_feeling(behavior.feedback.try_next_done if detected else behavior.feedback.try_next, feeling))
 
 
 def is_brush_off(text: str) -> bool:
@@ -201,8 +201,19 @@ def _templates(behavior: Behavior, setting: Setting) -> tuple[str, str]:
     return prefix, suffix
 
 
-def rewrite(behavior: Behavior, analysis: Analysis, setting: Setting = SALES) -> str | None:
-    """One of the rep's sentences, rewritten to show the behavior in this kind of call."""
+def keep_feeling(text: str, feeling: str | None) -> str:
+    """The catalog's example feeling ("frustrating") replaced by the one the rep named, if they named one."""
+    if not feeling:
+        return text
+    for word in _TEMPLATE_FEELINGS:
+        text = re.sub(rf"\b{word}\b", feeling, text)
+    return text
+
+
+def rewrite(behavior: Behavior, analysis: Analysis, setting: Setting = SALES, feeling: str | None = None) -> str | None:
+    """One of the rep's sentences, rewritten to show the behavior in this kind of call.
+
+    `feeling`: the feeling word the rep used anywhere in the session; by default, in this reply."""
     sentence = _pick_sentence(behavior, analysis)
     if sentence is None:
         return None
@@ -215,10 +226,8 @@ def rewrite(behavior: Behavior, analysis: Analysis, setting: Setting = SALES) ->
         return tidy(new)
     prefix = prefix_t.format(**fill) if prefix_t else ""
     suffix = suffix_t.format(**fill) if suffix_t else ""
-    feeling = rep_feeling(" ".join(s.text for s in analysis.sentences))
-    if feeling:  # advice must not swap the rep's better word for the template's
-        for word in _TEMPLATE_FEELINGS:
-            prefix = re.sub(rf"\b{word}\b", feeling, prefix)
+    # Advice must not swap the rep's better word for the template's.
+    prefix = keep_feeling(prefix, feeling or rep_feeling(" ".join(s.text for s in analysis.sentences)))
     if not prefix and not suffix and not changed:
         return None
     if (not changed and is_brush_off(new)) or _said_already(new, prefix + " " + suffix):

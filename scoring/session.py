@@ -166,14 +166,15 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
     focus = scored[quote_turns[0]]
     delivery_msgs = [n.message for _, notes in pairs for n in notes]
     lead = (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
-    try_next = lead[0] if lead else fb.try_next(b, detected, setting)
+    feeling = fb.rep_feeling(" ".join(rt.turn.text or "" for rt in reps))  # the rep's own word, kept in advice
+    try_next = lead[0] if lead else fb.try_next(b, detected, setting, feeling)
     went_well = fb.went_well(b, evidence)
     if b.session == "order" and note and went_well:
         went_well = fb.tidy(f"You did get to the business problem: “{fb.short(evidence[0])}”.")
     # Rewrite the turn that most needs it: the weakest turn, unless everything was strong.
     weakest = min(range(len(scored)), key=lambda i: scored[i].score)
-    rewrite = (fb.rewrite(b, reps[weakest].analysis, setting)
-               or fb.rewrite(b, reps[quote_turns[0]].analysis, setting))
+    rewrite = (fb.rewrite(b, reps[weakest].analysis, setting, feeling)
+               or fb.rewrite(b, reps[quote_turns[0]].analysis, setting, feeling))
     try_next = fb.tidy(try_next)
 
     signals: dict[str, float] = {}
