@@ -99,13 +99,15 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
         session, ref = started.session, started.ref
     else:
         ref = ConversationRef(session.platform, session.workspace, session.channel, session.thread)
+    typed = stdin.isatty()
     while True:
-        chat.console.print("[bold]You:[/bold] ", end="")
+        if typed:
+            chat.console.print("[bold]You:[/bold] ", end="")
         line = stdin.readline()
-        if line and not stdin.isatty():
-            chat.console.print(line.rstrip("\n"), markup=False, highlight=False)  # piped input is not echoed
+        if line and not typed:  # piped input is not echoed: show it as one wrapped line, like the buyer's
+            render(chat.console, Text(line.rstrip("\n"), author="You"), chat.media_dir)
         if not line:
-            chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
+            chat.console.print(("\n" if typed else "") + "Saved. Run `rehearse practice --resume` to continue this session.")
             return session.id
         if line.strip().lower() == "skip":
             service.act(ActionEvent(ref, who, cards.SKIP, session.id, uuid.uuid4().hex, datetime.now(timezone.utc)))
