@@ -162,7 +162,7 @@ def start_server(fake: FakeSlack, database_url: str, workdir: Path, port: int,
     env.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": fake.api_url, "PORT": str(port), "LOG_LEVEL": "WARNING",
                 "DATA_DIR": str(workdir / "var"), "PYTHONPATH": str(ROOT)})
-    log = open(workdir / "serve.log", "wb")
+    log = open(workdir / "serve.log", "wb")  # noqa: SIM115 - the server process writes to it until the end
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], env=env, cwd=workdir,
                                stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Union
+from typing import Literal
 
 Platform = Literal["slack", "discord", "console"]
 
@@ -122,7 +122,7 @@ class Image:
     alt: str = ""
 
 
-Outbound = Union[Text, Card, Audio, Image]
+Outbound = Text | Card | Audio | Image
 
 
 @dataclass(frozen=True)

@@ -86,18 +86,29 @@ class SystemClock:
 
 
 class HeardLike(Protocol):
-    text: str
-    delivery: object
-    stt_engine: str
-    duration_s: float
+    # Read-only members: the voice pipeline hands back frozen dataclasses, which a protocol with
+    # plain (settable) attributes does not accept.
+    @property
+    def text(self) -> str: ...
+    @property
+    def delivery(self) -> object: ...
+    @property
+    def stt_engine(self) -> str: ...
+    @property
+    def duration_s(self) -> float: ...
 
 
 class SpokenLike(Protocol):
-    data: bytes
-    mime: str
-    filename: str
-    duration_s: float
-    waveform_b64: str
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def mime(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def waveform_b64(self) -> str: ...
 
 
 class SpeechPort(Protocol):

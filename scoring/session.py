@@ -55,6 +55,10 @@ def _talk_share(turns: Sequence[Turn]) -> float:
     return rep / total if total else 0.0
 
 
+#: A behavior's session value, whether it was shown, the turns that carry it, and an optional note.
+_Aggregate = tuple[float, bool, list[int], str | None]
+
+
 def _turn_score(b: Behavior, rt: _RepTurn) -> tuple[BehaviorScore, list[Note]]:
     where = f"in turn {rt.number}"
     if b.id in ("acknowledge_objection", "patience", "empathy") and rt.context:
@@ -76,7 +80,7 @@ def _empty(b: Behavior, setting: Setting = fb.SALES) -> BehaviorScore:
     )
 
 
-def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore]) -> tuple[float, bool, list[int], str | None]:
+def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore]) -> _Aggregate:
     """(score, detected, turn indices to quote, extra coaching note)."""
     scores = [s.score for s in scored]
     best = max(range(len(scored)), key=lambda i: scores[i])
@@ -105,7 +109,8 @@ def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore]) -
     return value, any(s.detected for s in scored), [best], None
 
 
-def _order(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int, mean: float):
+def _order(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int,
+           mean: float) -> _Aggregate:
     """business_impact_first: what came first across the session decides the ceiling."""
     first_business = first_product = None
     for i, rt in enumerate(reps):
@@ -124,7 +129,8 @@ def _order(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], score
     return value, value >= b.threshold, [best], None
 
 
-def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int, mean: float):
+def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int,
+               mean: float) -> _Aggregate:
     """impact_before_fix: judge the first fix; impact named earlier in the session counts."""
     fix = next((i for i, rt in enumerate(reps) if rt.analysis.signals.fix_statements), None)
     if fix is None:

@@ -321,7 +321,7 @@ _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 
-_SENTENCE_PATTERNS: tuple[tuple[str, object], ...] = (
+_SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),

@@ -33,7 +33,7 @@ def test_a_misspelled_field_names_file_line_and_field(tmp_path: Path) -> None:
     path = _write(tmp_path, "discovery-procurement-stall", broken)
     with pytest.raises(ScenarioError) as err:
         load_file(path)
-    line = broken.splitlines().index(next(l for l in broken.splitlines() if l.startswith("openning_line"))) + 1
+    line = broken.splitlines().index(next(ln for ln in broken.splitlines() if ln.startswith("openning_line"))) + 1
     messages = [str(p) for p in err.value.problems]
     assert f"{path}:{line}: openning_line: unknown field" in "\n".join(messages)
     assert any(": opening_line: Field required" in m for m in messages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
@@ -27,7 +27,7 @@ def render(console: Console, message: Outbound, media_dir: Path) -> None:
         table.add_column()
         for field in message.fields:
             table.add_row(field.title, Markdown(field.value.replace("\n", "\n\n")))  # one block per line
-        parts: list[object] = []
+        parts: list[RenderableType] = []
         if message.body:
             parts.append(message.body)
         if message.fields:

@@ -149,7 +149,7 @@ def voice_message_form(note: VoiceNote) -> tuple[list[dict[str, Any]], discord.F
         "id": 0, "filename": note.filename, "duration_secs": round(note.duration_s, 2), "waveform": note.waveform_b64,
     }]}
     file = discord.File(io.BytesIO(note.data), filename=note.filename)
-    form = [
+    form: list[dict[str, Any]] = [
         {"name": "payload_json", "value": json.dumps(payload)},
         {"name": "files[0]", "value": file.fp, "filename": note.filename, "content_type": "audio/ogg"},
     ]

@@ -30,7 +30,8 @@ from storage.models import Person
 
 log = logging.getLogger(__name__)
 
-Tell = Callable[[str], None]
+# What a Tell returns is ignored: `respond` gives None, `chat.send_direct` the Posted message.
+Tell = Callable[[str], object]
 
 SORRY_TURN = ("Sorry, something went wrong on my side with that message, so the buyer didn't see it. "
               "Please send it again.")

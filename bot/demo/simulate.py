@@ -129,7 +129,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     clock = SimulatedClock(start)
     core = build_core(settings, clock=clock)
     chat = SimulatedChat()
-    practice = core.practice({PLATFORM: chat})
+    core.practice({PLATFORM: chat})  # binds the simulated chat; later calls share this service
     manager_id, enablement_id, rep_id, habits = _seed(core)
 
     scheduling = build_scheduling(core, name=f"demo-{uuid.uuid4().hex[:6]}")

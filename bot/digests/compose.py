@@ -191,11 +191,11 @@ def compose(
         status, status_label = _status(m, sessions, expected, period)
         figures = []
         for b in behaviors:
-            cur, prev = cells.get((m.person_id, b, current)), cells.get((m.person_id, b, last))
+            cur, prev_cell = cells.get((m.person_id, b, current)), cells.get((m.person_id, b, last))
             sums = trends.get((m.person_id, b))
             figures.append(BehaviorFigures(
                 behavior=b, name=behavior_name(b), mean=cur.mean if cur else None, n=cur.n if cur else 0,
-                previous=prev.mean if prev else None, previous_n=prev.n if prev else 0,
+                previous=prev_cell.mean if prev_cell else None, previous_n=prev_cell.n if prev_cell else 0,
                 slope=slope_from_sums(sums) if sums else Slope(per_session=None, stderr=None, sessions=0),
             ))
         drafts.append((m, sessions, missed, expected, status, status_label, figures, _reinforcement(figures, policy)))

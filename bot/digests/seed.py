@@ -18,7 +18,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 from bot.digests.periods import Period, last_complete_period, trailing
 from scheduler.hours import zone
@@ -112,7 +112,7 @@ def seed_teams(db: Database, spec: SeedSpec, now: datetime) -> Seeded:
          else f"Manager {m + 1}", "tz": spec.tz, "roles": "manager", "team_id": team_ids[m], "created_at": now}
         for m in range(spec.managers)
     ], returning_ids=True)
-    rep_rows = []
+    rep_rows: list[dict[str, Any]] = []
     for m in range(spec.managers):
         for r in range(spec.reps_per_manager):
             name = DEMO_NAMES[r % len(DEMO_NAMES)] if spec.profile == "demo" else f"Rep {m + 1}-{r + 1}"
@@ -121,8 +121,8 @@ def seed_teams(db: Database, spec: SeedSpec, now: datetime) -> Seeded:
                              "manager_id": manager_ids[m], "created_at": now})
     rep_ids = bulk_insert(db, Person, rep_rows, returning_ids=True)
 
-    sessions: list[dict] = []
-    scores: list[dict] = []
+    sessions: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
     for i, (rep_id, row) in enumerate(zip(rep_ids, rep_rows)):
         story = _story(spec, i % spec.reps_per_manager, rng)
         _history(spec, rep_id, row["platform_user_id"], story, window, rng, sessions, scores)

@@ -1,6 +1,6 @@
 """The measured effect of practice per behavior: change from baseline, practice versus holdout, honestly.
 
-Pure numpy. Per behavior and rep, the baseline is the rep's first assessment
+Pure numpy (and scipy's t quantile). Per behavior and rep, the baseline is the rep's first assessment
 (only if it came before their first practice session) and the latest is their
 last assessment inside the comparison window (until the holdout joins
 practice, so the holdout is still untouched). The effect is the mean change of
@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy.special import stdtrit
 
 PRACTICE, HOLDOUT = "practice", "holdout"
 MIN_REPS = 5  # per cohort, before a verdict is given (and before enablement sees a cohort mean)
@@ -154,32 +155,10 @@ class Impact:
 
 
 def t_quantile(p: float, dof: int) -> float:
-    """Student's t quantile by the Cornish-Fisher expansion (within 0.01 of exact for dof >= 3)."""
-    z = float(np.sqrt(2) * _erfinv(2 * p - 1))
-    v = float(dof)
-    return (z + (z**3 + z) / (4 * v) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3))
-
-
-def _erfinv(y: float) -> float:
-    """Inverse error function: Giles' single-precision approximation refined by two Newton steps."""
-    w = -math.log((1.0 - y) * (1.0 + y))
-    if w < 5.0:
-        w -= 2.5
-        x = 2.81022636e-08
-        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
-                  -0.00417768164, 0.246640727, 1.50140941):
-            x = c + x * w
-    else:
-        w = math.sqrt(w) - 3.0
-        x = -0.000200214257
-        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
-                  0.00943887047, 1.00167406, 2.83297682):
-            x = c + x * w
-    x *= y
-    for _ in range(2):
-        x -= (math.erf(x) - y) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
-    return x
+    """Student's t quantile, exact (scipy). A Cornish-Fisher series used before gave 9.71 at 1 dof
+    where the exact value is 12.71, so the smallest cohorts got intervals too narrow.
+    `stdtrit` is what `scipy.stats.t.ppf` calls; scipy.special imports in ~0.3 s, scipy.stats ~0.7 s."""
+    return float(stdtrit(dof, p))
 
 
 def expansion(n: int, level: float = 0.95) -> float:

@@ -18,9 +18,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol, Sequence
+from typing import Any, Literal, Protocol, Sequence, cast
 
 import anthropic
+from anthropic.types import MessageParam, TextBlockParam
 
 from bot.llm.budget import BudgetExhausted, DeadlineMiddleware, budget
 from bot.ports import Clock, SystemClock
@@ -149,7 +150,10 @@ class LlmClient:
         try:
             with budget(self.budgets[purpose]):
                 message = self._sdk.messages.create(
-                    model=self.model, max_tokens=max_tokens, system=list(system), messages=list(messages),
+                    model=self.model, max_tokens=max_tokens,
+                    # Callers build the Messages API's JSON shapes as plain dicts; the SDK types them as TypedDicts.
+                    system=cast("list[TextBlockParam]", list(system)),
+                    messages=cast("list[MessageParam]", list(messages)),
                     **extra,
                 )
         except BudgetExhausted as exc:

@@ -63,7 +63,7 @@ class RosterRow(BaseModel):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, v: object) -> list[str]:
-        return parse_roles(v) if isinstance(v, str) else list(v)  # type: ignore[arg-type]
+        return parse_roles(v) if isinstance(v, str) else list(v)  # type: ignore[call-overload]  # a list from YAML or the CLI
 
     @field_validator("email", "team", "manager_user_id", "country", mode="before")
     @classmethod
@@ -114,7 +114,7 @@ def import_roster(repos: Repositories, clock: Clock, text: str,
     result = RosterResult(errors=errors)
     now = clock.now()
     ids: dict[tuple[str, str, str], int] = {}
-    for line, row in progress(rows):
+    for _line, row in progress(rows):
         person, created = repos.people.ensure_person(row.platform, row.workspace, row.user_id, now,
                                                      row.name or None, row.tz)
         team_id = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from bot.messages import CHAT_WORDING, Action, Card, Field, Wording
 from scenarios.schema import Scenario
@@ -50,7 +50,7 @@ def trend_text(score: int, previous: Sequence[int]) -> str:
     return f"{arrow} {delta:+.0f} vs your last {len(previous)} ({average:.0f})"
 
 
-def scorecard(scenario: Scenario, scores: Sequence[BehaviorScore], progress: dict[str, Sequence[int]],
+def scorecard(scenario: Scenario, scores: Sequence[BehaviorScore], progress: Mapping[str, Sequence[int]],
               assessment: bool = False) -> Card:
     fields: list[Field] = []
     for s in scores:

@@ -110,7 +110,7 @@ class LeaderLock:
             import fcntl
         except ImportError:  # no flock on this platform: one process per SQLite file, as documented
             return True
-        handle = open(path, "ab")
+        handle = open(path, "ab")  # noqa: SIM115 - held open: the flock lasts as long as the handle
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -70,6 +70,7 @@ def test_scenarios_list_shows_the_library(tmp_path: Path) -> None:
     assert result.returncode == 0 and "renewal-gone-cold" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_assessment_still_starts(
         tmp_path: Path) -> None:
     import getpass

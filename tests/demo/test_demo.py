@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.demo.simulate import run_demo
 
 
+@pytest.mark.slow
 def test_a_simulated_week_pushes_in_working_hours_scores_sessions_and_builds_the_digest(tmp_path: Path) -> None:
     result = run_demo(tmp_path, weeks=1, seed=3)
     assert result.pushes_delivered == 8 * 3  # 3 a week for each of the 8 reps, never doubled

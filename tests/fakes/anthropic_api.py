@@ -35,7 +35,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Union
+from typing import Any, Callable
 
 CACHE_TTL_S = 300.0
 LOOKBACK_BLOCKS = 20
@@ -88,7 +88,7 @@ class Slow:
     then: Reply | Fault | None = None
 
 
-Scripted = Union[Reply, Fault, Slow]
+Scripted = Reply | Fault | Slow
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 429: "rate_limit_error",
                500: "api_error", 529: "overloaded_error"}
 

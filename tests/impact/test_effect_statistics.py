@@ -156,6 +156,16 @@ def test_spearman_handles_ties_and_a_constant_metric_has_no_correlation() -> Non
     assert by_metric["aht"].pearson is None and by_metric["aht"].n == 6
 
 
+@pytest.mark.parametrize(("dof", "exact"), [(1, 12.7062), (2, 4.3027), (10, 2.2281), (30, 2.0423)])
+def test_the_95_percent_t_quantile_is_exact_even_for_the_smallest_cohorts(dof: int, exact: float) -> None:
+    # Published two-sided 95 % critical values; the old series gave 9.71 at 1 dof and 4.17 at 2.
+    assert t_quantile(0.975, dof) == pytest.approx(exact, abs=1e-4)
+
+
+def test_two_reps_widen_the_interval_by_the_exact_t_over_z() -> None:
+    assert expansion(2) == pytest.approx(2**0.5 * 12.7062 / 1.95996, abs=1e-3)
+
+
 def test_the_small_sample_correction_uses_students_t() -> None:
     assert t_quantile(0.975, 9) == pytest.approx(2.262, abs=0.002)
     assert t_quantile(0.975, 30) == pytest.approx(2.042, abs=0.002)

@@ -288,7 +288,7 @@ def test_a_push_whose_answer_was_lost_is_retried_with_the_same_card_and_key(org_
 def test_a_rep_held_out_of_practice_is_skipped_with_the_reason(org_factory) -> None:
     org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(late_grace=timedelta(hours=12)))
     org.set_cadence(sessions_per_week=1, weekdays="mon")
-    held, free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
+    held, _free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
     org.pushes.holds = lambda ids, day: {i for i in ids if i == held.id}
     org.pushes.plan()
     org.clock.current = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

@@ -71,6 +71,7 @@ def _listening_url(process: subprocess.Popen[str]) -> str:
     raise AssertionError("rehearse serve did not start:\n" + "".join(seen))
 
 
+@pytest.mark.slow
 def test_serve_answers_health_checks_and_slack_on_one_port(served: tuple[FakeSlack, str]) -> None:
     fake, url = served
     with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:

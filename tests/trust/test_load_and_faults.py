@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_every_rep_turn_gets_exactly_one_buyer_reply_under_slack_and_llm_faults() -> None:
     result = subprocess.run(
         [sys.executable, "benchmarks/load_faults.py", "--reps", "25", "--turns", "2", "--slack-fail", "0.1",
