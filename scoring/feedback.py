@@ -53,6 +53,7 @@ _FEELING = re.compile(
     r"([a-z]+(?:-[a-z]+)?)", re.IGNORECASE)
 # Feeling words a catalog template may use, which the rep's own word replaces.
 _TEMPLATE_FEELINGS = ("frustrating",)
+_NOT_FEELINGS = frozenset({"going", "being", "nothing", "something", "everything", "thing", "working"})
 
 # Service calls: the catalog's sales wording ("send that over", "a small pilot") replaced by what a
 # service agent would say, with the customer's own goal in it. `{goal}` is filled from the Setting.
@@ -179,9 +180,9 @@ def rep_feeling(text: str) -> str | None:
     """The feeling word the rep named ('that sounds really frightening' -> 'frightening'), if any."""
     for match in _FEELING.finditer(text):
         word = match.group(1).lower()
-        if lx.EMOTION.fullmatch(word) or re.fullmatch(lx.EMO_ADJ, word) or word.endswith(("ening", "ful", "ing")):
-            if word not in ("going", "being", "nothing", "something", "everything", "thing", "working"):
-                return word
+        feeling = lx.EMOTION.fullmatch(word) or re.fullmatch(lx.EMO_ADJ, word) or word.endswith(("ening", "ful", "ing"))
+        if feeling and word not in _NOT_FEELINGS:
+            return word
     return None
 
 

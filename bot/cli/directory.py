@@ -6,8 +6,6 @@ these list them with the names a person recognises.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bot.cli.errors import BAD_INPUT, NOT_FOUND, fail
@@ -36,9 +34,9 @@ def _or_fail(exc: UnknownReference) -> None:
 
 @people_app.command("list")
 def people_list(
-    workspace: Optional[str] = typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP),
-    role: Optional[str] = typer.Option(None, "--role", "-r", help="rep, manager or enablement"),
-    team: Optional[str] = typer.Option(None, "--team", "-t", help="Only this team (name or id)"),
+    workspace: str | None = typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP),
+    role: str | None = typer.Option(None, "--role", "-r", help="rep, manager or enablement"),
+    team: str | None = typer.Option(None, "--team", "-t", help="Only this team (name or id)"),
 ) -> None:
     """Everyone on record: person id (for --manager, --person, --as), name, roles, team, manager."""
     from bot.people.roles import ROLES
@@ -87,7 +85,7 @@ def people_list(
 
 
 @teams_app.command("list")
-def teams_list(workspace: Optional[str] = typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP)) -> None:
+def teams_list(workspace: str | None = typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP)) -> None:
     """Every team: id and name (either works for `programme --team` and `cadence`), workspace, members."""
     from storage.repos.cadences import CadenceRepo
 

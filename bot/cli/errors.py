@@ -32,19 +32,13 @@ def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
 
 
 def _database_url() -> str:
-    """DATABASE_URL as configured, password hidden; the raw value when it does not parse."""
+    """DATABASE_URL as configured (the settings may be what failed: then the raw environment)."""
     try:
         from bot.settings import get_settings
 
-        raw = get_settings().database_url
+        return get_settings().database_url
     except Exception:  # noqa: BLE001 - the settings themselves may be what failed
-        raw = os.environ.get("DATABASE_URL", "")
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(raw).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - garbage is shown as typed
-        return raw
+        return os.environ.get("DATABASE_URL", "")
 
 
 def _from_dotenv(exc: BaseException) -> bool:
@@ -65,24 +59,12 @@ def _settings_problem(exc: BaseException) -> str | None:
 
 
 def _database_problem(exc: BaseException) -> tuple[str, int] | None:
-    from sqlalchemy import exc as sa
+    from storage.errors import database_problem
 
-    url = _database_url()
-    if isinstance(exc, sa.ArgumentError) or isinstance(exc, sa.NoSuchModuleError):
-        return (f"DATABASE_URL '{url}' is not a database URL Rehearse can use: write sqlite:///rehearse.db "
-                "or postgresql://user@host/db.", BAD_INPUT)
-    if isinstance(exc, ModuleNotFoundError) and any("sqlalchemy/dialects" in f.filename.replace("\\", "/")
-                                                    for f in traceback.extract_tb(exc.__traceback__)):
-        return (f"DATABASE_URL '{url}' needs a database driver that is not installed ({exc.name}); "
-                "Rehearse supports sqlite:/// and postgresql://.", BAD_INPUT)
-    if isinstance(exc, (sa.OperationalError, sa.InterfaceError)):
-        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
-        detail = reason[0] if reason else type(exc).__name__
-        if "connection refused" in str(exc).lower():
-            detail = "connection refused"
-        hint = "does its folder exist?" if url.startswith("sqlite") else "is the server running?"
-        return f"Cannot open the database at DATABASE_URL '{url}' ({detail}): {hint}", NOT_FOUND
-    return None
+    problem = database_problem(exc, _database_url())
+    if problem is None:
+        return None
+    return problem.message, NOT_FOUND if problem.unreachable else BAD_INPUT
 
 
 def explain(exc: BaseException) -> tuple[str, int] | None:

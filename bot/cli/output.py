@@ -8,7 +8,7 @@ can `cut -f1`; in a terminal the first column (the id people copy) never wraps.
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table

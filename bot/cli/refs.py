@@ -6,7 +6,7 @@ kind of reference works for every command (`rehearse teams list` shows both).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from storage.models import Team, Workspace
 

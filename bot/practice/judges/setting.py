@@ -8,6 +8,7 @@ first goal that reads as something to achieve ("get back online today", not "not
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from scenarios.schema import Scenario
 from scoring.types import Setting
@@ -19,7 +20,7 @@ _NEGATIVE_GOAL = re.compile(r"^(?:not|no|never|avoid|fewer|less|stop)\b", re.IGN
 
 
 def setting_of(scenario: Scenario) -> Setting:
-    kind = "service" if _SERVICE_AREA.search(scenario.skill_area) else "sales"
+    kind: Literal["sales", "service"] = "service" if _SERVICE_AREA.search(scenario.skill_area) else "sales"
     goals = [g.strip() for g in scenario.persona.goals if g and g.strip()]
     goal = next((g for g in goals if not _NEGATIVE_GOAL.match(g)), "")
     return Setting(kind=kind, goal=goal)
