@@ -36,7 +36,7 @@ def test_every_shipped_scenario_shows_as_yaml_that_round_trips(tmp_path: Path) -
 def test_validate_prints_error_in_colour_words_not_markup_and_every_problem_in_one_pass(
         rehearse: Rehearse, tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
-    bad.write_text("id: broken\nkind: sometimes\nmax_turns: many\n")
+    bad.write_text("id: other\nkind: sometimes\nmax_turns: many\n")
     missing = tmp_path / "missing.yaml"
     ran = rehearse("scenarios", "validate", str(bad), str(missing))
     assert ran.code == 2
@@ -46,6 +46,7 @@ def test_validate_prints_error_in_colour_words_not_markup_and_every_problem_in_o
     for field in ("kind:", "max_turns:", "title:", "persona:", "opening_line:"):
         assert field in fields, ran.out
     assert any(str(missing) in line for line in problems)  # the next file is still checked
+    assert "id: 'other' must match the file name 'broken'" in fields  # beside the field errors, not after a fix
 
 
 def test_a_piped_scenario_list_has_whole_ids_one_row_per_scenario(rehearse: Rehearse) -> None:
