@@ -37,6 +37,7 @@ from bot.llm.fence import verbatim
 from bot.practice.judges.prompt import JudgedBehavior
 from scoring import extract_signals
 from scoring.catalog import Behavior
+from scoring.feedback import short, tidy
 from scoring.scorer import MAX_EVIDENCE, QUESTION_BARRAGE_FREE, level_of
 from scoring.types import BehaviorScore, Feedback, InvalidReply
 
@@ -125,5 +126,4 @@ def blend(behavior: Behavior, offline: BehaviorScore, verdict: JudgedBehavior, r
 
 
 def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= FEEDBACK_CHARS else text[: FEEDBACK_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return tidy(short(text, FEEDBACK_CHARS))  # between words, never inside a quote; one mark after a quote
