@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from scoring import feedback as fb
 from scoring.catalog import Behavior, get_behavior
 from scoring.delivery import Note, delivery_notes, latency_note, talk_share_note
-from scoring import feedback as fb
 from scoring.scorer import MAX_EVIDENCE, confidence_of, level_of, score_analysis
 from scoring.signals import Analysis, analyse
 from scoring.types import BehaviorScore, Feedback, InvalidReply, Setting, Turn

@@ -11,8 +11,17 @@ from typing import TextIO
 from rich.console import Console
 
 from adapters.console.render import render
-from bot.messages import (TERMINAL_WORDING, ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef,
-                          Posted, Text)
+from bot.messages import (
+    TERMINAL_WORDING,
+    ActionEvent,
+    Attachment,
+    ConversationRef,
+    Inbound,
+    Outbound,
+    PersonRef,
+    Posted,
+    Text,
+)
 from bot.practice import cards
 from bot.practice.engine import PracticeService
 from bot.practice.states import is_open

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.table import Table
 
 from bot.cli.root import app
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.demo.simulate import DemoResult
 
 
 @app.command()
@@ -38,7 +41,7 @@ def demo(
     typer.echo("\n" + explore_text(result))
 
 
-def explore_commands(result: "DemoResult") -> list[tuple[str, str]]:  # type: ignore[name-defined]
+def explore_commands(result: DemoResult) -> list[tuple[str, str]]:
     """(what it shows, the exact command) for exploring the demo's own database afterwards."""
     env = f"DATABASE_URL={shlex.quote(result.database_url)}"
     period = result.period_start.isoformat()
@@ -54,7 +57,7 @@ def explore_commands(result: "DemoResult") -> list[tuple[str, str]]:  # type: ig
     ]
 
 
-def explore_text(result: "DemoResult") -> str:  # type: ignore[name-defined]
+def explore_text(result: DemoResult) -> str:
     lines = ["Explore what the demo made (its own database, so your rehearse.db is untouched):"]
     for what, command in explore_commands(result):
         lines += [f"  # {what}", f"  {command}"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer.exceptions import TyperException
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from bot.cli.errors import explain
 
