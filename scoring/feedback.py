@@ -157,7 +157,7 @@ def _pick_sentence(behavior: Behavior, analysis: Analysis) -> str | None:
         if is_brush_off(s.text):
             return s.text
     # Otherwise the sentence that shows the behavior least: one not already quoted as evidence.
-    shown = set(analysis.hits.get(s, [None])[0] for s in behavior.evidence_signals if analysis.hits.get(s))
+    shown = {analysis.hits[s][0] for s in behavior.evidence_signals if analysis.hits.get(s)}
     for s in candidates:
         if s.index not in shown:
             return s.text
@@ -229,6 +229,10 @@ def rewrite(behavior: Behavior, analysis: Analysis, setting: Setting = SALES, fe
     suffix = suffix_t.format(**fill) if suffix_t else ""
     # Advice must not swap the rep's better word for the template's.
     prefix = keep_feeling(prefix, feeling or rep_feeling(" ".join(s.text for s in analysis.sentences)))
+    # A template line the rep already said elsewhere in the reply adds nothing but a repeat.
+    said = " ".join(_words(analysis.text))
+    prefix = "" if prefix and " ".join(_words(prefix)) in said else prefix
+    suffix = "" if suffix and " ".join(_words(suffix)) in said else suffix
     if not prefix and not suffix and not changed:
         return None
     if (not changed and is_brush_off(new)) or _said_already(new, prefix + " " + suffix):
@@ -243,11 +247,19 @@ def _words(text: str) -> list[str]:
 
 
 def _said_already(sentence: str, template: str) -> bool:
-    """Whether the template already opens one of its sentences with all of the rep's sentence."""
+    """Whether the template already says the rep's sentence: opens with all of it, or carries most of its words.
+
+    "Before we talk price, what's driving this?" after "Before we get to pricing, what's driving this for
+    you right now...?" would say the same thing twice; the catalog's fuller version is enough.
+    """
     words = _words(sentence)
     if not words:
         return True
-    return any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template))
+    if any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template)):
+        return True
+    template_words = set(_words(template))
+    shared = sum(1 for w in words if w in template_words)
+    return len(words) >= 3 and shared * 3 >= len(words) * 2
 
 
 def build_feedback(

@@ -13,8 +13,8 @@ Delivery (voice), latency and talk share add penalties and lead the feedback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from scoring import feedback as fb
 from scoring.catalog import Behavior, get_behavior
@@ -159,7 +159,7 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
     share_notes = talk_share_note(b.id, share) if len(reps) >= 2 else []
     if share_notes:
         value -= share_notes[0].penalty * 100
-    score = int(round(min(max(value, 0.0), 100.0)))
+    score = round(min(max(value, 0.0), 100.0))
     detected = detected and score >= b.threshold
 
     evidence: list[str] = []
@@ -171,7 +171,9 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
 
     focus = scored[quote_turns[0]]
     delivery_msgs = [n.message for _, notes in pairs for n in notes]
-    lead = (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
+    # When the behavior never counted, a turn that had its words without its substance says why first.
+    reason = None if detected else next((sc.reason for sc in scored if sc.reason), None)
+    lead = ([reason] if reason else []) + (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
     feeling = fb.rep_feeling(" ".join(rt.turn.text or "" for rt in reps))  # the rep's own word, kept in advice
     try_next = lead[0] if lead else fb.try_next(b, detected, setting, feeling)
     went_well = fb.went_well(b, evidence)
@@ -206,6 +208,7 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
         level=level_of(score),
         confidence=confidence_of(score, b.threshold),
         signals=signals,
+        reason=reason,
     )
 
 

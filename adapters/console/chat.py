@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
@@ -23,8 +23,9 @@ from bot.messages import (
     Text,
 )
 from bot.practice import cards
-from bot.practice.engine import PracticeService
-from bot.practice.states import is_open
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -68,7 +69,7 @@ def to_inbound(ref: ConversationRef, person: PersonRef, line: str) -> Inbound:
     """The console's one place where typed input becomes a core event.
 
     `@path/to/clip.ogg` sends an audio file, like a voice note."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     attachments: tuple[Attachment, ...] = ()
     text = line.rstrip("\n")
     if text.startswith("@") and len(text) > 1:
@@ -85,29 +86,25 @@ def _mime_for(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
-def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
+def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
                  person: PersonRef | None = None, resume: bool = False) -> str | None:
     """One practice session in the terminal. Returns the session id, or None if none started.
 
     End of input leaves the session open and stored: `rehearse practice --resume` continues it."""
     who = person or local_person()
-    session = None
-    if resume:
-        stored = service.person_for(who)
-        open_sessions = [s for s in service.repos.sessions.open_sessions(stored.id) if s.platform == PLATFORM]  # type: ignore[arg-type]
-        session = open_sessions[-1] if open_sessions else None
-        if session is None:
-            chat.console.print("No open practice session to resume; starting a new one.")
-        else:
-            persona = service.scenario_of(session).persona.name  # the buyer keeps their name after a resume
-            for turn in service.repos.sessions.turns(session.id):
-                render(chat.console, Text(turn.text or "", author="You" if turn.speaker == "rep" else persona),
-                       chat.media_dir)
+    service = core.practice_service
+    session = core.self_service.open_session(who) if resume else None
+    if resume and session is None:
+        chat.console.print("No open practice session to resume; starting a new one.")
+    for speaker, text in session.transcript if session is not None else ():
+        # One wrapped line each, and the buyer keeps their persona's name after a resume.
+        author = "You" if speaker == "rep" else session.buyer  # type: ignore[union-attr]
+        render(chat.console, Text(text, author=author), chat.media_dir)
     if session is None:
         started = service.start(who, scenario_id)
-        session, ref = started.session, started.ref
+        session_id, ref = started.session.id, started.ref
     else:
-        ref = ConversationRef(session.platform, session.workspace, session.channel, session.thread)
+        session_id, ref = session.session_id, session.ref
     typed = stdin.isatty()
     while True:
         if typed:
@@ -117,11 +114,10 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
             render(chat.console, Text(line.rstrip("\n"), author="You"), chat.media_dir)
         if not line:
             chat.console.print(("\n" if typed else "") + "Saved. Run `rehearse practice --resume` to continue this session.")
-            return session.id
+            return session_id
         if line.strip().lower() == "skip":
-            service.act(ActionEvent(ref, who, cards.SKIP, session.id, uuid.uuid4().hex, datetime.now(timezone.utc)))
+            service.act(ActionEvent(ref, who, cards.SKIP, session_id, uuid.uuid4().hex, datetime.now(UTC)))
         else:
             service.handle(to_inbound(ref, who, line))
-        current = service.repos.sessions.get(session.id)
-        if current is None or not is_open(current.state):
-            return session.id
+        if not core.self_service.session_is_open(session_id):
+            return session_id

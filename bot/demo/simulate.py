@@ -114,8 +114,7 @@ def _seed(core: Core) -> tuple[int, int, int, dict[str, Habit]]:
 def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | None = None) -> DemoResult:
     """Simulate `weeks` weeks from `start_day` (default: ending this Monday) in a fresh DATA_DIR/demo.db."""
     from bot.digests import render
-    from bot.digests.service import DigestService
-    from bot.scheduling.pushes import build_scheduling
+    from bot.scheduling.build import build_scheduling
 
     started = wallclock.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -132,10 +131,10 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     core.practice({PLATFORM: chat})  # binds the simulated chat; later calls share this service
     manager_id, enablement_id, rep_id, habits = _seed(core)
 
-    scheduling = build_scheduling(core, name=f"demo-{uuid.uuid4().hex[:6]}")
-    scheduling.pushes.keep_going = lambda: True  # one process, no leader election to wait for
-    digests = DigestService.from_core(core, limiter=scheduling.limiter)
-    scheduling.add_periodic("digests", digests.deliver_due, 900)
+    # One process, no leader election to wait for.
+    scheduling = build_scheduling(core.repos, core.library, clock, core.limiter, core.practice(), core.chats, data_dir,
+                                  name=f"demo-{uuid.uuid4().hex[:6]}", elect=False)
+    digests = scheduling.digests
     # Delivery runs every simulated step; the other jobs at most hourly (their timing is not the story).
     jobs = {name: (func, seconds if name == "deliver" else max(seconds, HOUR_S))
             for name, (func, seconds) in scheduling.runner.periodic_jobs().items()}
