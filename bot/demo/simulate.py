@@ -122,7 +122,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     for stale in data_dir.glob("demo.db*"):
         stale.unlink()
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_file}", data_dir=str(data_dir),  # type: ignore[call-arg]
-                        anthropic_api_key=None, slack_bot_token=None, discord_token=None)
+                        anthropic_api_key=None, llm_provider="offline", slack_bot_token=None, discord_token=None)
     first_day = start_day or demo_start(weeks, datetime.now(timezone.utc).date())
     start = datetime.combine(first_day, datetime.min.time(), timezone.utc)
     clock = SimulatedClock(start)

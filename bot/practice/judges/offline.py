@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from bot.observability.metrics import SCORER_SECONDS
 from bot.ports import JudgeContext
 from bot.practice.judges.setting import setting_of
 from scoring import score_session
@@ -12,4 +15,7 @@ class OfflineJudge:
     name = "offline"
 
     def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
-        return score_session(ctx.behaviors, ctx.turns, setting_of(ctx.scenario))
+        started = time.perf_counter()
+        scores = score_session(ctx.behaviors, ctx.turns, setting_of(ctx.scenario))
+        SCORER_SECONDS.observe(time.perf_counter() - started)
+        return scores
