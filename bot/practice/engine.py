@@ -26,8 +26,7 @@ from datetime import date, timedelta
 
 from bot.guard.commands import CommandGate
 from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
-from bot.messages import (ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text,
-                          wording_of)
+from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text, wording_of
 from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
