@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from bot.cli.errors import NOT_FOUND
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -29,11 +31,11 @@ def console_practice(scenario_id: str | None, resume: bool = False, draft: Scena
     try:
         terminal.practise(sys.stdin, scenario_id, resume=resume, draft=draft)
     except UnknownScenario as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+        console.print(f"[red]{escape(str(exc)[0].upper() + str(exc)[1:])}.[/red] See `rehearse scenarios list`.")
+        raise typer.Exit(NOT_FOUND)
     except PracticeOnHold as exc:
         console.print(exc.user_message, markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(NOT_FOUND)
 
 
 @app.command()

@@ -1,4 +1,9 @@
-"""`rehearse scenarios list|show|validate` and enablement's authoring: `new|drafts|import|export|publish|discard|retire`."""
+"""`rehearse scenarios list|show|validate`, and enablement's own scenarios: `new|drafts|import|export|publish|
+discard|retire` (issue #23).
+
+`show` writes plain YAML (no Rich: Rich wraps at 80 columns when piped, which broke
+`scenarios show ID > file.yaml`); `list` prints whole ids at any width (bot/cli/output.py).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from typing import List
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
+from bot.cli.errors import BAD_INPUT, NOT_FOUND
+from bot.cli.output import print_rows
 from bot.cli.root import app
 from bot.settings import get_settings
 from scenarios.loader import ScenarioError, ScenarioLibrary, UnknownScenario, load_file
@@ -17,80 +24,90 @@ from scenarios.loader import ScenarioError, ScenarioLibrary, UnknownScenario, lo
 scenarios_app = typer.Typer(help="List, show, validate and write practice scenarios.", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
 
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-def _library(console: Console) -> ScenarioLibrary:
+
+def _problems(exc: ScenarioError, console: Console = err) -> None:
+    for problem in exc.problems:
+        console.print(f"[red]error[/red] {escape(str(problem))}")
+
+
+def _library() -> ScenarioLibrary:
     try:
         return ScenarioLibrary.load(get_settings().scenarios_dir)
     except ScenarioError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+        _problems(exc)
+        raise typer.Exit(BAD_INPUT)
 
 
 @scenarios_app.command("list")
 def list_scenarios(kind: str = typer.Option(None, help="practice or assessment"),
                    workspace: str | None = typer.Option(None, "--workspace", "-w",
-                                                           help="As this workspace sees them, its own included")) -> None:
-    """Every scenario with its target behaviors."""
-    console = Console()
-    own: dict[str, str] = {}
+                                                        help="As this workspace sees them, its own included")) -> None:
+    """Every scenario with its target behaviors (whole ids at any width; tab-separated when piped)."""
     if workspace is None:
-        library = _library(console)
-    else:
-        core = _core()
-        workspace_id = _workspace_id(core, workspace)
-        library, own = core.libraries.for_workspace(workspace_id), core.libraries.own_ids(workspace_id)
-    table = Table("id", "title", "area", "behaviors", "kind", *(["source"] if workspace else []))
-    for s in sorted(library.all(kind), key=lambda s: (s.kind, s.id)):
-        source = [f"workspace v{s.version}" if s.id in own else "shipped"] if workspace else []
-        table.add_row(s.id, s.title, s.skill_area, ", ".join(s.behaviors), s.kind, *source)
-    console.print(table)
+        rows = [(s.id, s.title, s.skill_area, ", ".join(s.behaviors), s.kind)
+                for s in sorted(_library().all(kind), key=lambda s: (s.kind, s.id))]
+        print_rows(("id", "title", "area", "behaviors", "kind"), rows, title="Scenarios")
+        return
+    core = _core()
+    workspace_id = _workspace_id(core, workspace)
+    library, own = core.libraries.for_workspace(workspace_id), core.libraries.own_ids(workspace_id)
+    sourced = [(s.id, s.title, s.skill_area, ", ".join(s.behaviors), s.kind,
+                f"workspace v{s.version}" if s.id in own else "shipped")
+               for s in sorted(library.all(kind), key=lambda s: (s.kind, s.id))]
+    print_rows(("id", "title", "area", "behaviors", "kind", "source"), sourced, title=f"Scenarios in {workspace}")
 
 
 @scenarios_app.command("show")
 def show(scenario_id: str) -> None:
-    """One scenario in full."""
-    console = Console()
-    try:
-        scenario = _library(console).get(scenario_id)
-    except UnknownScenario as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+    """One scenario in full, as YAML you can redirect to a file and edit."""
     import yaml
 
-    console.print(yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+    try:
+        scenario = _library().get(scenario_id)
+    except UnknownScenario as exc:
+        err.print(f"[red]{escape(str(exc)[0].upper() + str(exc)[1:])}.[/red]")
+        raise typer.Exit(NOT_FOUND)
+    sys.stdout.write(yaml.safe_dump(scenario.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
+                                    allow_unicode=True, width=float("inf")))
 
 
 @scenarios_app.command("validate")
 def validate(paths: List[Path] = typer.Argument(None, help="Files or folders; default: every scenario")) -> None:
-    """Check scenario files; each problem names the file, line and field."""
-    console = Console()
-    files: list[Path] = []
-    for p in paths or []:
-        files.extend(sorted(p.glob("*.y*ml")) if p.is_dir() else [p])
+    """Check scenario files; every problem in every file is reported, each with its file, line and field."""
+    out = Console(highlight=False, soft_wrap=True)
     if not paths:
-        _library(console)
-        console.print("[green]All scenarios are valid.[/green]")
+        try:
+            library = ScenarioLibrary.load(get_settings().scenarios_dir)
+        except ScenarioError as exc:
+            _problems(exc, out)
+            raise typer.Exit(BAD_INPUT)
+        out.print(f"[green]All {len(library.ids())} scenarios are valid.[/green]")
         return
-    bad = 0
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(p.glob("*.y*ml")) if p.is_dir() else [p])
+    bad = missing = 0
     for f in files:
         try:
             load_file(f)
-            console.print(f"[green]ok[/green] {f}")
+            out.print(f"[green]ok[/green] {escape(str(f))}")
         except ScenarioError as exc:
             bad += 1
-            for problem in exc.problems:
-                console.print(f"[red]error[/red] {problem}", highlight=False, markup=False)
+            _problems(exc, out)  # the report is this command's output
         except OSError as exc:
-            bad += 1
-            console.print(f"[red]error[/red] {f}: {exc.strerror}")
+            missing += 1
+            out.print(f"[red]error[/red] {escape(str(f))}: {escape(exc.strerror or str(exc))}")
     if bad:
-        raise typer.Exit(2)
+        raise typer.Exit(BAD_INPUT)
+    if missing:
+        raise typer.Exit(NOT_FOUND)
 
 
 # ---- authoring (issue #23): new, drafts, import, export, publish, discard, retire ---------------
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def _core():  # type: ignore[no-untyped-def]
@@ -109,11 +126,11 @@ def _workspace_id(core, key: str) -> int:  # type: ignore[no-untyped-def]
     if not matches:
         err.print(f"I don't know a workspace called '{key}'. Workspaces appear when someone first uses Rehearse "
                   "there; `local` is this terminal's.", markup=False)
-        raise typer.Exit(1)
+        raise typer.Exit(NOT_FOUND)
     if len(matches) > 1:
         named = ", ".join(f"{w.platform}:{w.external_id}" for w in matches)
         err.print(f"'{key}' names several workspaces ({named}); use platform:id.", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(BAD_INPUT)
     workspace_id = matches[0].id
     assert workspace_id is not None  # a stored row
     return workspace_id
@@ -257,10 +274,9 @@ def drafts(workspace: str = WORKSPACE_OPTION,
     if not rows:
         out.print("No drafts. `rehearse scenarios new` writes one.", markup=False)
         return
-    table = Table("draft", "id", "version", "status", "title")
-    for d in rows:
-        table.add_row(str(d.row_id), d.scenario.id, str(d.version), d.status, d.scenario.title)
-    out.print(table)
+    print_rows(("draft", "id", "version", "status", "title"),
+               [(str(d.row_id), d.scenario.id, str(d.version), d.status, d.scenario.title) for d in rows],
+               title="Drafts" if not every else "Versions")
 
 
 @scenarios_app.command("import")
@@ -276,7 +292,7 @@ def import_(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         err.print(f"error {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", markup=False)
-        raise typer.Exit(1 if isinstance(exc, FileNotFoundError) else 2) from None
+        raise typer.Exit(NOT_FOUND if isinstance(exc, FileNotFoundError) else BAD_INPUT) from None
     core = _core()
     authoring = core.authoring
     workspace_id = _workspace_id(core, workspace)
@@ -284,7 +300,7 @@ def import_(
         draft = authoring.from_yaml(workspace_id, text, str(path))
     except DraftInvalid as exc:
         _print_problems(f"{path} was not imported:", exc.problems)
-        raise typer.Exit(2) from None
+        raise typer.Exit(BAD_INPUT) from None
     _print_removed(draft.removed)
     if draft_only:
         out.print(f"Saved draft {draft.row_id}: {draft.scenario.id} version {draft.version}. Try it with "
@@ -306,7 +322,7 @@ def export(
         text = core.authoring.export(_workspace_id(core, workspace), scenario_id)
     except UnknownScenario as exc:
         err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(NOT_FOUND) from None
     if output is None:
         sys.stdout.write(text)
     else:
@@ -338,10 +354,10 @@ def _on_draft(draft_id: int, use_case: str):  # type: ignore[no-untyped-def]
         return getattr(authoring, use_case)(draft_id)
     except UnknownDraft as exc:
         err.print(exc.user_message, markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(NOT_FOUND) from None
     except NotAllowed as exc:
         err.print(exc.user_message, markup=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(BAD_INPUT) from None
 
 
 @scenarios_app.command("retire")
@@ -352,5 +368,5 @@ def retire(scenario_id: str = typer.Argument(...), workspace: str = WORKSPACE_OP
         d = core.authoring.retire(_workspace_id(core, workspace), scenario_id)
     except UnknownScenario as exc:
         err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(NOT_FOUND) from None
     out.print(f"Retired {d.scenario.id} in workspace {workspace}: no new pushes of it.", markup=False)
