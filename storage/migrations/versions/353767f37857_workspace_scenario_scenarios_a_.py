@@ -1,7 +1,7 @@
 """workspace_scenario: scenarios a workspace authors, versioned
 
 Revision ID: 353767f37857
-Revises: b71f3c2a9d10
+Revises: b7e4c1a9d2f3
 Create Date: 2026-12-04 15:11:27.000918
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision = '353767f37857'
-down_revision = 'b71f3c2a9d10'
+down_revision = 'b7e4c1a9d2f3'
 branch_labels = None
 depends_on = None
 
