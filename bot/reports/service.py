@@ -166,13 +166,17 @@ class ReportService:
         me = view.me()
         now = self.clock.now()
         today = now.astimezone(zone(me.tz)).date()
+        sessions = self._sessions(view, me.person_id)
+        # "This period" is the one of their latest session: a rep opening the page on the first morning of
+        # a period sees their last figures, not a row of "no sessions".
+        latest = sessions[0].when.astimezone(zone(me.tz)).date() if sessions else today
         weekday = me.cadence.digest_weekday if me.cadence else 0
-        trend = trailing(period_containing(today, weekday), self.policy.trend_periods)
+        trend = trailing(period_containing(min(latest, today), weekday), self.policy.trend_periods)
         inputs = view.my_scores([p.utc_bounds(me.tz) for p in trend])
         data = compose(me.person_id, me.display_name, inputs, trend, now, today, self.library.all(), self.policy)
         chart = self.charts.render(data)
         return pages.HistoryPage(me.display_name, data, data.reps[0], chart, pages.chart_text(data, "Your"),
-                                 tuple(self._sessions(view, me.person_id)))
+                                 tuple(sessions))
 
     def session_page(self, opened: Opened, session_id: str) -> pages.SessionPage:
         """One session's scorecard and transcript, for its rep or (scorecard; transcript if shared) their manager."""
