@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from scenarios.loader import ScenarioLibrary  # noqa: E402
 from storage import Repositories  # noqa: E402
 from tests.core.testbot import ManualClock  # noqa: E402
 
-NOW = datetime(2026, 11, 16, 7, 0, tzinfo=timezone.utc)  # a Monday morning digests are due (London)
+NOW = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)  # a Monday morning digests are due (London)
 
 
 def get(app: ReportPages, url: str) -> tuple[int, bytes]:
