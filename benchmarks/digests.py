@@ -30,6 +30,7 @@ from bot.digests.periods import latest_digest_moment  # noqa: E402
 from bot.digests.seed import SeedSpec, seed_teams  # noqa: E402
 from bot.digests.service import DigestService  # noqa: E402
 from bot.messages import Image  # noqa: E402
+from bot.scheduling.build import build_outbox  # noqa: E402
 from scenarios.loader import ScenarioLibrary  # noqa: E402
 from scheduler.ratelimit import RateLimiter  # noqa: E402
 from storage import Repositories  # noqa: E402
@@ -62,7 +63,7 @@ def main() -> None:
         clock = ManualClock(NOW)
         chat = RecordingChat(platform="console")
         service = DigestService(repos, ScenarioLibrary.load(), {"console": chat}, clock, Path(tmp) / "var",
-                                limiter=RateLimiter({"console": 1e9}))
+                                outbox=build_outbox(repos, clock, RateLimiter({"console": 1e9}), "bench"))
 
         # 1. Build every digest, chart rendered and saved, as delivery does.
         per_digest: list[float] = []

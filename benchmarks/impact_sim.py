@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bot.impact.effect as effect  # noqa: E402
 from bot.impact.demo import seed_simulation  # noqa: E402
 from bot.impact.report import render_text  # noqa: E402
-from bot.impact.service import ImpactService  # noqa: E402
+from bot.impact.reporting import Reporting  # noqa: E402
 from bot.impact.simulate import simulate  # noqa: E402
-from scenarios.loader import ScenarioLibrary  # noqa: E402
 from storage import Repositories  # noqa: E402
+from storage.repos.programmes import ProgrammeRepo  # noqa: E402
 from tests.core.testbot import ManualClock  # noqa: E402
 
 AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
@@ -42,7 +42,7 @@ AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
 
 def reports(url: str) -> None:
     repos = Repositories.open(url)
-    service = ImpactService(repos, ScenarioLibrary.load(), ManualClock(AFTER_HOLDOUT))
+    service = Reporting(ManualClock(AFTER_HOLDOUT), ProgrammeRepo(repos.db))
     for name, true_effect in (("Zero effect", 0.0), ("Ten points", 10.0)):
         sim = simulate({"open_question": true_effect, "empathy": true_effect}, reps=100, seed=7)
         t0 = time.perf_counter()

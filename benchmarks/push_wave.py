@@ -121,11 +121,15 @@ class FakePlatform:
 
 
 def run_worker(database_url: str, platform_url: str) -> None:
+    from dataclasses import replace
+
     from bot.app import build_core
     from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
     from bot.ports import PlatformError, RateLimited
-    from bot.scheduling.pushes import PushPolicy, build_scheduling
+    from bot.scheduling.build import Intervals, build_scheduling
+    from bot.scheduling.outbox import PUSH, RETRY_POLICIES
     from bot.settings import Settings
+    from scheduler.ratelimit import RateLimiter
 
     class HttpChat:
         """A ChatPort over the fake platform's HTTP API."""
@@ -172,11 +176,13 @@ def run_worker(database_url: str, platform_url: str) -> None:
 
     host, port = urllib.parse.urlsplit(platform_url).hostname, urllib.parse.urlsplit(platform_url).port
     core = build_core(Settings(database_url=database_url))
-    core.practice({"slack": HttpChat()})
+    practice = core.practice({"slack": HttpChat()})
+    policies = {**RETRY_POLICIES, PUSH: replace(RETRY_POLICIES[PUSH], claim_ttl=timedelta(seconds=15))}
     scheduling = build_scheduling(
-        core, rates={"slack": float(ALLOWED_PER_SECOND)},
-        policy=PushPolicy(claim_ttl=timedelta(seconds=15)),
-        deliver_every_s=1.0, plan_every_s=86400.0, nudge_every_s=3600.0, expire_every_s=3600.0, standby_poll_s=0.5,
+        core.repos, core.library, core.clock, RateLimiter({"slack": float(ALLOWED_PER_SECOND)}), practice,
+        core.chats, core.settings.data_dir, policies=policies,
+        every=Intervals(deliver=1.0, plan=86400.0, nudge=3600.0, expire=3600.0, digests=86400.0,
+                        assessments=86400.0, standby_poll=0.5),
     ).start()
     signal.signal(signal.SIGTERM, lambda *_: (scheduling.stop(), os._exit(0)))
     while True:

@@ -33,7 +33,9 @@ from bot.digests.seed import SeedSpec, seed_teams  # noqa: E402
 from bot.digests.service import DigestService  # noqa: E402
 from bot.reports.links import LinkSigner  # noqa: E402
 from bot.reports.service import ReportService  # noqa: E402
+from bot.scheduling.build import build_outbox  # noqa: E402
 from scenarios.loader import ScenarioLibrary  # noqa: E402
+from scheduler.ratelimit import RateLimiter  # noqa: E402
 from storage import Repositories  # noqa: E402
 from tests.core.testbot import ManualClock  # noqa: E402
 
@@ -85,7 +87,8 @@ def main() -> None:
         print(f"database: {repos.db.engine.dialect.name}; one manager, {args.reps} reps, {seeded.sessions:,} "
               f"sessions, {seeded.scores:,} scores")
         library = ScenarioLibrary.load()
-        digests = DigestService(repos, library, {}, clock, Path(tmp) / "var")
+        digests = DigestService(repos, library, {}, clock, Path(tmp) / "var",
+                                outbox=build_outbox(repos, clock, RateLimiter()))
         reports = ReportService(repos, library, clock, LinkSigner("bench-secret", "http://bench", clock), digests)
         app = ReportPages(reports)
         manager, rep = seeded.manager_ids[0], seeded.rep_ids[0][0]

@@ -1,8 +1,11 @@
-"""Accuracy of the offline scorer's `detected` flag against human labels.
+"""Accuracy of the offline scorer's `detected` flag against human labels, per source.
 
 Reads /work/shared/data/behaviors_dev.jsonl (../shared/data/ beside the repo;
 override with REHEARSE_DATA_DIR). Its rows are never copied into the repo
-(licence: CC BY-NC 4.0).
+(licence: CC BY-NC 4.0). Also reads every other labelled source built by
+benchmarks/scoring_sources.py into REHEARSE_SOURCES_DIR (other corpora, other
+annotators, other coding schemes): a gain that shows on one source only is
+tuning to that source, not a better scorer.
 
 Honesty about tuning: the rules were written from what each behavior means and
 then adjusted while looking at this file. To keep that visible the file is
@@ -11,7 +14,10 @@ adjusting), half "held" (only scored for this report). Both are printed; the
 "held" figures are the ones to quote. Nothing is trained and no weights are
 derived from the file beyond the hand-set numbers in scoring/behaviors.yaml.
 
-Usage: python benchmarks/scoring_accuracy.py [--split all|tune|held] [--errors BEHAVIOR]
+Every source is split the same way; the per-source summary quotes the held
+halves, with the naive keyword list beside each figure.
+
+Usage: python benchmarks/scoring_accuracy.py [--split each|all|tune|held] [--source NAME] [--errors BEHAVIOR]
 """
 
 from __future__ import annotations
@@ -30,15 +36,16 @@ sys.path.insert(0, str(ROOT))
 from scoring import score_reply  # noqa: E402
 
 DATA = Path(os.environ.get("REHEARSE_DATA_DIR", ROOT.parent / "shared" / "data")) / "behaviors_dev.jsonl"
+SOURCES = Path(os.environ.get("REHEARSE_SOURCES_DIR", ROOT.parent / "scoring-sources"))
 
 # The naive keyword baseline: one obvious cue per behavior, the way a first
 # attempt would look. It is here so the gain of the real scorer is visible.
 BASELINE = {
-    "open_question": re.compile(r"\b(what|how|why)\b[^?]*\?", re.I),
-    "empathy": re.compile(r"\b(understand|sorry|feel)\b", re.I),
-    "paraphrase": re.compile(r"\b(sounds like|so you|you mean|you're saying)\b", re.I),
-    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine|alright)|you can do|you're not alone|proud of you|you've got this)\b", re.I),
-    "suggestion": re.compile(r"\b(should|try|suggest|recommend)\b", re.I),
+    "open_question": re.compile(r"\b(what|how|why)\b[^?]*\?", re.IGNORECASE),
+    "empathy": re.compile(r"\b(understand|sorry|feel)\b", re.IGNORECASE),
+    "paraphrase": re.compile(r"\b(sounds like|so you|you mean|you're saying)\b", re.IGNORECASE),
+    "reassurance": re.compile(r"\b(don't worry|will be (ok|okay|fine|alright)|you can do|you're not alone|proud of you|you've got this)\b", re.IGNORECASE),
+    "suggestion": re.compile(r"\b(should|try|suggest|recommend)\b", re.IGNORECASE),
 }
 
 
@@ -91,6 +98,38 @@ def table(rows: list[dict], title: str) -> None:
     print(f"{'pooled':<16}{'':>3}{m['precision']:6.2f}{m['recall']:6.2f}{m['f1']:6.2f}{m['kappa']:7.2f}   |          {k['precision']:5.2f}{k['recall']:6.2f}{k['f1']:6.2f}{k['kappa']:7.2f}")
 
 
+def kappa(pairs: list[tuple[int, int]]) -> float:
+    return metrics(pairs)["kappa"]
+
+
+def load_sources(only: str | None) -> dict[str, list[dict]]:
+    """Every labelled source on disk: ESConv's dev file, then the sets scoring_sources.py built."""
+    found: dict[str, list[dict]] = {}
+    if DATA.exists():
+        found["esconv"] = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for path in sorted(SOURCES.glob("*.jsonl")) if SOURCES.exists() else []:
+        found[path.stem] = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {k: v for k, v in found.items() if only in (None, k)}
+
+
+def summary(sources: dict[str, list[dict]], split: str) -> None:
+    """One line per behavior: shipped kappa and naive kappa on each source's chosen half."""
+    names = list(sources)
+    print(f"\nSUMMARY, {split} half of each source: kappa shipped / naive keyword list (n)")
+    print(f"{'behavior':<16}" + "".join(f"{n:>24}" for n in names))
+    for b in BASELINE:
+        cells = []
+        for n in names:
+            sub = [r for r in sources[n] if r["behavior"] == b and (split == "all" or half(r["id"]) == split)]
+            if not sub:
+                cells.append(f"{'-':>24}")
+                continue
+            ours = kappa([(r["label"], predict(r)) for r in sub])
+            base = kappa([(r["label"], baseline(r)) for r in sub])
+            cells.append(f"{ours:>10.2f} / {base:5.2f} ({len(sub):>4})")
+        print(f"{b:<16}" + "".join(cells))
+
+
 def show_errors(rows: list[dict], behavior: str, limit: int = 25) -> None:
     """Print misclassified rows of the tune half only (to keep the held half unseen)."""
     shown = 0
@@ -109,21 +148,25 @@ def show_errors(rows: list[dict], behavior: str, limit: int = 25) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["all", "tune", "held", "each"], default="each")
+    parser.add_argument("--source", help="only this source (esconv, advice, mrda, ...)")
     parser.add_argument("--errors", metavar="BEHAVIOR", help="print misclassified tune-half rows for one behavior")
     args = parser.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} not found (the labelled dev data lives outside the repo, see shared/data/README.md)")
+    sources = load_sources(args.source)
+    if not sources:
+        print(f"skipped: no labelled data ({DATA} absent, nothing in {SOURCES}; see shared/data/README.md and benchmarks/scoring_sources.py)")
         return 0
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.errors:
-        show_errors(rows, args.errors)
+        for rows in sources.values():
+            show_errors(rows, args.errors)
         return 0
-    print(f"Offline scorer vs. labels in {DATA.name} (ESConv strategies; see shared/data/README.md).")
-    print("Rules were adjusted while looking at the 'tune' half only; 'held' (crc32(id) odd) is the honest figure.")
+    print("Offline scorer vs. human labels, per source. Rules were adjusted while looking at 'tune' halves only;")
+    print("'held' (crc32(id) odd) is the honest figure. Sources: " + ", ".join(f"{k} ({len(v)})" for k, v in sources.items()))
     splits = ["tune", "held", "all"] if args.split == "each" else [args.split]
-    for split in splits:
-        sub = rows if split == "all" else [r for r in rows if half(r["id"]) == split]
-        table(sub, {"tune": "TUNE half (seen while adjusting rules)", "held": "HELD-OUT half (not looked at)", "all": "ALL rows"}[split])
+    for name, rows in sources.items():
+        for split in splits:
+            sub = rows if split == "all" else [r for r in rows if half(r["id"]) == split]
+            table(sub, f"{name}: " + {"tune": "TUNE half (seen while adjusting rules)", "held": "HELD-OUT half (not looked at)", "all": "ALL rows"}[split])
+    summary(sources, "held" if args.split == "each" else args.split)
     return 0
 
 

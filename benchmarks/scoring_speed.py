@@ -1,10 +1,15 @@
-"""Replies per second of the offline scorer on one core.
+"""Speed of the offline scorer: the turn path's p99 latency and `rehearse score` throughput.
+
+Targets (issue 16): p99 <= 15 ms per reply on one core (a practice turn scores
+every behavior of the scenario while the rep waits), and >= 500 replies/s
+through `rehearse score` (the CLI, end to end: process start, JSON in and out).
 
 Uses built-in sample replies (typical chat lengths, 5-80 words) so it runs
 anywhere; with the dev data present it also times those rows. Measures the
-full `score_reply` path (validation, signals, score, evidence, feedback).
+full `score_reply` path (validation, signals, advice model, gates, score,
+evidence, feedback).
 
-Usage: python benchmarks/scoring_speed.py [--seconds 3]
+Usage: python benchmarks/scoring_speed.py [--seconds 3] [--cli-rows 5000]
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,9 +59,44 @@ def rate(items: list[tuple[str, str, str]], seconds: float) -> tuple[float, floa
     return n / (time.process_time() - cpu_start), n / (time.perf_counter() - start), n
 
 
+def latencies(items: list[tuple[str, str, str]]) -> list[float]:
+    """Milliseconds of CPU time per reply, each timed on its own (the turn path)."""
+    out = []
+    for behavior, text, context in items:
+        t0 = time.thread_time()
+        score_reply(behavior, text, context)
+        out.append((time.thread_time() - t0) * 1000)
+    return sorted(out)
+
+
+def pct(sorted_ms: list[float], q: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, int(q * len(sorted_ms)))]
+
+
+def cli_rate(items: list[tuple[str, str, str]], rows: int) -> tuple[float, float]:
+    """Replies per second through `rehearse score FILE`, wall clock and child CPU time, start-up included."""
+    exe = shutil.which("rehearse") or str(Path(sys.executable).with_name("rehearse"))
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for i in range(rows):
+            behavior, text, context = items[i % len(items)]
+            f.write(json.dumps({"id": str(i), "behavior": behavior, "text": f"{text} ({i})", "context": context}) + "\n")
+        path = f.name
+    try:
+        before = os.times()
+        start = time.perf_counter()
+        subprocess.run([exe, "score", path], check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        after = os.times()
+        cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    finally:
+        os.unlink(path)
+    return rows / wall, rows / cpu if cpu else float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--cli-rows", type=int, default=5000)
     args = parser.parse_args()
     behaviors = [b.id for b in all_behaviors()]
     # Each sample text is scored for a rotating behavior, and every text gets a
@@ -63,7 +106,7 @@ def main() -> int:
         score_reply(b, t, c)
     print(f"Offline scorer speed, one process on one core (python {sys.version.split()[0]}).")
     per_s, wall, n = rate(items, args.seconds)
-    print(f"built-in samples: {per_s:,.0f} replies/s of CPU time ({1000 / per_s:.3f} ms each; wall clock {wall:,.0f}/s; {n:,} replies; target >= 2,000/s)")
+    print(f"built-in samples: {per_s:,.0f} replies/s of CPU time ({1000 / per_s:.3f} ms each; wall clock {wall:,.0f}/s; {n:,} replies)")
     if DATA.exists():
         rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
         dev = [(r["behavior"], r["text"], r.get("context") or "") for r in rows]
@@ -71,6 +114,11 @@ def main() -> int:
         print(f"dev-file replies: {per_s:,.0f} replies/s of CPU time ({1000 / per_s:.3f} ms each; wall clock {wall:,.0f}/s; {n:,} replies)")
     else:
         print(f"dev-file replies: skipped ({DATA} not found)")
+        dev = []
+    ms = latencies((items + dev) * 2)
+    print(f"turn path, one reply at a time: p50 {pct(ms, 0.5):.2f} ms, p99 {pct(ms, 0.99):.2f} ms, max {ms[-1]:.2f} ms CPU ({len(ms):,} replies; target p99 <= 15 ms)")
+    wall_rate, cpu_rate = cli_rate(items + dev, args.cli_rows)
+    print(f"rehearse score, {args.cli_rows:,} replies end to end: {wall_rate:,.0f} replies/s wall clock, {cpu_rate:,.0f}/s of CPU time (target >= 500/s)")
     return 0
 
 

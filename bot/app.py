@@ -53,9 +53,10 @@ class Core:
             )
             for action_id in (cards.FINISH, cards.SKIP):
                 self.actions.register(action_id, self._practice.act)
-            from bot.impact.service import ImpactService  # here: a process that never practises skips it
+            from bot.impact.holds import Holds  # here: a process that never practises skips it
+            from storage.repos.programmes import ProgrammeRepo
 
-            self._practice.holds = ImpactService(self.repos, self.library, self.clock).practice_hold_message
+            self._practice.holds = Holds(ProgrammeRepo(self.repos.db)).message
         return self._practice
 
     @property

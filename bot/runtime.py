@@ -18,9 +18,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DIGEST_EVERY_S = 900.0
 RETENTION_EVERY_S = 6 * 3600.0
-IMPACT_EVERY_S = 600.0
 
 
 @dataclass
@@ -42,22 +40,15 @@ class Process:
 
 def start_scheduling(core: Core) -> Any:
     """The scheduler with every periodic job: pushes, nudges, expiry, digests, retention, assessments."""
-    from bot.digests.enablement import EnablementDigests
-    from bot.digests.service import DigestService
-    from bot.impact.service import ImpactService
     from bot.people.privacy import PrivacyService
-    from bot.scheduling.pushes import build_scheduling
+    from bot.scheduling.build import build_scheduling
+    from scheduler.ratelimit import RateLimiter
 
-    scheduling = build_scheduling(core)
-    digests = DigestService.from_core(core, limiter=scheduling.limiter)  # registers the digest buttons
+    scheduling = build_scheduling(core.repos, core.library, core.clock, RateLimiter(), core.practice(), core.chats,
+                                  core.settings.data_dir)
+    scheduling.digests.register(core.actions)  # the digest buttons
     privacy = PrivacyService(core.repos, core.settings, core.clock)
-    impact = ImpactService(core.repos, core.library, core.clock)
-    enablement = EnablementDigests(core.repos, impact, core.chats, core.clock, limiter=scheduling.limiter)
-    scheduling.pushes.holds = impact.practice_blocked  # holdout reps get assessments only
-    scheduling.add_periodic("digests", digests.deliver_due, DIGEST_EVERY_S)
-    scheduling.add_periodic("enablement-digests", enablement.deliver_due, DIGEST_EVERY_S)
     scheduling.add_periodic("retention", privacy.purge_expired, RETENTION_EVERY_S)
-    scheduling.add_periodic("assessments", lambda: impact.tick(core.practice()), IMPACT_EVERY_S)
     return scheduling.start()
 
 
@@ -65,9 +56,11 @@ def _wire_actions(core: Core) -> None:
     """Register the digest buttons even in processes that do not schedule (the web process)."""
     from bot.digests import render
     from bot.digests.service import DigestService
+    from bot.scheduling.build import build_outbox
+    from scheduler.ratelimit import RateLimiter
 
     if not core.actions.handles(render.NUDGE):
-        DigestService.from_core(core)
+        DigestService.from_core(core, build_outbox(core.repos, core.clock, RateLimiter()))  # this process's limiter
 
 
 def build_process(settings: Settings, *, slack: bool, discord: bool, scheduler: bool) -> Process:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from scenarios import yaml_text
 from scenarios.schema import Scenario
+from scenarios.topics import topic_problems
 
 BUILTIN_DIRS = (Path(__file__).parent / "library", Path(__file__).parent / "assessments")
 
@@ -54,7 +55,7 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([ScenarioProblem(path, 1, "", "a scenario file must be a mapping of fields")])
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -65,6 +66,11 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
                 message = "unknown field (check the spelling)"
             problems.append(ScenarioProblem(path, yaml_text.line_of(node, loc), field, message))
         raise ScenarioError(problems) from None
+    fit = topic_problems(scenario)
+    if fit:
+        raise ScenarioError([ScenarioProblem(path, yaml_text.line_of(node, loc), ".".join(str(p) for p in loc), message)
+                             for loc, message in fit])
+    return scenario
 
 
 def load_file(path: Path) -> Scenario:

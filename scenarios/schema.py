@@ -1,8 +1,11 @@
 """The scenario file format: what an enablement team writes in YAML.
 
 A scenario names its target behaviors (ids from the scoring catalog), a buyer
-persona with hidden facts the rep must earn, and the reactions the offline
-buyer draws on. Content is data; the buyer's rules live in bot/practice/buyers/.
+persona with hidden facts the rep must earn, the topics the conversation can be
+about (the words that name each, the buyer's answer to each rep move, the facts
+behind it) and the topic-free lines for a message the buyer cannot place. How
+those parts must fit together is checked in scenarios/topics.py; the buyer's
+rules live in bot/practice/buyers/.
 """
 
 from __future__ import annotations
@@ -42,13 +45,48 @@ class HiddenFact(Strict):
     unlocked_by: list[str] = Field(min_length=1, description="Behavior ids that earn it")
 
 
-class Reactions(Strict):
-    """Lines the offline buyer picks from, by how the rep's last reply landed."""
+MOVES = ("asked", "acknowledged", "pitched", "proposed", "told")
+"""What a rep's message can do, as the offline buyer reads it (bot/practice/buyers/offline_reading.py)."""
 
-    guarded: list[str] = Field(min_length=1, description="The rep pitched or missed the behavior")
-    warming: list[str] = Field(min_length=1, description="Partly there: e.g. a question, but not the target")
-    opened: list[str] = Field(min_length=1, description="Every fact is out and the rep keeps it up")
-    pitch_pushback: list[str] = Field(default_factory=list, description="The rep talked product or price too early")
+
+class MoveReplies(Strict):
+    """What the buyer says when the rep's message did this move about the topic.
+
+    Without a fresh line for the move, the buyer falls back to a topic-free line
+    (reactions.pitch_pushback for a pitch, reactions.proposal for a next step, a
+    nudge to its concern otherwise), never to another move's line."""
+
+    asked: list[str] = Field(min_length=1, description="The rep asked about it")
+    acknowledged: list[str] = Field(min_length=1, description="The rep acknowledged, empathised or paraphrased it")
+    pitched: list[str] = Field(default_factory=list, description="The rep pitched product or price on it")
+    proposed: list[str] = Field(default_factory=list, description="The rep proposed a next step on it")
+    told: list[str] = Field(min_length=1, description="The rep explained, instructed or promised something on it")
+
+
+class Topic(Strict):
+    """Something the conversation can be about: the words that name it, the buyer's answers, the facts behind it."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    words: list[str] = Field(min_length=1, description="Words and phrases a rep uses when talking about it")
+    replies: MoveReplies
+    facts: list[str] = Field(default_factory=list, description="Hidden fact ids that come out on this topic only")
+
+    @field_validator("words")
+    @classmethod
+    def _real_words(cls, value: list[str]) -> list[str]:
+        blank = [w for w in value if not w.strip()]
+        if blank:
+            raise ValueError("a topic word cannot be blank")
+        return [w.strip().lower() for w in value]
+
+
+class Reactions(Strict):
+    """Lines that answer no topic: they must name nothing the rep may not have said."""
+
+    unclear: list[str] = Field(min_length=2, description="In-character 'what do you mean?' for a message it cannot place")
+    nudge: list[str] = Field(min_length=2, description="Back to the buyer's concern when the rep drifts off topic")
+    pitch_pushback: list[str] = Field(min_length=1, description="A pitch about nothing the buyer raised")
+    proposal: list[str] = Field(min_length=1, description="A next step the buyer has no line of its own for")
     closing: str = Field(min_length=1, description="The buyer's last line when turns run out")
 
 
@@ -63,6 +101,8 @@ class Scenario(Strict):
     persona: Persona
     opening_line: str = Field(min_length=1)
     hidden_facts: list[HiddenFact] = Field(default_factory=list)
+    topics: list[Topic] = Field(min_length=1, description="What the conversation can be about; the first is the concern")
+    concern: str = Field(min_length=1, description="The topic id the opening line raises; nudges steer back to it")
     reactions: Reactions
     max_turns: int = Field(6, ge=2, le=20)
     expected_minutes: int = Field(10, ge=3, le=30)

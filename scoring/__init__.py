@@ -17,7 +17,14 @@ from scoring.catalog import Behavior, RubricLevel, all_behaviors, get_behavior
 from scoring.scorer import score_reply
 from scoring.session import score_session
 from scoring.signals import ReplySignals, extract_signals, is_product_pitch
-from scoring.types import BehaviorScore, Delivery, Feedback, InvalidReply, Turn, UnknownBehavior
+from scoring.types import (
+    BehaviorScore,
+    Delivery,
+    Feedback,
+    InvalidReply,
+    Turn,
+    UnknownBehavior,
+)
 
 __all__ = [
     "Behavior",

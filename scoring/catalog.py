@@ -96,7 +96,7 @@ class Behavior(_Model):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Behavior":
+    def _consistent(self) -> Behavior:
         unknown = [s for s in (*self.weights, *self.evidence) if s not in SIGNAL_NAMES]
         if unknown:
             raise ValueError(f"{self.id}: weights/evidence name unknown signal(s): {', '.join(unknown)}")
@@ -118,7 +118,7 @@ def _load() -> dict[str, Behavior]:
     # Our own file, read here rather than through scenarios' YAML helper so scoring imports nothing from
     # scenarios; libyaml's safe loader when PyYAML has it, as there.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(CATALOG_PATH.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    raw = yaml.load(CATALOG_PATH.read_text(encoding="utf-8"), Loader=loader)
     catalog = Catalog.model_validate(raw)
     by_id: dict[str, Behavior] = {}
     for b in catalog.behaviors:

@@ -6,7 +6,11 @@ act on. Thresholds are conventional coaching figures, not fitted:
   rushed to a worried customer (contact-centre coaching guides use 150-160);
 - more than ~6 fillers a minute is where listeners start to notice them;
 - a reply sent faster than the buyer's line can be read (~5 words a second)
-  means the rep did not let them finish.
+  means the rep did not let them finish;
+- voiced pitch that varies by less than ~1.5 semitones (std-dev) is heard as
+  flat: lively conversational speech spreads 2-4 semitones, and the voice
+  tests' monotone synthetic reply measures under 1. Warmth is carried by the
+  voice, so a flat delivery costs the behaviors that are about feeling.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ TARGET_WPM = 150
 FILLERS_PER_MIN = 6.0
 READING_WORDS_PER_S = 5.0
 TALK_SHARE_LIMIT = 0.65  # the rep doing two-thirds of the talking is a pitch, not a conversation
+MONOTONE_ST = 1.5
+MONOTONE_MIN_S = 3.0  # shorter replies carry too little voiced speech to judge the melody
 PAUSE_MIN_S = 0.4  # a voice note over 15 s with no pause this long never lets the listener in
 
 PACE_BEHAVIORS = frozenset({"patience", "concise", "empathy", "acknowledge_objection"})
 FILLER_BEHAVIORS = frozenset({"concise", "transparency"})
+PITCH_BEHAVIORS = frozenset({"empathy", "reassurance", "acknowledge_objection"})
 TALK_SHARE_BEHAVIORS = frozenset({"patience", "concise", "business_impact_first", "open_question"})
 
 
@@ -47,6 +54,9 @@ def delivery_notes(behavior: str, delivery: Delivery | None, where: str = "") ->
     if behavior in FILLER_BEHAVIORS and per_min > FILLERS_PER_MIN:
         which = f" ({', '.join(sorted(set(delivery.fillers))[:3])})" if delivery.fillers else ""
         notes.append(Note(min((per_min - FILLERS_PER_MIN) / 30, 0.25), f"You used {delivery.filler_count} fillers{which} in {delivery.duration_s:.0f} seconds{during}; pause instead."))
+    pitch = delivery.pitch_variation_st
+    if behavior in PITCH_BEHAVIORS and pitch is not None and delivery.duration_s >= MONOTONE_MIN_S and pitch < MONOTONE_ST:
+        notes.append(Note(0.1, f"Your voice stayed flat{during} (pitch varied by {pitch:.1f} semitones); let it rise and fall so the warmth comes through."))
     if behavior == "patience" and delivery.duration_s > 15 and delivery.longest_pause_s < PAUSE_MIN_S:
         notes.append(Note(0.1, f"You spoke for {delivery.duration_s:.0f} seconds without a real pause{during}; leave room for them to come in."))
     return notes

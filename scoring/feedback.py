@@ -52,7 +52,7 @@ def _pick_sentence(behavior: Behavior, analysis: Analysis) -> str | None:
             if i not in injected:
                 return analysis.sentences[i].text
     # Otherwise the sentence that shows the behavior least: one not already quoted as evidence.
-    shown = set(analysis.hits.get(s, [None])[0] for s in behavior.evidence_signals if analysis.hits.get(s))
+    shown = {analysis.hits[s][0] for s in behavior.evidence_signals if analysis.hits.get(s)}
     for s in candidates:
         if s.index not in shown:
             return s.text
@@ -84,6 +84,10 @@ def rewrite(behavior: Behavior, analysis: Analysis) -> str | None:
         return new
     prefix = spec.prefix.format(**fill) if spec.prefix else ""
     suffix = spec.suffix.format(**fill) if spec.suffix else ""
+    # A template line the rep already said elsewhere in the reply adds nothing but a repeat.
+    said = " ".join(_words(analysis.text))
+    prefix = "" if prefix and " ".join(_words(prefix)) in said else prefix
+    suffix = "" if suffix and " ".join(_words(suffix)) in said else suffix
     if not prefix and not suffix and not changed:
         return None
     if _said_already(new, prefix + " " + suffix):
@@ -97,11 +101,19 @@ def _words(text: str) -> list[str]:
 
 
 def _said_already(sentence: str, template: str) -> bool:
-    """Whether the template already opens one of its sentences with all of the rep's sentence."""
+    """Whether the template already says the rep's sentence: opens with all of it, or carries most of its words.
+
+    "Before we talk price, what's driving this?" after "Before we get to pricing, what's driving this for
+    you right now...?" would say the same thing twice; the catalog's fuller version is enough.
+    """
     words = _words(sentence)
     if not words:
         return True
-    return any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template))
+    if any(_words(part)[: len(words)] == words for part in re.split(r"(?<=[.!?])\s+|,\s*", template)):
+        return True
+    template_words = set(_words(template))
+    shared = sum(1 for w in words if w in template_words)
+    return len(words) >= 3 and shared * 3 >= len(words) * 2
 
 
 def build_feedback(

@@ -7,12 +7,13 @@ confidence and verbatim evidence.
 
 from __future__ import annotations
 
+from functools import cache
+
 from scoring.catalog import Behavior, get_behavior
 from scoring.feedback import build_feedback
-from functools import lru_cache
-
 from scoring.signals import Analysis, ReplySignals, analyse, expand_needed
 from scoring.types import BehaviorScore
+from scoring.wellformed import gate
 
 MAX_EVIDENCE = 3
 
@@ -52,7 +53,7 @@ def gaming_penalty(sig: ReplySignals) -> float:
 
 
 def to_score(raw: float) -> int:
-    return int(round(min(max(raw, 0.0), 1.0) * 100))
+    return round(min(max(raw, 0.0), 1.0) * 100)
 
 
 def level_of(score: int) -> int:
@@ -80,8 +81,14 @@ def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float 
     sig = analysis.signals
     raw = raw_score(behavior, sig) - gaming_penalty(sig) - extra_penalty
     score = to_score(raw)
+    reason = gate(behavior.id, analysis) if score > 0 else None
+    if reason:
+        # A frame without content never counts, and lands below nearly any honest attempt (issue 16:
+        # an honest reassurance scored 0, so a gated reply left at half the threshold could outscore one).
+        score = min(score, behavior.threshold // 10)
+        notes = (reason, *notes)
     detected = score >= behavior.threshold
-    evidence = evidence_for(behavior, analysis) if score > 0 else ()
+    evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()
     feedback = build_feedback(behavior, analysis, detected, evidence, notes)
     used = {name: float(getattr(sig, name)) for name in behavior.signals}
     return BehaviorScore(
@@ -94,6 +101,7 @@ def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float 
         confidence=confidence_of(score, behavior.threshold),
         engine="offline",
         signals=used,
+        reason=reason,
     )
 
 
@@ -107,7 +115,7 @@ def score_reply(behavior: str, text: str, context: str = "") -> BehaviorScore:
     return score_analysis(b, analyse(text, context, needed_for(b)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _needed(behavior_id: str) -> frozenset[str] | None:
     b = get_behavior(behavior_id)
     return expand_needed([*b.signals, *b.evidence_signals, *b.feedback.rewrite.pick])

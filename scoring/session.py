@@ -13,8 +13,8 @@ Delivery (voice), latency and talk share add penalties and lead the feedback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from scoring.catalog import Behavior, get_behavior
 from scoring.delivery import Note, delivery_notes, latency_note, talk_share_note
@@ -159,7 +159,7 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
     share_notes = talk_share_note(b.id, share) if len(reps) >= 2 else []
     if share_notes:
         value -= share_notes[0].penalty * 100
-    score = int(round(min(max(value, 0.0), 100.0)))
+    score = round(min(max(value, 0.0), 100.0))
     detected = detected and score >= b.threshold
 
     evidence: list[str] = []
@@ -171,7 +171,9 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
 
     focus = scored[quote_turns[0]]
     delivery_msgs = [n.message for _, notes in pairs for n in notes]
-    lead = (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
+    # When the behavior never counted, a turn that had its words without its substance says why first.
+    reason = None if detected else next((sc.reason for sc in scored if sc.reason), None)
+    lead = ([reason] if reason else []) + (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
     try_next = lead[0] if lead else (get_behavior(b.id).feedback.try_next_done if detected else b.feedback.try_next)
     went_well = b.feedback.went_well.format(quote=short(evidence[0])) if evidence else b.feedback.went_well_none
     if b.session == "order" and note and evidence:
@@ -203,6 +205,7 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
         level=level_of(score),
         confidence=confidence_of(score, b.threshold),
         signals=signals,
+        reason=reason,
     )
 
 

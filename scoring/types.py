@@ -59,6 +59,7 @@ class BehaviorScore:
     confidence: float = 1.0
     engine: str = "offline"
     signals: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None  # why a reply with the behavior's words did not count (scoring.wellformed)
 
 
 class UnknownBehavior(KeyError):

@@ -140,10 +140,14 @@ def clear(team: str = typer.Argument(...), workspace: Optional[str] = typer.Opti
 def plan() -> None:
     """Plan this week's and next week's pushes now (the scheduler also does it every hour)."""
     from bot.app import build_core
-    from bot.scheduling.pushes import Outbox, PushService
+    from bot.scheduling.build import build_outbox
+    from bot.scheduling.cadences import CadenceService
+    from bot.scheduling.pushes import PushService
+    from scheduler.ratelimit import RateLimiter
 
     core = build_core(get_settings())
-    report = PushService(Outbox.build(core.repos, core.practice(), core.library, core.clock)).plan()
+    report = PushService(core.repos, core.practice(), core.library, CadenceService(core.repos, core.clock, core.library),
+                         build_outbox(core.repos, core.clock, RateLimiter())).plan()  # planning sends nothing
     out.print(f"{report.added} pushes added, {report.moved} moved, {report.dropped} dropped.")
 
 

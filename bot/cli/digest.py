@@ -56,6 +56,8 @@ def digest(
         raise typer.Exit(2)
     from bot.app import build_core
     from bot.digests.service import DigestService
+    from bot.scheduling.build import build_outbox
+    from scheduler.ratelimit import RateLimiter
     from storage.repos.digests import DigestRepo
 
     core = build_core(settings)
@@ -67,7 +69,8 @@ def digest(
         listed = "; ".join(f"{m.person_id}: {m.display_name} ({m.platform} {m.workspace})" for m in matches)
         err.print(f"'{manager}' matches {len(matches)} people, pick one by person id: {listed}")
         raise typer.Exit(2)
-    service = DigestService(core.repos, core.library, core.chats, core.clock, data_dir)
+    service = DigestService(core.repos, core.library, core.chats, core.clock, data_dir,
+                            outbox=build_outbox(core.repos, core.clock, RateLimiter()))  # previews send nothing
     if link:
         _print_link(settings, service, matches[0].person_id, period, err)
         return
@@ -131,8 +134,11 @@ def _preview_enablement(key: str, period: str, fmt: Format, err: Console) -> Non
 
     from bot.app import build_core
     from bot.digests import enablement
-    from bot.impact.service import ImpactService
+    from bot.impact.reporting import Reporting
+    from bot.scheduling.build import build_outbox
+    from scheduler.ratelimit import RateLimiter
     from storage.repos.digests import AccessDenied, DigestRepo
+    from storage.repos.programmes import ProgrammeRepo
 
     if fmt not in (Format.text, Format.json):
         err.print("The enablement digest comes as text or json.")
@@ -142,8 +148,8 @@ def _preview_enablement(key: str, period: str, fmt: Format, err: Console) -> Non
     if len(matches) != 1:
         err.print(f"'{key}' matches {len(matches)} people; use a person id (a number) or one platform user id.")
         raise typer.Exit(2)
-    service = enablement.EnablementDigests(core.repos, ImpactService(core.repos, core.library, core.clock),
-                                           core.chats, core.clock)
+    service = enablement.EnablementDigests(core.repos, Reporting(core.clock, ProgrammeRepo(core.repos.db)),
+                                           core.chats, core.clock, build_outbox(core.repos, core.clock, RateLimiter()))
     try:
         built = service.build(matches[0].person_id, period)
     except AccessDenied as exc:
@@ -167,11 +173,14 @@ def _demo_service(tmp: Path, data_dir: Path):  # type: ignore[no-untyped-def]
     from bot.digests.seed import SeedSpec, seed_teams
     from bot.digests.service import DigestService
     from bot.ports import SystemClock
+    from bot.scheduling.build import build_outbox
     from scenarios.loader import ScenarioLibrary
+    from scheduler.ratelimit import RateLimiter
     from storage import Repositories
 
     clock = SystemClock()
     repos = Repositories.open(f"sqlite:///{tmp / 'demo.db'}")
     seeded = seed_teams(repos.db, SeedSpec(), clock.now())
-    service = DigestService(repos, ScenarioLibrary.load(get_settings().scenarios_dir), {}, clock, data_dir)
+    service = DigestService(repos, ScenarioLibrary.load(get_settings().scenarios_dir), {}, clock, data_dir,
+                            outbox=build_outbox(repos, clock, RateLimiter()))  # a preview sends nothing
     return service, seeded.manager_ids[0]

@@ -24,8 +24,10 @@ def impact(
 ) -> None:
     """Change from baseline in the practising cohort and the holdout, their difference with a 95 % CI, and a verdict."""
     from bot.app import build_core
+    from bot.impact.programmes import AccessDenied
     from bot.impact.report import render_text, to_json
-    from bot.impact.service import AccessDenied, ImpactService
+    from bot.impact.reporting import Reporting
+    from storage.repos.programmes import ProgrammeRepo
 
     console = Console(highlight=False, stderr=True)
     if fmt not in FORMATS:
@@ -33,7 +35,7 @@ def impact(
         raise typer.Exit(2)
     core = build_core(get_settings())
     try:
-        report = ImpactService(core.repos, core.library, core.clock).report(programme, as_person)
+        report = Reporting(core.clock, ProgrammeRepo(core.repos.db)).report(programme, as_person)
     except AccessDenied as exc:
         console.print(f"[red]Sorry: {exc}.[/red]")
         raise typer.Exit(1)

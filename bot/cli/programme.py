@@ -25,10 +25,11 @@ AS_HELP = "Act as this person id (their role decides what they may do and see); 
 
 def _service():  # type: ignore[no-untyped-def]
     from bot.app import build_core
-    from bot.impact.service import ImpactService
+    from bot.impact.programmes import Programmes
+    from storage.repos.programmes import ProgrammeRepo
 
     core = build_core(get_settings())
-    return core, ImpactService(core.repos, core.library, core.clock)
+    return core, Programmes(core.repos, core.library, core.clock, ProgrammeRepo(core.repos.db))
 
 
 def parse_stagger(text: str) -> dict[int, int]:
@@ -63,7 +64,7 @@ def start(
     """Start a programme for a team: everyone is assessed first, a random share may be held out."""
     from datetime import date
 
-    from bot.impact.service import NotAllowed, ProgrammeError, ProgrammeRequest
+    from bot.impact.programmes import NotAllowed, ProgrammeError, ProgrammeRequest
 
     console = Console(highlight=False)
     try:
@@ -107,7 +108,7 @@ def list_programmes(as_person: Optional[int] = typer.Option(None, "--as", help=A
 def members(programme: int = typer.Argument(..., help="Programme id"),
             as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """Who practises, who is held out, and why (a manager sees only their reports)."""
-    from bot.impact.service import AccessDenied
+    from bot.impact.programmes import AccessDenied
 
     console = Console(highlight=False)
     _, service = _service()
@@ -130,7 +131,7 @@ def notices(programme: int = typer.Argument(..., help="Programme id")) -> None:
     """What each manager is told: who in their team is in the programme, who is held out and why.
 
     The running bot sends these once, by chat, when the programme starts."""
-    from bot.impact.service import ProgrammeError
+    from bot.impact.programmes import ProgrammeError
 
     console = Console(highlight=False)
     _, service = _service()
@@ -148,7 +149,7 @@ def notices(programme: int = typer.Argument(..., help="Programme id")) -> None:
 def stop(programme: int = typer.Argument(..., help="Programme id"),
          as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """End a programme: no more assessments; any holdout joins practice."""
-    from bot.impact.service import NotAllowed, ProgrammeError
+    from bot.impact.programmes import NotAllowed, ProgrammeError
 
     console = Console(highlight=False)
     _, service = _service()
@@ -169,8 +170,10 @@ def import_outcomes(path: Path = typer.Argument(..., help="CSV with columns rep,
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         _fail(console, f"Cannot read {path}: {exc}")
-    _, service = _service()
-    result = service.import_outcomes(text, progress=lambda rows: track(rows, description="Importing",
+    from bot.impact.reporting import Reporting
+
+    core, service = _service()
+    result = Reporting(core.clock, service.store).import_outcomes(text, progress=lambda rows: track(rows, description="Importing",
                                                                        console=console, transient=True))
     console.print(f"{result.created} new, {result.updated} updated, {len(result.errors)} problem(s).")
     for err in result.errors:

@@ -101,8 +101,8 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
 
 def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     from bot.digests import render
-    from bot.digests.service import DigestService
-    from bot.scheduling.pushes import build_scheduling
+    from bot.scheduling.build import build_scheduling
+    from scheduler.ratelimit import RateLimiter
 
     started = wallclock.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -118,10 +118,10 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     core.practice({PLATFORM: chat})  # binds the simulated chat; later calls share this service
     manager_id, habits = _seed(core)
 
-    scheduling = build_scheduling(core, name=f"demo-{uuid.uuid4().hex[:6]}")
-    scheduling.pushes.keep_going = lambda: True  # one process, no leader election to wait for
-    digests = DigestService.from_core(core, limiter=scheduling.limiter)
-    scheduling.add_periodic("digests", digests.deliver_due, 900)
+    # One process, no leader election to wait for.
+    scheduling = build_scheduling(core.repos, core.library, clock, RateLimiter(), core.practice(), core.chats, data_dir,
+                                  name=f"demo-{uuid.uuid4().hex[:6]}", elect=False)
+    digests = scheduling.digests
     # Delivery runs every simulated step; the other jobs at most hourly (their timing is not the story).
     jobs = {name: (func, seconds if name == "deliver" else max(seconds, HOUR_S))
             for name, (func, seconds) in scheduling.runner.periodic_jobs().items()}

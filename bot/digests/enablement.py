@@ -3,13 +3,14 @@
 Enablement sees aggregates only (bot/people/roles.py): per team and behavior, the
 team's mean this period, its change from the period before, and how many reps
 and scores stand behind it; never a rep's name or row. Under each team comes
-the impact section of each programme running there (ImpactService.digest_reports:
+the impact section of each programme running there (Reporting.digest_reports in bot/impact/reporting.py:
 aggregate scope, small groups hidden), so the people who run a programme learn
 every two weeks whether it is working, or that there is not enough data yet.
 
 Delivered by the scheduler on the reader's digest day, once per period: the
-push-log key `digest:enablement:{person}:{period start}` is claimed before
-sending, so a second worker or a re-run never sends it twice.
+push-log key `digest:enablement:{person}:{period start}` is claimed through the
+outbox (bot/scheduling/outbox.py, which owns its retry rule) before sending, so a
+second worker or a re-run never sends it twice.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bot.digests.compose import behavior_name
 from bot.digests.periods import Period, latest_digest_moment, parse_period
@@ -27,22 +28,24 @@ from bot.digests.service import DeliveryRun
 from bot.impact.report import ImpactReport, render_digest_section
 from bot.impact.report import to_json as impact_json
 from bot.messages import Card, Field
-from bot.ports import ChatPort, Clock, RateLimited
+from bot.ports import ChatPort, Clock
+from bot.scheduling.outbox import ENABLEMENT_DIGEST, RATE_LIMITED, Outbox
 from scheduler.hours import zone
-from scheduler.ratelimit import RateLimiter
-from scheduler.runner import worker_name
 from storage import Repositories
 from storage.repos.digests import DigestRepo, ManagerSchedule, TeamAggregate, TeamView
-from storage.repos.pushes import NewPush, PushLogRepo
-
-if TYPE_CHECKING:
-    from bot.impact.service import ImpactService
+from storage.repos.pushes import NewPush
 
 log = logging.getLogger(__name__)
 
-KIND = "enablement_digest"  # its own push-log kind: no other deliverer claims these rows
+KIND = ENABLEMENT_DIGEST  # its own push-log kind: no other deliverer claims these rows
 MIN_REPS = 3  # a behavior line backed by fewer reps would all but name them
 MAX_TEAM_FIELDS = 20  # Discord shows 25 fields at most, Slack 50 blocks: room for the rest of the card
+
+
+class ImpactReports(Protocol):
+    """The impact section of a team (bot.impact.reporting.Reporting.digest_reports)."""
+
+    def digest_reports(self, viewer_id: int, team_id: int) -> list[ImpactReport]: ...
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def team_lines(current: list[TeamAggregate], before: list[TeamAggregate]) -> tup
     return lines, hidden
 
 
-def build(view: TeamView, impact: "ImpactService", period: Period, tz: str) -> EnablementDigest:
+def build(view: TeamView, impact: ImpactReports, period: Period, tz: str) -> EnablementDigest:
     """The digest one enablement reader may see: every team of their workspace, aggregates only."""
     bounds = [period.shift(-1).utc_bounds(tz), period.utc_bounds(tz)]
     teams = []
@@ -160,16 +163,14 @@ def to_card(digest: EnablementDigest) -> Card:
 class EnablementDigests:
     """Build and deliver the enablement digests."""
 
-    def __init__(self, repos: Repositories, impact: "ImpactService", chats: dict[str, ChatPort], clock: Clock,
-                 limiter: RateLimiter | None = None, pushes: PushLogRepo | None = None, worker: str | None = None,
-                 grace: timedelta = timedelta(days=2)) -> None:
+    def __init__(self, repos: Repositories, impact: ImpactReports, chats: dict[str, ChatPort], clock: Clock,
+                 outbox: Outbox, grace: timedelta = timedelta(days=2)) -> None:
         self.repos = repos
         self.impact = impact
         self.chats = chats  # shared: platforms connected later are seen here too
         self.clock = clock
-        self.limiter = limiter or RateLimiter()
-        self.pushes = pushes or PushLogRepo(repos.db)
-        self.worker = worker or worker_name()
+        self.outbox = outbox
+        self.pushes = outbox.log
         self.grace = grace
         self.store = DigestRepo(repos.db)
 
@@ -212,27 +213,20 @@ class EnablementDigests:
             if not digest.has_news:
                 run.empty += 1
                 continue
-            self.pushes.insert_missing([NewPush(key, KIND, schedule.member.person_id, moment)], now)
-            if not self.pushes.claim_key(key, now, self.worker):
+            row = self.outbox.claim(NewPush(key, KIND, schedule.member.person_id, moment))
+            if row is None:
                 run.already += 1
                 continue
-            row = self.pushes.get(key)
-            assert row is not None and row.id is not None
-            try:
-                self.limiter.acquire(schedule.member.platform)
-                chat.send_direct(person_ref(schedule.member), to_card(digest))
-            except RateLimited as exc:
-                self.pushes.retry_later(row.id, now + timedelta(seconds=exc.retry_after_s), "rate limited",
-                                        refund_attempt=True)
+            card = to_card(digest)
+            who = person_ref(schedule.member)
+            attempt = self.outbox.send(row, schedule.member.platform, chat.send_direct, who, card)
+            if attempt.outcome == RATE_LIMITED:
                 run.rate_limited += 1
-                continue
-            except Exception as exc:  # noqa: BLE001 - one reader's failure must not stop the others
-                log.warning("enablement digest for person %s failed: %s", schedule.member.person_id, exc)
-                self.pushes.retry_later(row.id, now + timedelta(minutes=15), f"{type(exc).__name__}: {exc}")
+            elif not attempt.sent:
                 run.failed += 1
-                continue
-            self.pushes.mark_sent(row.id, self.clock.now())
-            run.delivered += 1
+            else:
+                self.outbox.mark_sent(row)
+                run.delivered += 1
         if run.delivered or run.failed:
             log.info("enablement digests: %s", run)
         return run

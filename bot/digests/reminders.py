@@ -4,8 +4,8 @@ The rules are the ones scheduled nudges follow (bot/scheduling/nudges.py): never
 rep is snoozed, never when their team switched nudges off (max_nudges 0), only
 inside the rep's working hours (outside them the nudge waits in the push log for
 their next working morning), and not at all once they have practised. Each
-nudge is a push-log row keyed `digest-nudge:{digest}:{rep}`, claimed before it
-is sent, so pressing the button twice, a platform retry or a second worker
+nudge is a push-log row keyed `digest-nudge:{digest}:{rep}`, claimed through the
+outbox (bot/scheduling/outbox.py, which also owns its retry rule) before it is sent, so pressing the button twice, a platform retry or a second worker
 never sends a rep two reminders for one digest.
 """
 
@@ -13,26 +13,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.digests.model import DigestData
 from bot.digests.periods import Period
 from bot.digests.render import join_names
 from bot.messages import PersonRef, Text
-from bot.ports import ChatPort, Clock, RateLimited
+from bot.ports import ChatPort, Clock
 from bot.scheduling.cadences import spec_from_row
+from bot.scheduling.outbox import DIGEST_NUDGE, Outbox
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, next_working_start, zone
-from scheduler.ratelimit import RateLimiter
 from storage import Repositories
 from storage.models import PushLog
 from storage.repos.digests import DigestRepo, Member, TeamView
-from storage.repos.pushes import FAILED, SKIPPED, NewPush, PushLogRepo
+from storage.repos.pushes import NewPush
 
 log = logging.getLogger(__name__)
 
-KIND = "digest_nudge"  # its own push-log kind: the push and nudge deliverers never claim these rows
-MAX_ATTEMPTS = 3
+KIND = DIGEST_NUDGE  # its own push-log kind: the push and nudge deliverers never claim these rows
+BATCH = 200  # queued nudges sent per run
 
 
 def nudge_key(digest_id: int, person_id: int) -> str:
@@ -73,14 +73,12 @@ class NudgeOutcome:
 
 
 class DigestNudger:
-    def __init__(self, repos: Repositories, chats: dict[str, ChatPort], clock: Clock, pushes: PushLogRepo,
-                 limiter: RateLimiter, worker: str) -> None:
+    def __init__(self, repos: Repositories, chats: dict[str, ChatPort], clock: Clock, outbox: Outbox) -> None:
         self.repos = repos
         self.chats = chats
         self.clock = clock
-        self.pushes = pushes
-        self.limiter = limiter
-        self.worker = worker
+        self.outbox = outbox
+        self.pushes = outbox.log
         self.digests = DigestRepo(repos.db)
 
     def nudge(self, digest_id: int, data: DigestData, manager_id: int) -> NudgeOutcome:
@@ -111,15 +109,13 @@ class DigestNudger:
                 continue
             if not in_working_hours(spec, m.tz, now):
                 due = next_working_start(spec, m.tz, now)
-                self.pushes.insert_missing([NewPush(key, KIND, m.person_id, due)], now)
+                self.outbox.enqueue([NewPush(key, KIND, m.person_id, due)])
                 outcome.queued.append((rep.first_name, due, m.tz))
                 continue
-            self.pushes.insert_missing([NewPush(key, KIND, m.person_id, now)], now)
-            if not self.pushes.claim_key(key, now, self.worker):
+            row = self.outbox.claim(NewPush(key, KIND, m.person_id, now))
+            if row is None:
                 outcome.skipped.append((rep.first_name, "already nudged from this digest"))
                 continue
-            row = self.pushes.get(key)
-            assert row is not None
             if self._send(row, m, data.manager_name):
                 outcome.sent.append(rep.first_name)
             else:
@@ -129,21 +125,20 @@ class DigestNudger:
     def send_due(self) -> int:
         """Send the queued digest nudges whose working morning has come; returns how many went out."""
         now = self.clock.now()
-        rows = self.pushes.claim_due([KIND], now, self.worker, 200, timedelta(minutes=10))
+        rows = self.outbox.claim_due(KIND, BATCH)
         people = {m.person_id: m for m in self.digests.people({r.person_id for r in rows if r.person_id})}
         sent = 0
         for row in rows:
-            assert row.id is not None
             m = people.get(row.person_id or -1)
             digest = self.digests.get(int(row.idempotency_key.split(":")[1]))
             if m is None or digest is None:
-                self.pushes.close(row.id, SKIPPED, "rep or digest no longer exists")
+                self.outbox.skip(row, "rep or digest no longer exists")
                 continue
             why = self._rule_out(m, self._spec(m), now)
             if why is None and self.repos.sessions.finished_count_since(m.person_id, row.created_at) > 0:
                 why = "they have practised since"
             if why:
-                self.pushes.close(row.id, SKIPPED, why)
+                self.outbox.skip(row, why)
                 continue
             sent += self._send(row, m, str(digest.payload.get("manager_name", "Your manager")))
         return sent
@@ -163,23 +158,9 @@ class DigestNudger:
         return None
 
     def _send(self, row: PushLog, m: Member, manager_name: str) -> bool:
-        assert row.id is not None
         chat = self.chats[m.platform]
-        self.limiter.acquire(m.platform)
-        try:
-            chat.send_direct(person_ref(m), Text(nudge_text(m.display_name, manager_name)))
-        except RateLimited as exc:
-            self.limiter.slow_down(m.platform, exc.retry_after_s)
-            self.pushes.retry_later(row.id, self.clock.now() + timedelta(seconds=exc.retry_after_s), "rate limited",
-                                    refund_attempt=True)
-            return False
-        except Exception as exc:  # a platform hiccup: try again shortly, then give up saying why
-            log.warning("digest nudge to person %s failed: %s", m.person_id, exc)
-            error = f"{type(exc).__name__}: {exc}"
-            if row.attempts >= MAX_ATTEMPTS:
-                self.pushes.close(row.id, FAILED, error)
-            else:
-                self.pushes.retry_later(row.id, self.clock.now() + timedelta(minutes=5), error)
-            return False
-        self.pushes.mark_sent(row.id, self.clock.now())
-        return True
+        attempt = self.outbox.send(row, m.platform, chat.send_direct, person_ref(m),
+                                   Text(nudge_text(m.display_name, manager_name)))
+        if attempt.sent:
+            self.outbox.mark_sent(row)
+        return attempt.sent

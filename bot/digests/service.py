@@ -5,9 +5,10 @@
 - `deliver_due(now)`: every manager whose local digest day and hour has come
   (within a grace window, so a bot that was down still delivers that day) and
   whose period has no delivered digest gets one DM: the card, then the chart.
-  The digest row is claimed atomically before sending, so two workers or a
-  re-run never send a manager the same digest twice. Queued digest nudges go
-  out in the same job.
+  Its push-log row `digest:manager:{person}:{period start}` is claimed through
+  the outbox (bot/scheduling/outbox.py, which owns the retry rule) before
+  sending, so two workers or a re-run never send a manager the same digest
+  twice. Queued digest nudges go out in the same job.
 - Buttons (`act`): Nudge, Assign, Open the full report. Only the digest's
   manager may press them; anyone else gets a polite refusal and nothing changes.
 """
@@ -15,10 +16,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
 from bot.digests import render
@@ -28,23 +30,23 @@ from bot.digests.model import DigestData
 from bot.digests.periods import Period, latest_digest_moment, parse_period, trailing
 from bot.digests.reminders import DigestNudger, person_ref
 from bot.messages import ActionEvent, Text
-from bot.ports import ChatPort, Clock, RateLimited
+from bot.ports import ChatPort, Clock
 from bot.practice.engine import PracticeOnHold
+from bot.scheduling.outbox import ASSIGN, DIGEST, RATE_LIMITED, Outbox
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 from scheduler.hours import zone
-from scheduler.ratelimit import RateLimiter
-from scheduler.runner import worker_name
 from storage import Repositories
 from storage.repos.digests import DigestRepo, ManagerSchedule, TeamView
-from storage.repos.pushes import SKIPPED, NewPush, PushLogRepo
+from storage.repos.pushes import NewPush
 
 if TYPE_CHECKING:
     from bot.app import Core
-    from bot.practice.engine import PracticeService
+    from bot.practice.engine import PracticeService, Started
+    from storage.repos.digests import Member
 
 log = logging.getLogger(__name__)
 
-ASSIGN_KIND = "assign"  # push-log kind of a scenario a manager assigned from a digest
+ASSIGN_KIND = ASSIGN  # push-log kind of a scenario a manager assigned from a digest
 
 
 class NotAManager(LookupError):
@@ -79,13 +81,11 @@ class DigestService:
         chats: dict[str, ChatPort],
         clock: Clock,
         data_dir: Path,
-        practice: Callable[[], "PracticeService"] | None = None,
+        practice: Callable[[], PracticeService] | None = None,
         *,
         policy: DigestPolicy = DigestPolicy(),
+        outbox: Outbox,
         charts: ChartRenderer | None = None,
-        limiter: RateLimiter | None = None,
-        pushes: PushLogRepo | None = None,
-        worker: str | None = None,
         grace: timedelta = timedelta(days=2),
     ) -> None:
         self.repos = repos
@@ -96,18 +96,17 @@ class DigestService:
         self._practice = practice
         self.policy = policy
         self.charts = charts or ChartRenderer()
-        self.limiter = limiter or RateLimiter()
-        self.pushes = pushes or PushLogRepo(repos.db)
-        self.worker = worker or worker_name()
+        self.outbox = outbox
+        self.pushes = outbox.log
         self.grace = grace
         self.store = DigestRepo(repos.db)
-        self.nudger = DigestNudger(repos, chats, clock, self.pushes, self.limiter, self.worker)
+        self.nudger = DigestNudger(repos, chats, clock, outbox)
 
     @classmethod
-    def from_core(cls, core: "Core", limiter: RateLimiter | None = None) -> "DigestService":
+    def from_core(cls, core: Core, outbox: Outbox) -> DigestService:
         """The service over the core's chats, with its three buttons registered on the core's router."""
         service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
-                      limiter=limiter)
+                      outbox=outbox)
         service.register(core.actions)
         return service
 
@@ -192,23 +191,22 @@ class DigestService:
         record = self.store.save(manager.person_id, period.start, period.end, built.data.model_dump(mode="json"),
                                  str(path), now)
         assert record.id is not None
-        if record.delivered_at is not None or not self.store.claim_delivery(record.id, now):
+        if record.delivered_at is not None:
             return "already"
+        key = f"digest:manager:{manager.person_id}:{period.start.isoformat()}"
+        row = self.outbox.claim(NewPush(key, DIGEST, manager.person_id, now))
+        if row is None:
+            return "already"  # another worker has it, it waits for its retry, or it was given up
         chat = self.chats[manager.platform]
         who = person_ref(manager)
+        card = render.digest_card(built.data, record.id)
+        attempt = self.outbox.send(row, manager.platform, chat.send_direct, who, card)
+        if not attempt.sent:
+            return "rate_limited" if attempt.outcome == RATE_LIMITED else "failed"
+        self.store.mark_delivered(record.id, self.clock.now())
+        self.outbox.mark_sent(row)
         try:
-            self.limiter.acquire(manager.platform)
-            chat.send_direct(who, render.digest_card(built.data, record.id))
-        except RateLimited as exc:
-            self.limiter.slow_down(manager.platform, exc.retry_after_s)
-            self.store.release_delivery(record.id)  # the next pass sends it
-            return "rate_limited"
-        except Exception:
-            log.exception("digest for manager %s could not be sent; will retry", manager.person_id)
-            self.store.release_delivery(record.id)
-            return "failed"
-        try:
-            self.limiter.acquire(manager.platform)
+            self.outbox.limiter.acquire(manager.platform)
             chat.send_direct(who, render.digest_image(built.data, built.chart))
         except Exception:  # the card (with the report button) went out; a lost chart is not worth a resend
             log.warning("digest chart for manager %s could not be uploaded", manager.person_id, exc_info=True)
@@ -271,26 +269,20 @@ class DigestService:
                 notes.append(f"I'm not connected to {m.platform} here, so {first} didn't get it.")
                 continue
             key = f"digest-assign:{digest_id}:{m.person_id}"
-            self.pushes.insert_missing([NewPush(key, ASSIGN_KIND, m.person_id, now, scenario_id=scenario.id)], now)
-            if not self.pushes.claim_key(key, now, self.worker):
+            row = self.outbox.claim(NewPush(key, ASSIGN_KIND, m.person_id, now, scenario_id=scenario.id))
+            if row is None:
                 notes.append(f"{first} already has it from this digest.")
                 continue
-            row = self.pushes.get(key)
-            assert row is not None and row.id is not None
-            try:
-                self.limiter.acquire(m.platform)
-                started = practice.start(person_ref(m), scenario.id, push_key=key)
-            except PracticeOnHold:
-                self.pushes.close(row.id, SKIPPED, "held out of practice by an impact programme")
+            attempt = self.outbox.send(row, m.platform, _start_unless_held, practice, m, scenario.id, key)
+            if attempt.sent and attempt.value is None:
+                self.outbox.skip(row, "held out of practice by an impact programme")
                 notes.append(f"{first} is in an impact programme's comparison group or has a baseline "
                              "assessment to take first, so I left them out.")
                 continue
-            except Exception as exc:
-                log.warning("assigning %s to person %s failed: %s", scenario.id, m.person_id, exc)
-                self.pushes.retry_later(row.id, now, f"{type(exc).__name__}: {exc}")  # pressing again retries
+            if attempt.value is None:  # back in the log, ready at once: pressing again retries
                 notes.append(f"I couldn't reach {first} just now; press the button again to retry.")
                 continue
-            self.pushes.mark_sent(row.id, self.clock.now(), started.session.id)
+            self.outbox.mark_sent(row, attempt.value.session.id)
             assigned.append(first)
         head = (f"Assigned “{scenario.title}” to {render.join_names(assigned)}." if assigned
                 else f"No one new got “{scenario.title}”.")
@@ -308,3 +300,11 @@ class DigestService:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render.to_html(data, png), encoding="utf-8")
         return path.resolve()
+
+
+def _start_unless_held(practice: PracticeService, m: Member, scenario_id: str, key: str) -> Started | None:
+    """Start the assigned scenario; None when an impact programme holds the rep's practice back."""
+    try:
+        return practice.start(person_ref(m), scenario_id, push_key=key)
+    except PracticeOnHold:
+        return None

@@ -7,9 +7,9 @@ holdout, so the choice can be replayed from the recorded seed and explained.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 PRACTICE, HOLDOUT = "practice", "holdout"
 MAX_SEED = 2**31 - 1  # the seed is stored in a 32-bit integer column

@@ -9,7 +9,7 @@ round's push key). Used by the tests and `benchmarks/impact_sim.py`.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.impact.schedule import assessment_key
@@ -23,7 +23,7 @@ from storage.repos.programmes import OutcomeRow, ProgrammeRepo
 def seed_simulation(repos: Repositories, sim: SimulatedProgramme, team_name: str, workspace: str = "W-sim",
                     now: datetime | None = None) -> int:
     """Store `sim` as a programme of a new team; returns the programme id. The manager is the team's first person."""
-    now = now or datetime.combine(sim.start, datetime.min.time(), timezone.utc)
+    now = now or datetime.combine(sim.start, datetime.min.time(), UTC)
     ws = repos.people.ensure_workspace("console", workspace, now)
     team = repos.people.ensure_team(ws.id, team_name, now)  # type: ignore[arg-type]
     manager, _ = repos.people.ensure_person("console", workspace, f"{team_name}-manager", now, f"{team_name} manager")

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy.special import stdtrit

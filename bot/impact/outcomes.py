@@ -12,8 +12,8 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from bot.people.roster import RowError
 
@@ -48,7 +48,7 @@ def _value(text: str) -> float:
 
 
 def parse_outcomes(text: str, people: Mapping[str, Sequence[int]],
-                   progress: Callable[[Iterable[dict[str, str]]], Iterator[dict[str, str]]] = iter,
+                   progress: Callable[[Iterable[dict[str, str]]], Iterable[dict[str, str]]] = iter,
                    ) -> ParsedOutcomes:
     """Rows that can be stored, and an error naming the line and the problem for each that cannot."""
     result = ParsedOutcomes()

@@ -8,9 +8,10 @@ of two people is close to showing their scores).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from bot.impact.effect import BehaviorEffect, CohortChange, Impact, Interval, OutcomeLink, RepChange, Slope
 

@@ -12,9 +12,9 @@ closes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 
 from scheduler.hours import zone
 
@@ -176,7 +176,7 @@ def push_time(now: datetime, hours: WorkingHours) -> datetime | None:
     start = datetime.combine(local.date(), _hhmm(hours.start), tzinfo)
     end = datetime.combine(local.date(), _hhmm(hours.end), tzinfo)
     if local < start:
-        return start.astimezone(timezone.utc)
+        return start.astimezone(UTC)
     return now if local < end else None
 
 
@@ -188,5 +188,5 @@ def next_window_start(now: datetime, hours: WorkingHours) -> datetime:
         day = today + timedelta(days=offset)
         start = datetime.combine(day, _hhmm(hours.start), tzinfo)
         if day.weekday() in hours.weekdays and start > now:
-            return start.astimezone(timezone.utc)
+            return start.astimezone(UTC)
     return now + timedelta(days=1)

@@ -12,9 +12,9 @@ and `rehearse impact simulate`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class SimulatedProgramme:
 
 
 def _at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), timezone.utc)
+    return datetime.combine(day, time(hour), UTC)
 
 
 def simulate(effects: Mapping[str, float], reps: int = 60, holdout_share: float = 0.2, rounds: int = 3,

@@ -9,9 +9,10 @@ whose message is polite enough to show them as is.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError

@@ -5,22 +5,25 @@ is only sent inside the rep's working hours and never while they are snoozed,
 and stops once the rep starts, skips or lets the session expire. A pushed
 session stays open until its nudges have had their chance and a day after the
 last one, so "still waiting" is always true when a nudge says it. Each nudge is
-a push-log row keyed `nudge:{session}:{n}`, claimed before it is sent, so a
-retry, a restart or a second worker never sends it twice.
+a push-log row keyed `nudge:{session}:{n}`, claimed through the outbox before
+it is sent, so a retry, a restart or a second worker never sends it twice.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from bot.messages import Text
-from bot.ports import RateLimited
+from bot.practice.engine import PracticeService
 from bot.practice.states import State
-from bot.scheduling.pushes import NUDGE_GRACE, Deliverer
+from bot.scheduling.cadences import CadenceService
+from bot.scheduling.outbox import NUDGE, RATE_LIMITED, Outbox
+from bot.scheduling.pushes import NUDGE_GRACE
+from scenarios.loader import ScenarioLibrary
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
-from storage.models import Person, PracticeSession
+from storage import Repositories
+from storage.models import Person, PracticeSession, PushLog
 from storage.repos.pushes import NewPush
 
 log = logging.getLogger(__name__)
@@ -44,8 +47,18 @@ def nudge_text(title: str, minutes: int, n: int) -> str:
             f"{minutes}-minute rep. No worries if not — it closes on its own.")
 
 
-class NudgeService(Deliverer):
+class NudgeService:
     """Nudge reps who have not started a pushed session: at most twice, in working hours, never while snoozed."""
+
+    def __init__(self, repos: Repositories, practice: PracticeService, library: ScenarioLibrary,
+                 cadences: CadenceService, outbox: Outbox) -> None:
+        self.repos = repos
+        self.practice = practice
+        self.library = library
+        self.cadences = cadences
+        self.outbox = outbox
+        self.clock = outbox.clock
+        self.pushes = outbox.log
 
     def send_due(self) -> NudgeReport:
         """Nudge every unstarted pushed session whose nudge is due now."""
@@ -78,38 +91,26 @@ class NudgeService(Deliverer):
         due = nudge_due_at(spec, person.tz, since)
         if due > now or not in_working_hours(spec, person.tz, now):
             return "no"
-        key = nudge_key(session.id, n)
-        self.pushes.insert_missing([NewPush(key, "nudge", person.id, due, session_id=session.id,
-                                            scenario_id=session.scenario_id)], now)
-        if not self.pushes.claim_key(key, now, self.worker):
-            return "no"  # another worker has it, or it was sent already
-        row = self.pushes.get(key)
-        assert row is not None and row.id is not None
-        return self._send(person, session, row.id, n)
+        row = self.outbox.claim(NewPush(nudge_key(session.id, n), NUDGE, person.id, due, session_id=session.id,
+                                        scenario_id=session.scenario_id))
+        if row is None:
+            return "no"  # another worker has it, it waits for its retry, or it was sent or given up
+        return self._send(person, session, row, n)
 
-    def _send(self, person: Person, session: PracticeSession, row_id: int, n: int) -> str:
+    def _send(self, person: Person, session: PracticeSession, row: PushLog, n: int) -> str:
         chat = self.practice.chats.get(person.platform)
         if chat is None:
-            self.pushes.retry_later(row_id, self.clock.now() + timedelta(minutes=5),
-                                    f"this worker has no {person.platform} connection")
+            self.outbox.failed(row, f"this worker has no {person.platform} connection")
             return "no"
         try:
             scenario = self.library.get(session.scenario_id)
             title, minutes = scenario.title, scenario.expected_minutes
         except KeyError:
             title, minutes = session.scenario_id, 10
-        self.limiter.acquire(person.platform)
-        try:
-            chat.send_direct(self.practice.person_ref(person), Text(nudge_text(title, minutes, n)))
-        except RateLimited as exc:
-            self.limiter.slow_down(person.platform, exc.retry_after_s)
-            self.pushes.retry_later(row_id, self.clock.now() + timedelta(seconds=exc.retry_after_s),
-                                    "rate limited", refund_attempt=True)
-            return "rate_limited"
-        except Exception as exc:
-            log.warning("nudge %s failed: %s", session.id, exc)
-            self.pushes.retry_later(row_id, self.clock.now() + timedelta(minutes=5), f"{type(exc).__name__}: {exc}")
-            return "no"
+        attempt = self.outbox.send(row, person.platform, chat.send_direct, self.practice.person_ref(person),
+                                   Text(nudge_text(title, minutes, n)))
+        if not attempt.sent:
+            return "rate_limited" if attempt.outcome == RATE_LIMITED else "no"
         # "Still waiting" must stay true: the session stays open for the next nudge, and after the
         # last one for a whole day more, then expires with its friendly note.
         now = self.clock.now()
@@ -120,5 +121,5 @@ class NudgeService(Deliverer):
             keep_until = now + self.practice.expiry
         expires = max(session.expires_at or now, keep_until)
         self.repos.sessions.update(session.id, nudges_sent=n, expires_at=expires)
-        self.pushes.mark_sent(row_id, now, session.id)
+        self.outbox.mark_sent(row, session.id)
         return "sent"

@@ -18,47 +18,36 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from bot.messages import PersonRef
-from bot.ports import Clock, RateLimited
-from bot.practice.engine import PracticeService, Started
+from bot.practice.engine import PracticeService
 from bot.scheduling.cadences import CadenceService
-from scenarios.loader import ScenarioLibrary, UnknownScenario
+from bot.scheduling.outbox import FAILED_OUTCOME, PUSH, RATE_LIMITED, RETRIED, Attempt, Outbox
+from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
 from scheduler.picker import ScenarioOption, ScoreEvent, pick_scenario
 from scheduler.planner import IsoWeek, RepPlanInput, local_week, plan_week
-from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
-from scheduler.runner import SchedulerRunner, worker_name
 from storage import Repositories
 from storage.models import Person, PracticeSession, PushLog
-from storage.repos.leader import LeaderLock
-from storage.repos.pushes import FAILED, SKIPPED, DeliveryContext, NewPush, PushLogRepo
-
-if TYPE_CHECKING:
-    from bot.app import Core
-    from bot.scheduling.nudges import NudgeService
+from storage.repos.pushes import DeliveryContext, NewPush
 
 log = logging.getLogger(__name__)
-UTC = timezone.utc
+UTC = UTC
 NUDGE_GRACE = timedelta(hours=1)  # room for the nudge job to run after a nudge falls due
-RATE_LIMIT_TRIES = 3  # 429s waited out in place before the push goes back to the log
 HISTORY = timedelta(days=365)  # score history the picker reads (mastery intervals top out at 90 days)
 
 
 @dataclass(frozen=True)
 class PushPolicy:
-    """Delivery knobs; the defaults suit Slack and Discord."""
+    """How a push wave runs; the defaults suit Slack and Discord. (Its retry rule is
+    RETRY_POLICIES[PUSH] in bot/scheduling/outbox.py, with every other delivery's.)"""
 
-    max_attempts: int = 5
-    claim_ttl: timedelta = timedelta(minutes=5)  # a claim older than this belonged to a dead worker
-    first_backoff: timedelta = timedelta(seconds=30)
-    max_backoff: timedelta = timedelta(minutes=30)
     # Pushes in flight at once; the rate limiter sets the pace. None: 4 on PostgreSQL, 1 on SQLite,
     # whose single writer turns parallel pushes into lock waits (measured: slower, not faster).
     concurrency: int | None = None
@@ -84,58 +73,36 @@ class DeliveryReport:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def add(self, other: "DeliveryReport") -> None:
+    def add(self, other: DeliveryReport) -> None:
         for name in ("sent", "already_sent", "retried", "rate_limited", "failed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
 
-@dataclass(frozen=True)
-class Outbox:
-    """What the scheduled deliverers (pushes, nudges) share: storage, the engine, the push log, one rate
-    limiter and this worker's name. Build it with `Outbox.build(...)`; the defaults fill in the rest."""
-
-    repos: Repositories
-    practice: PracticeService
-    library: ScenarioLibrary
-    clock: Clock
-    limiter: RateLimiter
-    pushes: PushLogRepo
-    cadences: CadenceService
-    worker: str
-
-    @classmethod
-    def build(cls, repos: Repositories, practice: PracticeService, library: ScenarioLibrary, clock: Clock,
-              limiter: RateLimiter | None = None, worker: str | None = None) -> "Outbox":
-        return cls(repos, practice, library, clock, limiter or RateLimiter(), PushLogRepo(repos.db),
-                   CadenceService(repos, clock, library), worker or worker_name())
+# Which of these reps must not get practice on this local date (e.g. held out of an impact study).
+HoldCheck = Callable[[Iterable[int], date], Collection[int]]
 
 
-class Deliverer:
-    """Base of the scheduled deliverers: the outbox's parts as attributes."""
-
-    def __init__(self, outbox: Outbox) -> None:
-        self.outbox = outbox
-        self.repos = outbox.repos
-        self.practice = outbox.practice
-        self.library = outbox.library
-        self.clock = outbox.clock
-        self.limiter = outbox.limiter
-        self.pushes = outbox.pushes
-        self.cadences = outbox.cadences
-        self.worker = outbox.worker
+def _always() -> bool:
+    return True
 
 
-class PushService(Deliverer):
+class PushService:
     """Plan and deliver scheduled pushes for every team with a cadence."""
 
-    def __init__(self, outbox: Outbox, policy: PushPolicy = PushPolicy()) -> None:
-        super().__init__(outbox)
+    def __init__(self, repos: Repositories, practice: PracticeService, library: ScenarioLibrary,
+                 cadences: CadenceService, outbox: Outbox, policy: PushPolicy = PushPolicy(), *,
+                 keep_going: Callable[[], bool] = _always, holds: HoldCheck | None = None) -> None:
+        self.repos = repos
+        self.practice = practice
+        self.library = library
+        self.cadences = cadences
+        self.outbox = outbox
+        self.clock = outbox.clock
+        self.pushes = outbox.log
         self.policy = policy
-        self.keep_going: Callable[[], bool] = lambda: True  # checked before each claim
-        # Optional: which of these reps must not get practice on this local date (e.g. held out of an
-        # impact study); their pushes are skipped with the reason.
-        self.holds: Callable[[Iterable[int], date], set[int]] | None = None
+        self.keep_going = keep_going  # checked before each claim: a leader that lost its lock stops at once
+        self.holds = holds  # held reps' pushes are skipped with the reason
 
     # ---- planning ---------------------------------------------------------------
 
@@ -190,7 +157,7 @@ class PushService(Deliverer):
                 want = self.policy.batch if limit is None else min(self.policy.batch, limit - taken)
                 if want <= 0 or not self.keep_going():
                     return []
-                rows = self.pushes.claim_due(["push"], self.clock.now(), self.worker, want, self.policy.claim_ttl)
+                rows = self.outbox.claim_due(PUSH, want)
                 taken += len(rows)
                 return rows
 
@@ -220,7 +187,7 @@ class PushService(Deliverer):
             for row in rows:
                 report.add(self._deliver(row, specs, ctx, sent))
         finally:
-            self.pushes.mark_sent_many(sent)  # one write for the batch; see mark_sent_many on safety
+            self.outbox.mark_sent_many(sent)  # one write for the batch; see mark_sent_many on safety
         return report
 
     def deliver(self, row: PushLog) -> DeliveryReport:
@@ -243,13 +210,14 @@ class PushService(Deliverer):
         spec = specs.get(person.team_id) if person is not None and person.team_id is not None else None
         reason = self._reason_to_skip(person, spec, row, now)
         if reason:
-            self.pushes.close(row.id, SKIPPED, reason)
+            self.outbox.skip(row, reason)
             report.skipped += 1
             return report
         assert person is not None and person.id is not None and spec is not None
         chat = self.practice.chats.get(person.platform)
         if chat is None:
-            return self._failed(row, f"this worker has no {person.platform} connection", report)
+            return self._count(self.outbox.failed(row, f"this worker has no {person.platform} connection"),
+                               row, report)
         try:
             # The pick is a pure function of the rep's history, so a retry after a crash picks the
             # same scenario and re-sends the very same card.
@@ -260,34 +228,16 @@ class PushService(Deliverer):
             scenario_id, report.errors = None, [f"picker: {exc}"]
         # As PracticeService.person_ref builds it, with the workspace read once for the batch.
         who = PersonRef(person.platform, workspace, person.platform_user_id, person.display_name, person.tz)
-        try:
-            started = self._start(who, scenario_id, row, report)
-        except RateLimited as exc:  # still refused after waiting: another worker's turn, later
-            self.pushes.retry_later(row.id, self.clock.now() + timedelta(seconds=exc.retry_after_s),
-                                    f"rate limited by {person.platform}", refund_attempt=True)
-            return report
-        except UnknownScenario as exc:
-            return self._failed(row, str(exc), report)
-        except Exception as exc:
-            log.warning("push %s failed: %s", row.idempotency_key, exc)
-            return self._failed(row, f"{type(exc).__name__}: {exc}", report)
+        attempt = self.outbox.send(row, who.platform, self.practice.start, who, scenario_id,
+                                   push_key=row.idempotency_key)
+        report.rate_limited += attempt.rate_limited
+        if attempt.value is None:
+            return self._count(attempt, row, report)
+        started = attempt.value
         sent.append((row.id, self.clock.now(), started.session.id, started.scenario.id))
         self._keep_open_for_nudge(person, spec, started.session)
         report.sent += 1
         return report
-
-    def _start(self, who: PersonRef, scenario_id: str | None, row: PushLog, report: DeliveryReport) -> Started:
-        """Start the session at the limiter's pace; a 429 waits out Retry-After and tries again."""
-        for attempt in range(RATE_LIMIT_TRIES):
-            self.limiter.acquire(who.platform)
-            try:
-                return self.practice.start(who, scenario_id, push_key=row.idempotency_key)
-            except RateLimited as exc:  # nothing was posted: safe to ask again once allowed
-                report.rate_limited += 1
-                self.limiter.slow_down(who.platform, exc.retry_after_s)
-                if attempt == RATE_LIMIT_TRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
 
     def _keep_open_for_nudge(self, person: Person, spec: CadenceSpec, session: PracticeSession) -> None:
         """An unstarted push stays open until its first nudge has had its chance (then a day more)."""
@@ -326,73 +276,15 @@ class PushService(Deliverer):
             return f"missed: not delivered until {late} after it was due, past the rep's working hours"
         return None
 
-    def _failed(self, row: PushLog, error: str, report: DeliveryReport) -> DeliveryReport:
-        assert row.id is not None
-        if row.attempts >= self.policy.max_attempts:
-            self.pushes.close(row.id, FAILED, f"gave up after {row.attempts} attempts: {error}")
-            report.failed += 1
-        else:
-            wait = min(self.policy.first_backoff * 2 ** max(row.attempts - 1, 0), self.policy.max_backoff)
-            self.pushes.retry_later(row.id, self.clock.now() + wait, error)
-            report.retried += 1
-        report.errors.append(f"{row.idempotency_key}: {error}")
+    def _count(self, attempt: Attempt[Any], row: PushLog, report: DeliveryReport) -> DeliveryReport:
+        """A push that did not go out: the outbox put it back (retried, rate limited) or gave up."""
+        report.retried += attempt.outcome == RETRIED
+        report.failed += attempt.outcome == FAILED_OUTCOME
+        if attempt.outcome != RATE_LIMITED:
+            report.errors.append(f"{row.idempotency_key}: {attempt.error}")
         return report
 
 
 def _week_end_utc(week: IsoWeek) -> datetime:
     """An instant after every time zone's end of `week` (UTC-12 ends 12 hours after UTC)."""
     return datetime.combine(week.next().monday(), time(12), UTC)
-
-
-# ---- wiring: the scheduler jobs over the core ------------------------------------
-
-
-@dataclass
-class Scheduling:
-    """The running scheduler and the services its jobs call."""
-
-    runner: SchedulerRunner
-    pushes: PushService
-    nudges: "NudgeService"
-    limiter: RateLimiter
-
-    def add_periodic(self, name: str, func: Callable[[], object], seconds: float) -> None:
-        """Run an extra job (e.g. digests) every `seconds` on the scheduling leader."""
-        self.runner.add_periodic(name, func, seconds)
-
-    def start(self) -> "Scheduling":
-        self.runner.start()
-        return self
-
-    def stop(self) -> None:
-        self.runner.shutdown()
-
-
-def build_scheduling(
-    core: "Core",
-    *,
-    rates: Mapping[str, float] | None = None,
-    policy: PushPolicy = PushPolicy(),
-    deliver_every_s: float = 30.0,
-    plan_every_s: float = 3600.0,
-    nudge_every_s: float = 300.0,
-    expire_every_s: float = 300.0,
-    standby_poll_s: float = 5.0,
-    name: str = "main",
-) -> Scheduling:
-    """Jobs for pushes, nudges and expiry over the core's chats; call `.start()` once the chats are in."""
-    from bot.scheduling.nudges import NudgeService
-
-    practice = core.practice()
-    limiter = RateLimiter(dict(rates) if rates else dict(DEFAULT_RATES))
-    outbox = Outbox.build(core.repos, practice, core.library, core.clock, limiter)
-    pushes = PushService(outbox, policy=policy)
-    nudges = NudgeService(outbox)
-    leader = LeaderLock(core.repos.db)
-    pushes.keep_going = leader.is_held  # a leader that lost its lock stops claiming at once
-    runner = SchedulerRunner(core.repos.db.engine, leader, name=name, standby_poll_s=standby_poll_s)
-    runner.add_periodic("plan", pushes.plan, plan_every_s, run_at_start=True)
-    runner.add_periodic("deliver", pushes.deliver_due, deliver_every_s, run_at_start=True)
-    runner.add_periodic("nudge", nudges.send_due, nudge_every_s)
-    runner.add_periodic("expire", practice.expire_stale, expire_every_s)
-    return Scheduling(runner, pushes, nudges, limiter)

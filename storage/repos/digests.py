@@ -464,18 +464,11 @@ class DigestRepo:
                 continue  # another worker inserted it between our find and insert: read theirs
         raise RuntimeError("digest record could not be saved")  # pragma: no cover - two races in a row
 
-    def claim_delivery(self, digest_id: int, now: datetime) -> bool:
-        """Atomically mark a digest as being delivered; False if another worker already did."""
+    def mark_delivered(self, digest_id: int, now: datetime) -> None:
+        """Record that the digest reached its manager (its push-log row in the outbox is the claim)."""
         with self.db.session() as s:
-            result = s.exec(update(DigestRecord).where(  # type: ignore[call-overload]
+            s.exec(update(DigestRecord).where(  # type: ignore[call-overload]
                 DigestRecord.id == digest_id, col(DigestRecord.delivered_at).is_(None)).values(delivered_at=now))
-            return bool(result.rowcount)
-
-    def release_delivery(self, digest_id: int) -> None:
-        """Undo a claim whose sending failed, so the next run tries again."""
-        with self.db.session() as s:
-            s.exec(update(DigestRecord).where(DigestRecord.id == digest_id)  # type: ignore[call-overload]
-                   .values(delivered_at=None))
 
 # ---- instrumentation and bulk loading -------------------------------------------
 

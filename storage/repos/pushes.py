@@ -174,14 +174,19 @@ class PushLogRepo:
             rows = [PushLog(**row._mapping) for row in conn.execute(stmt)]
         return sorted(rows, key=lambda r: (r.due_at, r.id or 0))
 
-    def claim_key(self, key: str, now: datetime, worker: str) -> bool:
-        """Take one pending row by key (nudges claim as they decide); False if someone else has it."""
+    def claim_key(self, key: str, now: datetime, worker: str, claim_ttl: timedelta) -> PushLog | None:
+        """Take one row by key (callers that decide as they go claim this way): the row, or None
+        when it is not due yet, sent, closed or claimed by a worker still within `claim_ttl`."""
+        ready = or_(
+            and_(PushLog.status == PENDING, or_(col(PushLog.retry_at).is_(None), col(PushLog.retry_at) <= now)),
+            and_(PushLog.status == CLAIMED, col(PushLog.claimed_at) < now - claim_ttl),
+        )
+        stmt = (update(PushLog).where(PushLog.idempotency_key == key, ready)
+                .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1)
+                .returning(*PushLog.__table__.columns))  # type: ignore[attr-defined]
         with self.db.engine.begin() as conn:
-            result = conn.execute(
-                update(PushLog).where(PushLog.idempotency_key == key, PushLog.status == PENDING,
-                                      or_(col(PushLog.retry_at).is_(None), col(PushLog.retry_at) <= now))
-                .values(status=CLAIMED, claimed_by=worker[:100], claimed_at=now, attempts=PushLog.attempts + 1))
-            return bool(result.rowcount)
+            found = conn.execute(stmt).first()
+        return PushLog(**found._mapping) if found is not None else None
 
     def mark_sent(self, row_id: int, now: datetime, session_id: str | None = None,
                   scenario_id: str | None = None) -> None:

@@ -77,9 +77,10 @@ def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_asse
     from datetime import datetime, timedelta, timezone
 
     from adapters.console.chat import WORKSPACE
-    from bot.impact.service import ImpactService, ProgrammeRequest
+    from bot.impact.programmes import ProgrammeRequest, Programmes
     from bot.ports import SystemClock
     from scenarios.loader import ScenarioLibrary
+    from storage.repos.programmes import ProgrammeRepo
 
     repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
     now = datetime.now(timezone.utc)
@@ -87,7 +88,7 @@ def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_asse
     team = repos.people.ensure_team(me.workspace_id, "Support", now)
     repos.people.update(me.id, team_id=team.id)  # type: ignore[arg-type]
     # A staggered start: the whole team is the comparison group for four weeks.
-    programme = ImpactService(repos, ScenarioLibrary.load(), SystemClock()).start_programme(
+    programme = Programmes(repos, ScenarioLibrary.load(), SystemClock(), ProgrammeRepo(repos.db)).start_programme(
         ProgrammeRequest(team.id, behaviors=("empathy",), stagger={team.id: 4}))  # type: ignore[arg-type, dict-item]
     until = now.date() + timedelta(weeks=4)
     repos.db.dispose()

@@ -8,9 +8,9 @@ every DM so tests read what a manager or a rep would see.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -21,13 +21,15 @@ from bot.messages import ActionEvent, ConversationRef, Outbound, PersonRef
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
+from bot.scheduling.outbox import Outbox
 from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import RateLimiter
 from storage import Repositories
 from storage.models import BehaviorScoreRecord, PracticeSession
+from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
-UTC = timezone.utc
+UTC = UTC
 LIBRARY = ScenarioLibrary.load()
 # Monday 16 Nov 2026 is a digest day (every other Monday); London is on UTC in November.
 DIGEST_DAY = datetime(2026, 11, 16, tzinfo=UTC)
@@ -48,7 +50,7 @@ class World:
     def new_service(self, worker: str) -> DigestService:
         """Another worker over the same database (as a second process would be)."""
         return DigestService(self.repos, LIBRARY, self.chats, self.clock, self.data_dir, lambda: self.practice,
-                             limiter=RateLimiter({"console": 1e6}), worker=worker)
+                             outbox=Outbox(PushLogRepo(self.repos.db), self.clock, RateLimiter({"console": 1e6}), worker))
 
     def seed(self, **spec: object) -> Seeded:
         return seed_teams(self.repos.db, SeedSpec(**spec), self.clock.now())  # type: ignore[arg-type]

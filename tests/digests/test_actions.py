@@ -158,12 +158,14 @@ def test_the_full_report_is_a_self_contained_html_page_with_the_chart(world: Wor
 
 
 def test_assign_leaves_out_reps_an_impact_programme_holds_back_and_says_so(world: World) -> None:
-    from bot.impact.service import ImpactService, ProgrammeRequest
+    from bot.impact.holds import Holds
+    from bot.impact.programmes import ProgrammeRequest, Programmes
+    from storage.repos.programmes import ProgrammeRepo
 
     seeded, digest_id, _ = _deliver(world, reps_per_manager=2)
-    impact = ImpactService(world.repos, LIBRARY, world.clock)
-    world.practice.holds = impact.practice_hold_message  # as Core.practice wires it
-    impact.start_programme(ProgrammeRequest(seeded.team_ids[0], ("empathy",)))  # baselines come first
+    store = ProgrammeRepo(world.repos.db)
+    world.practice.holds = Holds(store).message  # as Core.practice wires it
+    Programmes(world.repos, LIBRARY, world.clock, store).start_programme(ProgrammeRequest(seeded.team_ids[0], ("empathy",)))  # baselines come first
     reply = _texts(world.press(render.ASSIGN, digest_id, by=seeded.manager_ids[0]))[0]
     assert reply.startswith("No one new got")
     assert "Ana is in an impact programme's comparison group or has a baseline assessment to take first" in reply

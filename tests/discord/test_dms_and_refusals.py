@@ -130,7 +130,8 @@ def test_in_a_channel_the_bot_answers_a_mention_and_ignores_the_rest(sqlite_url:
 
 def test_a_rep_whose_baseline_assessment_is_pending_is_told_so_and_no_thread_opens(sqlite_url: str,
                                                                                    tmp_path: Path) -> None:
-    from bot.impact.service import ImpactService, ProgrammeRequest
+    from bot.impact.programmes import ProgrammeRequest, Programmes
+    from storage.repos.programmes import ProgrammeRepo
 
     async def scenario() -> None:
         async with running_bot(sqlite_url, tmp_path) as bot:
@@ -140,7 +141,7 @@ def test_a_rep_whose_baseline_assessment_is_pending_is_told_so_and_no_thread_ope
             rep, _ = core.repos.people.ensure_person("discord", fake.guild_id, ana.id, now, "Ana", "UTC")
             team = core.repos.people.ensure_team(rep.workspace_id, "Support", now)
             core.repos.people.update(rep.id, team_id=team.id)  # type: ignore[arg-type]
-            programme = ImpactService(core.repos, core.library, core.clock).start_programme(
+            programme = Programmes(core.repos, core.library, core.clock, ProgrammeRepo(core.repos.db)).start_programme(
                 ProgrammeRequest(team.id, behaviors=("empathy",)))  # type: ignore[arg-type]
             interaction = await fake.slash(ana, "practice", {"scenario": "discovery-procurement-stall"})
             _, answer = await fake.wait_for_replies(interaction, 2)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-from bot.impact.cohorts import HOLDOUT, PRACTICE, Candidate, assign_holdout, assign_stagger, holdout_reason, holdout_size
+from bot.impact.cohorts import (
+    HOLDOUT,
+    PRACTICE,
+    Candidate,
+    assign_holdout,
+    assign_stagger,
+    holdout_reason,
+    holdout_size,
+)
 from bot.impact.schedule import (
     MemberPlan,
-    WorkingHours,
-    next_window_start,
-    push_time,
     Offer,
     ProgrammePlan,
+    WorkingHours,
     assessment_key,
     comparison_round,
     due_assessments,
+    next_window_start,
     parse_assessment_key,
     practice_allowed,
+    push_time,
 )
 
 START = date(2026, 1, 5)
@@ -57,8 +65,8 @@ def test_a_staggered_start_holds_out_the_later_teams_until_their_wave() -> None:
 def test_the_reason_a_manager_reads_names_the_seed_or_the_wave() -> None:
     assert holdout_reason(HOLDOUT, UNTIL, 0.2, 1234, False) == (
         "picked at random for the 20% holdout (seed 1234); joins practice on 2026-03-02")
-    assert "team Support starts practice later, on 2026-02-02 (staggered start)" == holdout_reason(
-        HOLDOUT, date(2026, 2, 2), 0.0, 1, True, "Support")
+    assert holdout_reason(
+        HOLDOUT, date(2026, 2, 2), 0.0, 1, True, "Support") == "team Support starts practice later, on 2026-02-02 (staggered start)"
     assert holdout_reason(PRACTICE, START, 0.2, 1, False) == "practising from 2026-01-05"
 
 
@@ -135,13 +143,13 @@ def test_assessment_keys_round_trip() -> None:
 
 def test_assessments_go_out_in_the_reps_own_working_hours() -> None:
     berlin = WorkingHours("Europe/Berlin", "09:00", "17:00", (0, 1, 2, 3, 4))
-    monday_early = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)  # 07:00 in Berlin
-    assert push_time(monday_early, berlin) == datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
-    midday = datetime(2026, 1, 5, 11, 0, tzinfo=timezone.utc)
+    monday_early = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
+    assert push_time(monday_early, berlin) == datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    midday = datetime(2026, 1, 5, 11, 0, tzinfo=UTC)
     assert push_time(midday, berlin) == midday
-    friday_evening = datetime(2026, 1, 9, 17, 30, tzinfo=timezone.utc)
+    friday_evening = datetime(2026, 1, 9, 17, 30, tzinfo=UTC)
     assert push_time(friday_evening, berlin) is None
-    assert next_window_start(friday_evening, berlin) == datetime(2026, 1, 12, 8, 0, tzinfo=timezone.utc)  # Monday
-    summer = datetime(2026, 7, 6, 5, 0, tzinfo=timezone.utc)  # daylight saving: 09:00 in Berlin is 07:00 UTC
-    assert push_time(summer, berlin) == datetime(2026, 7, 6, 7, 0, tzinfo=timezone.utc)
+    assert next_window_start(friday_evening, berlin) == datetime(2026, 1, 12, 8, 0, tzinfo=UTC)  # Monday
+    summer = datetime(2026, 7, 6, 5, 0, tzinfo=UTC)  # daylight saving: 09:00 in Berlin is 07:00 UTC
+    assert push_time(summer, berlin) == datetime(2026, 7, 6, 7, 0, tzinfo=UTC)
     assert push_time(midday, WorkingHours("Not/AZone")) == midday  # a bogus time zone falls back to UTC

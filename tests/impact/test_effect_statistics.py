@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ from bot.impact.effect import (
 )
 from bot.impact.simulate import simulate
 
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
 def _measure(sim, **kw):  # type: ignore[no-untyped-def]

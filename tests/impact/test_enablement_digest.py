@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.digests.enablement import (KIND, MAX_TEAM_FIELDS, MIN_REPS, BehaviorLine, EnablementDigest,
-                                    EnablementDigests, TeamSection, team_lines, to_card, to_json, to_text)
+from bot.digests.enablement import (
+    KIND,
+    MAX_TEAM_FIELDS,
+    MIN_REPS,
+    BehaviorLine,
+    EnablementDigest,
+    EnablementDigests,
+    TeamSection,
+    team_lines,
+    to_card,
+    to_json,
+    to_text,
+)
 from bot.digests.periods import Period
 from bot.impact.demo import seed_simulation
 from bot.impact.simulate import simulate
 from bot.messages import Card
 from scenarios.loader import ScenarioLibrary
 from storage.repos.digests import AccessDenied, TeamAggregate
-from tests.impact.conftest import Org
+from tests.impact.conftest import Org, SlowDownChat
 
-AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
-DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=timezone.utc)  # 08:30 in London: the default digest hour
+AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=UTC)
+DIGEST_MONDAY = datetime(2026, 3, 23, 8, 30, tzinfo=UTC)  # 08:30 in London: the default digest hour
 
 
 def _service(org: Org) -> EnablementDigests:
-    return EnablementDigests(org.repos, org.impact, {"console": org.chat}, org.clock)
+    return EnablementDigests(org.repos, org.reporting, {"console": org.chat}, org.clock, org.outbox)
 
 
 def test_the_enablement_digest_shows_team_figures_and_the_programmes_effect_without_naming_a_rep(org: Org) -> None:
@@ -76,7 +87,7 @@ def test_the_digest_is_delivered_once_on_the_readers_digest_day_even_when_the_jo
             if isinstance(m, Card) and m.title.startswith("Enablement digest")}
     assert len(sent) == 2 and "D-E1" in sent
     assert any(f.title == "Support" and "Impact — Support (simulated)" in f.value for f in sent["D-E1"].fields)
-    rows = org.impact.pushes.all(KIND)
+    rows = org.outbox.log.all(KIND)
     assert sorted(r.status for r in rows) == ["sent", "sent"] and org.enablement.id in {r.person_id for r in rows}
 
 
@@ -97,7 +108,7 @@ def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figure
 
     org.clock.current = AFTER_HOLDOUT
     seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
-    digests = DigestService(org.repos, library, {"console": org.chat}, org.clock, tmp_path)
+    digests = DigestService(org.repos, library, {"console": org.chat}, org.clock, tmp_path, outbox=org.outbox)
     # Maya manages reps of Renewals; the programme runs in Support, a team of the same workspace.
     built = digests.build(org.manager.id, "last")  # type: ignore[arg-type]
     for text in (render.to_text(built.data), render.to_json(built.data)):
@@ -110,3 +121,21 @@ def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figure
     assert "Impact" not in own and "95 % CI" not in own
     enablement = to_text(_service(org).build(support_manager, "last"))
     assert "*Impact — Support (simulated)*" in enablement and "Rep 0" not in enablement
+
+
+def test_an_enablement_digest_the_platform_asks_to_slow_down_for_goes_out_on_a_later_run_once(org: Org) -> None:
+    org.clock.current = AFTER_HOLDOUT
+    seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
+    service = EnablementDigests(org.repos, org.reporting, {"console": SlowDownChat(org.chat, retry_after_s=60)},  # type: ignore[dict-item]
+                                org.clock, org.outbox)
+    org.clock.current = DIGEST_MONDAY
+    first = service.deliver_due()
+    assert (first.delivered, first.rate_limited) == (1, 1)
+    assert org.outbox.limiter.stats()["console"]["rate_limited"] == 1  # every sender to console paused
+    [waiting] = [r for r in org.outbox.log.all(KIND) if r.status == "pending"]
+    assert (waiting.attempts, waiting.error) == (0, "rate limited by console")
+    org.clock.advance(minutes=15)  # the next run of the job
+    again = service.deliver_due()
+    assert (again.delivered, again.already) == (1, 1)
+    sent = [ref.channel for ref, m in org.chat.posted if isinstance(m, Card) and m.title.startswith("Enablement")]
+    assert len(sent) == 2 == len(set(sent))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -26,7 +26,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repositories
     for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(key, raising=False)
     repos = Repositories.open(url)
-    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
     ws = repos.people.ensure_workspace("console", "W1", now)
     team = repos.people.ensure_team(ws.id, "Sales", now)  # type: ignore[arg-type]
     boss, _ = repos.people.ensure_person("console", "W1", "M1", now, "Maya Manager")

@@ -11,6 +11,7 @@ import pytest
 from bot.practice.buyers.prompt import ROLE_RULES
 from bot.practice.states import State
 from scenarios.loader import ScenarioLibrary
+from scenarios.topics import all_lines
 from storage.repos.usage import UsageRepo
 from tests.fakes.anthropic_api import FakeAnthropic, Fault, Slow
 from tests.llm.conftest import API_KEY, ClaudeBot, buyer_line, cards, outside_fences, texts
@@ -22,9 +23,7 @@ SCENARIO = ScenarioLibrary.load().get("discovery-procurement-stall")
 
 def offline_lines() -> set[str]:
     """Every line the offline buyer can say in this scenario."""
-    r = SCENARIO.reactions
-    pools = [*r.guarded, *r.warming, *r.opened, *r.pitch_pushback, r.closing, *(f.fact for f in SCENARIO.hidden_facts)]
-    return {line.strip() for line in pools}
+    return set(all_lines(SCENARIO))
 
 
 def test_claude_plays_the_persona_and_the_turn_records_that_claude_spoke(

@@ -6,25 +6,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from bot.messages import Card, ConversationRef, Outbound, PersonRef, Posted, Text
+from bot.messages import Card, Outbound, PersonRef, Posted, Text
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
+from bot.scheduling.cadences import CadenceService
 from bot.scheduling.nudges import NudgeService
-from bot.scheduling.pushes import Outbox, PushPolicy, PushService
+from bot.scheduling.outbox import PUSH, RETRY_POLICIES, Outbox
+from bot.scheduling.pushes import HoldCheck, PushPolicy, PushService
 from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import RateLimiter
 from storage import Repositories
 from storage.models import Person
+from storage.repos.pushes import PushLogRepo
 from tests.core.testbot import ManualClock, RecordingChat
 
-UTC = timezone.utc
+UTC = UTC
 LIBRARY = ScenarioLibrary.load()
 
 
@@ -60,7 +64,9 @@ class ClockedChat(RecordingChat):
 
 class Org:
     def __init__(self, db_url: str, start: datetime, policy: PushPolicy | None = None,
-                 chat: ClockedChat | None = None, worker: str = "w1", repos: Repositories | None = None) -> None:
+                 chat: ClockedChat | None = None, worker: str = "w1", repos: Repositories | None = None,
+                 holds: HoldCheck | None = None, **push_retry: Any) -> None:
+        """`push_retry` changes the push's retry policy (e.g. claim_ttl, max_attempts) for this org."""
         self.clock = ManualClock(start)
         self.chat = chat or ClockedChat(platform="slack")
         self.chat.clock = self.clock
@@ -70,10 +76,12 @@ class Org:
         # Waiting at the limiter passes the manual clock's time, as a real wait passes real time.
         self.limiter = RateLimiter({"slack": 1000.0}, clock=lambda: self.clock.now().timestamp(),
                                    sleep=lambda seconds: self.clock.advance(seconds=seconds))
-        self.outbox = Outbox.build(self.repos, self.practice, LIBRARY, self.clock, self.limiter, worker)
-        self.pushes = PushService(self.outbox, policy=policy or PushPolicy(concurrency=1))
-        self.nudges = NudgeService(self.outbox)
-        self.cadences = self.outbox.cadences
+        self.policies = {**RETRY_POLICIES, PUSH: replace(RETRY_POLICIES[PUSH], **push_retry)}
+        self.outbox = self.outbox_of(worker)
+        self.cadences = CadenceService(self.repos, self.clock, LIBRARY)
+        self.pushes = PushService(self.repos, self.practice, LIBRARY, self.cadences, self.outbox,
+                                  policy or PushPolicy(concurrency=1), holds=holds)
+        self.nudges = self.nudger(worker)
         now = self.clock.now()
         self.workspace = self.repos.people.ensure_workspace("slack", "T1", now)
         self.team = self.repos.people.ensure_team(self.workspace.id, "Sales EMEA", now)  # type: ignore[arg-type]
@@ -81,6 +89,13 @@ class Org:
         self.admin = self.repos.people.update(admin.id, roles="enablement")  # type: ignore[arg-type]
         self.plan_every = timedelta(hours=24)  # plans cover this week and the next: daily is plenty
         self._planned_at: datetime | None = None
+
+    def outbox_of(self, worker: str) -> Outbox:
+        """The outbox as another worker over the same database (as a second process would have it)."""
+        return Outbox(PushLogRepo(self.repos.db), self.clock, self.limiter, worker, self.policies)
+
+    def nudger(self, worker: str) -> NudgeService:
+        return NudgeService(self.repos, self.practice, LIBRARY, self.cadences, self.outbox_of(worker))
 
     def rep(self, user: str, tz: str, **changes: Any) -> Person:
         person, _ = self.repos.people.ensure_person("slack", "T1", user, self.clock.now(), f"Rep {user}", tz)

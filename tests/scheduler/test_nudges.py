@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from bot.messages import Text
-from bot.scheduling.nudges import NudgeService
 from scheduler.hours import next_working_start
 from tests.scheduler.conftest import Org
 
@@ -89,7 +87,7 @@ def test_two_workers_checking_at_once_send_the_nudge_once(org_factory) -> None:
     assert org.pushes.deliver_due().sent == 1
     org.clock.current = next_working_start(org.cadences.get(org.team.id), "UTC",  # type: ignore[arg-type]
                                            row.due_at + timedelta(hours=1, minutes=1))
-    other = NudgeService(replace(org.outbox, worker="w2"))
+    other = org.nudger("w2")
     assert org.nudges.send_due().sent + other.send_due().sent == 1
     assert len(org.chat.nudges("U-1")) == 1
     rep = org.repos.people.find("slack", "T1", "U-1")

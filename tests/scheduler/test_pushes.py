@@ -96,8 +96,8 @@ def test_planning_twice_changes_nothing_and_a_new_cadence_moves_only_pending_pus
 
 def test_a_crash_after_the_platform_call_never_pushes_twice(org_factory) -> None:
     """The worker dies after posting the card and storing the session, before marking the row sent."""
-    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(claim_ttl=timedelta(minutes=2), concurrency=1,
-                                                            late_grace=timedelta(hours=12)))
+    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(concurrency=1,
+                                                            late_grace=timedelta(hours=12)), claim_ttl=timedelta(minutes=2))
     org.set_cadence(sessions_per_week=3)
     for i in range(5):
         org.rep(f"U-{i}", "UTC")
@@ -124,7 +124,7 @@ def test_a_crash_after_the_platform_call_never_pushes_twice(org_factory) -> None
 def test_a_crashed_worker_holds_back_only_the_batch_it_claimed(org_factory) -> None:
     """A claim takes one batch, never the whole wave: after a crash the rest goes out at once."""
     org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(
-        claim_ttl=timedelta(minutes=5), concurrency=1, batch=2, late_grace=timedelta(hours=12)))
+        concurrency=1, batch=2, late_grace=timedelta(hours=12)), claim_ttl=timedelta(minutes=5))
     org.set_cadence(sessions_per_week=3)
     for i in range(6):
         org.rep(f"U-{i}", "UTC")
@@ -154,7 +154,7 @@ def test_a_failing_platform_is_retried_with_backoff_and_finally_reported_not_dro
     chat = FlakyChat(platform="slack")
     chat.failures = 100
     org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), chat=chat,
-                           policy=PushPolicy(max_attempts=3, concurrency=1))
+                           policy=PushPolicy(concurrency=1), max_attempts=3)
     org.set_cadence(sessions_per_week=1, weekdays="mon")
     org.rep("U-1", "UTC")
     org.pushes.plan()
@@ -286,10 +286,12 @@ def test_a_push_whose_answer_was_lost_is_retried_with_the_same_card_and_key(org_
 
 
 def test_a_rep_held_out_of_practice_is_skipped_with_the_reason(org_factory) -> None:
-    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(late_grace=timedelta(hours=12)))
+    held_ids: set[int] = set()
+    org: Org = org_factory(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), policy=PushPolicy(late_grace=timedelta(hours=12)),
+                           holds=lambda ids, day: {i for i in ids if i in held_ids})
     org.set_cadence(sessions_per_week=1, weekdays="mon")
     held, _free = org.rep("U-held", "UTC"), org.rep("U-free", "UTC")
-    org.pushes.holds = lambda ids, day: {i for i in ids if i == held.id}
+    held_ids.add(held.id)  # type: ignore[arg-type]
     org.pushes.plan()
     org.clock.current = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
     report = org.pushes.deliver_due()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import InvalidReply, UnknownBehavior, extract_signals, score_reply, score_session
+from scoring import (
+    InvalidReply,
+    UnknownBehavior,
+    extract_signals,
+    score_reply,
+    score_session,
+)
 from scoring.types import Turn
 
 

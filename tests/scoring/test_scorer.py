@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import all_behaviors, score_reply
+from scoring import all_behaviors, get_behavior, score_reply
 
 HONEST = {
     "open_question": ("We're behind on deliveries.", "What's been the biggest knock-on effect of the delays for your team?"),
@@ -51,7 +51,13 @@ def test_feedback_says_what_went_well_what_to_try_and_rewrites_one_of_the_reps_s
     context, text = HONEST[behavior]
     fb = score_reply(behavior, text, context).feedback
     assert fb.went_well and fb.try_next
-    assert fb.rewrite and fb.rewrite != text
+    if fb.rewrite is None:
+        # Only when the rep already said the catalog's own line: a rewrite would repeat them (issue 16).
+        spec = get_behavior(behavior).feedback.rewrite
+        template = (spec.prefix or spec.suffix or "").strip(" .").lower()
+        assert template and template in text.lower(), behavior
+    else:
+        assert fb.rewrite != text
 
 
 def test_a_missing_behavior_gets_the_one_thing_to_try_and_a_rewrite_that_shows_it():

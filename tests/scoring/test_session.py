@@ -110,3 +110,16 @@ def test_next_steps_are_judged_at_the_close():
 def test_a_session_with_no_rep_turns_scores_zero_with_guidance():
     [result] = score_session(["empathy"], [Turn("buyer", "Hello?")])
     assert result.score == 0 and not result.detected and result.feedback.try_next
+
+
+def test_a_flat_voice_costs_empathy_and_the_scorecard_says_so():
+    line = "Three missed deliveries before your launch sounds really stressful; I'm sorry you've had to chase us."
+    lively = Delivery(duration_s=8, words_per_minute=145, pause_count=2, longest_pause_s=0.6, silence_share=0.15, filler_count=0, pitch_variation_st=3.2)
+    flat = Delivery(duration_s=8, words_per_minute=145, pause_count=2, longest_pause_s=0.6, silence_share=0.15, filler_count=0, pitch_variation_st=0.8)
+    make = lambda d: [Turn("buyer", "We've had three missed deliveries and our launch is Monday."), Turn("rep", line, delivery=d)]  # noqa: E731
+    [warm], [monotone] = score_session(["empathy"], make(lively)), score_session(["empathy"], make(flat))
+    assert monotone.score < warm.score
+    assert "flat" in monotone.feedback.try_next and "0.8 semitones" in monotone.feedback.try_next
+    assert "flat" not in warm.feedback.try_next
+    [typed] = score_session(["empathy"], [Turn("buyer", "We've had three missed deliveries."), Turn("rep", line)])
+    assert "flat" not in typed.feedback.try_next

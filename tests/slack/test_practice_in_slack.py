@@ -161,14 +161,15 @@ def _person(world: SlackWorld, user: str) -> Person:
 
 
 def test_a_rep_whose_baseline_assessment_is_pending_is_told_so_when_they_type_practice(slack: SlackWorld) -> None:
-    from bot.impact.service import ImpactService, ProgrammeRequest
+    from bot.impact.programmes import ProgrammeRequest, Programmes
+    from storage.repos.programmes import ProgrammeRepo
 
     now = slack.clock.now()
     rep, _ = slack.core.repos.people.ensure_person("slack", slack.fake.team_id, "U0DANA", now, "Priya Shah",
                                                    "Europe/London")
     team = slack.core.repos.people.ensure_team(rep.workspace_id, "EMEA Sales", now)
     slack.core.repos.people.update(rep.id, team_id=team.id)  # type: ignore[arg-type]
-    impact = ImpactService(slack.core.repos, slack.core.library, slack.clock)
+    impact = Programmes(slack.core.repos, slack.core.library, slack.clock, ProgrammeRepo(slack.core.repos.db))
     programme = impact.start_programme(ProgrammeRequest(team.id, behaviors=("empathy",)))  # type: ignore[arg-type]
 
     reply = slack.sender.command("/practice", "discovery-procurement-stall", "U0DANA")

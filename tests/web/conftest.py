@@ -17,9 +17,10 @@ import pytest
 
 from adapters.web.app import ReportPages
 from bot.digests.enablement import EnablementDigests
-from bot.impact.service import ImpactService
+from bot.impact.reporting import Reporting
 from bot.reports.links import LinkSigner
 from bot.reports.service import ReportService
+from storage.repos.programmes import ProgrammeRepo
 from tests.digests.conftest import LIBRARY, World
 
 SECRET = "test-secret-key-for-report-links"
@@ -75,8 +76,8 @@ class ReportWorld(World):
     def __init__(self, db_url: str, data_dir: Path, secret: str | None = SECRET) -> None:
         super().__init__(db_url, data_dir)
         self.signer = LinkSigner(secret, PUBLIC_URL, self.clock) if secret else None
-        self.impact = ImpactService(self.repos, LIBRARY, self.clock)
-        enablement = EnablementDigests(self.repos, self.impact, self.chats, self.clock)
+        enablement = EnablementDigests(self.repos, Reporting(self.clock, ProgrammeRepo(self.repos.db)), self.chats,
+                                       self.clock, self.service.outbox)
         self.reports = ReportService(self.repos, LIBRARY, self.clock, self.signer, self.service, enablement)
         self.browser = Browser(ReportPages(self.reports))
 

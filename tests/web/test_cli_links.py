@@ -16,8 +16,10 @@ from bot.digests.seed import Seeded, SeedSpec, seed_teams
 from bot.digests.service import DigestService
 from bot.ports import SystemClock
 from bot.reports.build import build_reports
+from bot.scheduling.build import build_outbox
 from bot.settings import Settings, get_settings
 from scenarios.loader import ScenarioLibrary
+from scheduler.ratelimit import RateLimiter
 from storage import Repositories
 from tests.web.conftest import Browser
 
@@ -49,7 +51,8 @@ def test_digest_link_prints_a_link_that_opens_the_managers_report(seeded: Seeded
     repos = Repositories.open(sqlite_url)
     try:
         library, clock = ScenarioLibrary.load(), SystemClock()
-        digests = DigestService(repos, library, {}, clock, Path(settings.data_dir))
+        digests = DigestService(repos, library, {}, clock, Path(settings.data_dir),
+                                outbox=build_outbox(repos, clock, RateLimiter()))
         page = Browser(ReportPages(build_reports(settings, repos, library, clock, digests))).get(url)
         assert page.status == 200 and seeded.period.label() in page.text and "Maya Chen" in page.text
     finally:

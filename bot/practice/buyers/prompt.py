@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from bot.llm.client import cached, text_block
 from bot.llm.fence import fence
-from scenarios.schema import Scenario
+from scenarios.schema import MOVES, Scenario
 from scoring import get_behavior
 from scoring.types import Turn
 
@@ -108,10 +108,13 @@ def scenario_block(scenario: Scenario) -> str:
     earning = sorted({b for f in scenario.hidden_facts for b in f.unlocked_by} | set(scenario.behaviors))
     r = scenario.reactions
     tone = "\n".join([
-        *(f"- guarded (the rep pitched or missed): {line}" for line in r.guarded),
-        *(f"- warming (partly there): {line}" for line in r.warming),
-        *(f"- opened (facts are out, the rep keeps it up): {line}" for line in r.opened),
-        *(f"- pushing back on an early pitch: {line}" for line in r.pitch_pushback),
+        *(f"- on {t.id.replace('_', ' ')} (the rep says e.g. {', '.join(t.words[:5])}), when the rep {move}: "
+          f"{getattr(t.replies, move)[0]}"
+          for t in scenario.topics for move in MOVES if getattr(t.replies, move)),
+        *(f"- when you cannot tell what the rep means: {line}" for line in r.unclear),
+        *(f"- steering back to your concern: {line}" for line in r.nudge),
+        *(f"- pushing back on a pitch: {line}" for line in r.pitch_pushback),
+        *(f"- answering a proposed next step: {line}" for line in r.proposal),
         f"- closing line: {r.closing.strip()}",
     ])
     return f"""<persona>
@@ -139,7 +142,7 @@ A fact is earned when the rep's newest message shows one of its unlocked_by beha
 </what_earns_a_fact>
 
 <tone_examples>
-How this persona sounds at each stage. Use them as a model of voice and length; vary the wording.
+How this persona answers each kind of message on each topic. Use them as a model of voice and length; vary the wording, and answer only what the rep actually said.
 {tone}
 </tone_examples>"""
 

@@ -1,0 +1,164 @@
+"""Build the labelled evaluation sets that sit beside the ESConv dev file.
+
+The scorer is tuned while looking at one corpus; these sets, coded by other
+annotators under other schemes, show whether a change generalises. They are
+built from local snapshots of the public repositories (no network here) into
+REHEARSE_SOURCES_DIR (default: ../scoring-sources beside the repo), never into
+the repository: only this recipe and the attribution below are shipped.
+
+Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
+- advice: venkatasg/Advice-EMNLP2020, MIT. Reddit r/AskParents and r/NeedAdvice
+  reply sentences, each labelled advice or not by 3 annotators (Dawid-Skene).
+  -> suggestion (advice = 1). Dev and test splits only; no context line.
+- mrda: ICSI Meeting Recorder Dialog Act corpus (Shriberg et al. 2004), the
+  original .dadb annotation files as mirrored in NathanDuran/MRDA-Corpus.
+  Attribution: ICSI; CC BY 4.0 per secondary sources only, so it is used to
+  evaluate and nothing built from it is shipped.
+  -> suggestion (cs suggestion, co action directive = 1; plain statements = 0),
+     paraphrase (bs summary, bu understanding check = 1; plain statements and
+     questions = 0), open_question (qo open-ended, qw wh-question = 1;
+     qy yes/no, qr/qrr or-questions = 0). Context = the previous utterance by
+     another speaker.
+
+Rows are balanced per behavior (up to PER_CLASS each way), drawn with a fixed
+seed so every run measures the same rows.
+
+Usage: python benchmarks/scoring_sources.py [--mirror DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(os.environ.get("REHEARSE_SOURCES_DIR", ROOT.parent / "scoring-sources"))
+MIRROR = Path(os.environ.get("REHEARSE_MIRROR_DIR", "/work/.mirror"))
+PER_CLASS = 300
+SEED = 20261204
+
+
+def git_show(repo: Path, path: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"], check=True, capture_output=True, text=True).stdout
+
+
+def git_ls(repo: Path, under: str) -> list[str]:
+    out = subprocess.run(["git", "-C", str(repo), "ls-tree", "-r", "--name-only", "HEAD", under], check=True, capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def balanced(rows: list[dict[str, object]], behavior: str, rng: random.Random) -> list[dict[str, object]]:
+    pos = [r for r in rows if r["label"] == 1]
+    neg = [r for r in rows if r["label"] == 0]
+    rng.shuffle(pos)
+    rng.shuffle(neg)
+    n = min(PER_CLASS, len(pos), len(neg))
+    return [{**r, "behavior": behavior} for r in pos[:n] + neg[:n]]
+
+
+def detok(text: str) -> str:
+    """Undo the Advice set's tokenisation ("It 's" -> "It's") so the text reads as typed."""
+    text = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+    return re.sub(r" ([.,!?;:])", r"\1", text).strip()
+
+
+def build_advice(repo: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for name in ("askparents", "needadvice"):
+        for split in ("dev", "test"):
+            reader = csv.DictReader(io.StringIO(git_show(repo, f"Dataset/{name}_{split}.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE)
+            for r in reader:
+                text = detok(r["Sentence"])
+                if len(text.split()) < 3:
+                    continue
+                rows.append({"id": f"advice-{name}-{split}-{r['ID']}", "source": "advice", "text": text, "context": "", "label": int(r["DS_Label"])})
+    return balanced(rows, "suggestion", random.Random(SEED))
+
+
+def _mrda_words(field: str) -> str:
+    toks = [part.split("+", 2)[2] for part in field.split("|") if part.count("+") >= 2]
+    text = " ".join(t.replace("_", " ") for t in toks)
+    text = re.sub(r"\bo k\b", "okay", text)
+    return re.sub(r"[{}\[\]<>#]", "", text).strip()
+
+
+def _classify_mrda(by: dict[str, list[dict[str, object]]], uid: str, text: str, context: str, tags: str) -> None:
+    if len(text.split()) < 4 or "%" in tags:
+        return
+    parts = set(re.split(r"[\^|.:,]", tags))
+    general = tags.split("^")[0].split(".")[0].split("|")[-1]
+    if general.startswith("q"):
+        text += "?"  # transcripts carry no punctuation; the coders marked it a question, as a typed reply would
+    row: dict[str, object] = {"id": f"mrda-{uid}", "source": "mrda", "text": text, "context": context}
+    plain = tags in ("s", "s^rt", "s^df", "s^e")
+    if parts & {"cs", "co"}:
+        by["suggestion"].append({**row, "label": 1})
+    elif plain:
+        by["suggestion"].append({**row, "label": 0})
+    if parts & {"bs", "bu"}:
+        by["paraphrase"].append({**row, "label": 1})
+    elif plain or tags in ("qy", "qw"):
+        by["paraphrase"].append({**row, "label": 0})
+    question = not (parts & {"bu", "bs", "br", "qh"})
+    if general in ("qo", "qw") and question:
+        by["open_question"].append({**row, "label": 1})
+    elif general in ("qy", "qr", "qrr") and question:
+        by["open_question"].append({**row, "label": 0})
+
+
+def build_mrda(repo: Path) -> list[dict[str, object]]:
+    by: dict[str, list[dict[str, object]]] = {"suggestion": [], "paraphrase": [], "open_question": []}
+    for path in sorted(git_ls(repo, "mrda_archive/database")):
+        if not path.endswith(".dadb"):
+            continue
+        meeting = []  # (start, id, speaker, text, tags), in time order
+        for rec in csv.reader(io.StringIO(git_show(repo, path))):
+            if len(rec) < 8 or rec[5] in ("z", ""):
+                continue
+            text = _mrda_words(rec[4])
+            if text:
+                meeting.append((float(rec[0]), rec[2], rec[7], text, rec[5]))
+        meeting.sort()
+        history: list[tuple[str, str]] = []  # (speaker, text) so far
+        for _, uid, speaker, text, tags in meeting:
+            # What the others said just before: their last three substantial lines (backchannels skipped).
+            said = [t for who, t in history[-20:] if who != speaker and len(t.split()) >= 3][-3:]
+            context = " ".join(said)
+            history.append((speaker, text))
+            _classify_mrda(by, uid, text, context, tags)
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", type=Path, default=MIRROR, help="directory holding owner+name/repo git snapshots")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    built = {
+        "advice": (args.mirror / "venkatasg+Advice-EMNLP2020" / "repo", build_advice),
+        "mrda": (args.mirror / "NathanDuran+MRDA-Corpus" / "repo", build_mrda),
+    }
+    for name, (repo, build) in built.items():
+        if not repo.exists():
+            print(f"{name}: skipped, no snapshot at {repo}")
+            continue
+        rows = build(repo)
+        path = OUT / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[str(r["behavior"])] = counts.get(str(r["behavior"]), 0) + 1
+        print(f"{name}: {len(rows)} rows -> {path} {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Is the reply a real sentence about the other person's situation, or a frame without content?
+
+Two gates run after the catalog's arithmetic, because phrasing alone can be
+bought: a run of stock phrases, keywords or exclamations contains every cue a
+pattern looks for and says nothing.
+
+- `form_problem`: whatever the behavior, fragment lists, keyword runs,
+  exclamation stacks and repeated stems are not a reply ("Sorry! Tough! Hard!
+  Understand! Feel you!").
+- `grounding_problem`: behaviors that are about the other person must carry
+  something of theirs or something concrete:
+  paraphrase carries the other side's content words; empathy refers to what
+  they said (their words or the feeling they voiced), not stock sympathy
+  alone; reassurance answers with something (a fact, a commitment, a
+  normalising statement), not praise alone; a suggestion names a concrete
+  step, not modal verbs alone.
+
+Each returns a kind sentence for the scorecard (why it did not count and what
+would have), or None. A gated reply never reaches `detected` (precision first:
+a false "detected" teaches the wrong habit).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
+from scoring.text import stem
+
+# Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
+# comma list of advice ("try yoga, walks, journaling") sits near 0.15, so the bar is below that.
+FUNCTION_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't"]
+)
+
+# Stems that make up stock sympathy and praise: a reply built only from these says nothing of theirs.
+_STOCK_EMPATHY = frozenset(
+    stem(w)
+    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot"]
+)
+
+# Frames of a paraphrase: the words around the content, never the content itself.
+_PARAPHRASE_FRAME = frozenset(
+    stem(w)
+    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what"]
+)
+
+# Modals, hedges and vague nouns: a suggestion made only of these names no step.
+_VAGUE_ACTION = frozenset(
+    stem(w)
+    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently"]
+)
+
+def form_problem(analysis: Analysis) -> str | None:
+    """Why the reply is not a well-formed reply at all, or None."""
+    sentences = [s for s in analysis.sentences if s.words]
+    tokens = [w for s in sentences for w in s.words]
+    if len(tokens) < 5:
+        return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
+    fragments = sum(1 for s in sentences if len(s.words) <= 2)
+    if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
+        return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
+    bangs = analysis.text.count("!")
+    if bangs >= 3 and bangs * 10 >= len(sentences) * 6 and len(tokens) <= 6 * len(sentences):
+        return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
+    function_share = sum(1 for w in tokens if w in FUNCTION_WORDS) / len(tokens)
+    if len(tokens) >= 10 and function_share < 0.12:
+        return "It reads as a list of keywords rather than sentences. Say it the way you would to the person in front of you."
+    stems = [stem(w) for w in tokens if w not in STOPWORDS and len(w) > 2]
+    if len(stems) >= 6 and len(set(stems)) * 2 < len(stems):
+        return "The same words come back again and again; saying it once, specifically, counts more."
+    return None
+
+
+def _reply_stems(analysis: Analysis, indices: list[int] | None = None) -> set[str]:
+    chosen = analysis.sentences if indices is None else [analysis.sentences[i] for i in sorted(set(indices))]
+    return {x for s in chosen for x in content_stems(s.words)}
+
+
+def _fired(analysis: Analysis, names: tuple[str, ...]) -> list[int]:
+    return sorted({i for n in names for i in analysis.hits.get(n, [])})
+
+
+def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
+    """Why a behavior about the other person is not grounded in them, or None."""
+    ctx = context_stems(analysis.context)
+    if behavior == "paraphrase":
+        own = _reply_stems(analysis) - _PARAPHRASE_FRAME
+        # Their content in the rep's words: an echo of their line, or a restatement with its own
+        # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
+        # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
+        if not own & ctx and len(own) < 2:
+            return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
+    elif behavior == "empathy":
+        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))
+        own = _reply_stems(analysis) - _STOCK_EMPATHY
+        tied = bool(own & ctx) if ctx else len(own) >= 2
+        # One or two stock phrases are how people start (ESConv's coders count them); a run of three
+        # or more that never touches their words is a salad.
+        if (len(fired) >= 3 and not own) or (len(fired) >= 4 and not tied):
+            return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
+    elif behavior == "reassurance":
+        if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
+            return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
+    elif behavior == "suggestion":
+        fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
+        # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
+        concrete = set(analysis.hits.get("imperatives", [])) | {
+            i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION or _CONCRETE_VERB.search(analysis.sentences[i].lower)
+        }
+        if fired and not concrete:
+            return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
+        modals = len(_MODAL.findall(analysis.text.lower()))
+        if modals >= 4 and modals * 4 > len(_reply_stems(analysis)) * 3 + 4:
+            return "Stacking “you should, you could, you might” hides the step. Offer one concrete action they can take."
+    return None
+
+
+# Verbs that name an action by themselves ("tell him how you feel", "call them"); "try", "do" and
+# "consider" do not, and are in _VAGUE_ACTION instead.
+_CONCRETE_VERB = re.compile(r"\b(?:tell|talk|speak|ask|call|ring|text|write|email|send|book|schedule|sign|join|visit|read|walk|sleep|meditate|exercise|save|cut|sell|move|share|bring|apply|search|pick|set|keep|stop|start|check|reach|contact|meet|plan|leave|quit|wait|rest|breathe|journal|list|book|refund|replace|escalate|fix|restart|reset|update|install|cancel|pause|delay|split|swap|switch|route|pilot|test|review|document|log|record|forward|invite)\b")
+_MODAL = re.compile(r"\b(?:should|could|might|may|maybe|perhaps|how about|what about|why not|can)\b")
+
+
+def gate(behavior: str, analysis: Analysis) -> str | None:
+    """The first reason this reply cannot count for the behavior, or None."""
+    return form_problem(analysis) or grounding_problem(behavior, analysis)
+
+
