@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ASSIGN_KIND = ASSIGN  # push-log kind of a scenario a manager assigned from a digest
+
+
+# (manager id, period start) -> a signed link to that manager's report page (bot/reports/build.py makes one).
+ReportLink = Callable[[int, date], str]
 
 
 class NotAManager(LookupError):
@@ -87,6 +91,7 @@ class DigestService:
         outbox: Outbox,
         charts: ChartRenderer | None = None,
         grace: timedelta = timedelta(days=2),
+        report_link: ReportLink | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -99,14 +104,15 @@ class DigestService:
         self.outbox = outbox
         self.pushes = outbox.log
         self.grace = grace
+        self.report_link = report_link  # None without SECRET_KEY: the button falls back to a file on this host
         self.store = DigestRepo(repos.db)
         self.nudger = DigestNudger(repos, chats, clock, outbox)
 
     @classmethod
-    def from_core(cls, core: Core, outbox: Outbox) -> DigestService:
+    def from_core(cls, core: Core, outbox: Outbox, report_link: ReportLink | None = None) -> DigestService:
         """The service over the core's chats, with its three buttons registered on the core's router."""
         service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
-                      outbox=outbox)
+                      outbox=outbox, report_link=report_link)
         service.register(core.actions)
         return service
 
@@ -243,6 +249,9 @@ class DigestService:
         if event.action_id == render.ASSIGN:
             return self.assign(record.id, data, record.manager_id)
         if event.action_id == render.REPORT:
+            if self.report_link is not None:
+                return (f"Your full report for {data.period_label}: {self.report_link(record.manager_id, data.period_start)}"
+                        "\nThe link is yours alone and expires in a few days; press the button again for a fresh one.")
             return f"Your full report for {data.period_label} is ready: {self.write_report(record.id, data)}"
         return "Sorry, that button isn't something I know how to do any more."
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.digests.service import DigestService
+from bot.digests.service import DigestService, ReportLink
 from bot.ports import Clock
-from bot.reports.links import LinkSigner
+from bot.reports.links import MANAGER, LinkSigner
 from bot.reports.service import ReportService
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
@@ -23,6 +23,14 @@ def link_signer(settings: Settings, clock: Clock) -> LinkSigner | None:
         return None
     return LinkSigner(settings.secret_key, settings.report_base_url, clock,
                       timedelta(days=max(1, settings.report_link_days)))
+
+
+def report_link(settings: Settings, clock: Clock) -> ReportLink | None:
+    """What the digest's "Open the full report" button hands out: a manager's link for that period."""
+    signer = link_signer(settings, clock)
+    if signer is None:
+        return None
+    return lambda manager_id, period_start: signer.url(manager_id, MANAGER, period_start)
 
 
 def build_reports(settings: Settings, repos: Repositories, library: ScenarioLibrary, clock: Clock,

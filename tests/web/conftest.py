@@ -17,10 +17,14 @@ import pytest
 
 from adapters.web.app import ReportPages
 from bot.digests.enablement import EnablementDigests
+from bot.digests.service import DigestService
 from bot.impact.reporting import Reporting
 from bot.reports.links import LinkSigner
 from bot.reports.service import ReportService
+from bot.scheduling.outbox import Outbox
+from scheduler.ratelimit import RateLimiter
 from storage.repos.programmes import ProgrammeRepo
+from storage.repos.pushes import PushLogRepo
 from tests.digests.conftest import LIBRARY, World
 
 SECRET = "test-secret-key-for-report-links"
@@ -80,6 +84,12 @@ class ReportWorld(World):
                                        self.clock, self.service.outbox)
         self.reports = ReportService(self.repos, LIBRARY, self.clock, self.signer, self.service, enablement)
         self.browser = Browser(ReportPages(self.reports))
+
+    def new_service(self, worker: str) -> DigestService:
+        """The digest service as the composition root builds it: its report button hands out links."""
+        return DigestService(self.repos, LIBRARY, self.chats, self.clock, self.data_dir, lambda: self.practice,
+                             outbox=Outbox(PushLogRepo(self.repos.db), self.clock, RateLimiter({"console": 1e6}), worker),
+                             report_link=lambda manager, start: self.reports.link(manager, "manager", start))
 
     def link(self, person_id: int, view: str = "manager") -> str:
         return self.reports.link(person_id, view)
