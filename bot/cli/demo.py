@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -35,3 +37,24 @@ def demo(
                   f"{result.digests_delivered} digests delivered — simulated in {result.wall_seconds:.1f} s.\n")
     typer.echo(result.digest_text)
     console.print(f"\nChart: {result.chart_path}")
+    _full_report(console, folder, result.manager_id, result.period_start)
+
+
+def _full_report(console: Console, folder: Path, manager_id: int, period_start: date) -> None:
+    """The manager's link to the full report, and the command that serves it from the demo database.
+
+    Signed on the real clock (not the simulation's), so it opens for REPORT_LINK_DAYS from now. Without a
+    SECRET_KEY the demo makes one up and prints it with the command: it is only good for this database."""
+    from bot.ports import SystemClock
+    from bot.reports.build import link_signer
+    from bot.reports.links import MANAGER
+
+    settings = get_settings()
+    key = settings.secret_key or secrets.token_urlsafe(32)
+    signer = link_signer(settings.model_copy(update={"secret_key": key}), SystemClock())
+    assert signer is not None
+    database = f"sqlite:///{(folder / 'demo.db').resolve()}"
+    env = f"DATABASE_URL={database}" if settings.secret_key else f"SECRET_KEY={key} DATABASE_URL={database}"
+    console.print(f"Explore it: DATABASE_URL={database} rehearse digest --manager {manager_id}", soft_wrap=True)
+    console.print(f"Serve its report: {env} rehearse serve --port {settings.port}", soft_wrap=True)
+    console.print(f"Full report: {signer.url(manager_id, MANAGER, period_start)}", soft_wrap=True)

@@ -64,6 +64,7 @@ class DemoResult:
     digests_delivered: int
     digest_text: str
     chart_path: Path
+    period_start: date  # the period of the digest shown (its full report's link opens this one)
     wall_seconds: float
     reps: list[RepStats] = field(default_factory=list)
 
@@ -167,7 +168,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
         weeks=weeks, manager_id=manager_id, pushes_delivered=len(chat.offers), sessions_finished=finished,
         sessions_expired=expired, rep_turns=rep_turns,
         nudges=sum(chat.nudges_for(uid) for uid in habits), digests_delivered=len(chat.digest_images()),
-        digest_text=text, chart_path=chart.resolve(), wall_seconds=wallclock.perf_counter() - started,
+        digest_text=text, chart_path=chart.resolve(), period_start=built.data.period_start, wall_seconds=wallclock.perf_counter() - started,
         reps=list(stats.values()),
     )
     core.repos.db.dispose()
