@@ -46,7 +46,7 @@ def _full_report(console: Console, folder: Path, manager_id: int, period_start: 
     Signed on the real clock (not the simulation's), so it opens for REPORT_LINK_DAYS from now. Without a
     SECRET_KEY the demo makes one up and prints it with the command: it is only good for this database."""
     from bot.ports import SystemClock
-    from bot.reports.build import link_signer
+    from bot.reports.handout import link_signer
     from bot.reports.links import MANAGER
 
     settings = get_settings()
