@@ -183,4 +183,24 @@ def mount(reports: WSGIApp | None, other: WSGIApp) -> WSGIApp:
     return app
 
 
-__all__ = ["ReportPages", "mount", "pages"]
+def report_pages(reports: ReportService) -> WSGIApp | None:
+    """The pages over the core's report service; None without SECRET_KEY (then `mount` answers 503)."""
+    return ReportPages(reports) if reports.enabled else None
+
+
+def pages_only(reports: ReportService) -> WSGIApp:
+    """What `rehearse serve` answers without Slack: the report pages and /healthz."""
+
+    def health(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            body = b'{"ok": true, "slack": "off", "reports": "on"}'
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        body = b'{"ok": false, "error": "not found"}'
+        start_response("404 Not Found", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return mount(report_pages(reports), health)
+
+
+__all__ = ["ReportPages", "mount", "pages", "pages_only", "report_pages"]
