@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from adapters.web.app import mount, report_pages
+
 if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
 
@@ -47,7 +49,10 @@ def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
-    return app
+    # The report pages share the port (/reports/...); without SECRET_KEY they answer 503 and the
+    # digest services behind them are never built.
+    pages = report_pages(adapter.core.reports) if adapter.settings.secret_key else None
+    return mount(pages, app)
 
 
 def make_server(app: WSGIApp, host: str, port: int, threads: int = HTTP_THREADS) -> Any:

@@ -40,7 +40,6 @@ from storage.repos.digests import DigestRepo, ManagerSchedule, TeamView
 from storage.repos.pushes import NewPush
 
 if TYPE_CHECKING:
-    from bot.app import Core
     from bot.practice.engine import PracticeService, Started
     from storage.repos.digests import Member
 
@@ -107,14 +106,6 @@ class DigestService:
         self.report_link = report_link  # None without SECRET_KEY: the button falls back to a file on this host
         self.store = DigestRepo(repos.db)
         self.nudger = DigestNudger(repos, chats, clock, outbox)
-
-    @classmethod
-    def from_core(cls, core: Core, outbox: Outbox, report_link: ReportLink | None = None) -> DigestService:
-        """The service over the core's chats, with its three buttons registered on the core's router."""
-        service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
-                      outbox=outbox, report_link=report_link)
-        service.register(core.actions)
-        return service
 
     def register(self, actions: ActionRouter) -> None:
         for action_id in (render.NUDGE, render.ASSIGN, render.REPORT):

@@ -9,11 +9,14 @@ identity they practise under in their workspace.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.messages import Card, Field, PersonRef, Text
+from bot.messages import Card, ConversationRef, Field, PersonRef, Text
 from bot.ports import Clock
 from bot.practice.cards import trend_text
+from bot.practice.states import is_open
 from scheduler.hours import local_date
 from scoring import get_behavior
 from storage import Repositories
@@ -32,10 +35,20 @@ class SelfServiceError(ValueError):
         self.user_message = user_message
 
 
+@dataclass(frozen=True)
+class OpenSession:
+    """A practice session the rep left open on a platform, with what was said so far."""
+
+    session_id: str
+    ref: ConversationRef
+    transcript: tuple[tuple[str, str], ...]  # (speaker: "rep" | "buyer", text), oldest first
+
+
 class RepSelfService:
-    def __init__(self, repos: Repositories, clock: Clock) -> None:
+    def __init__(self, repos: Repositories, clock: Clock, history_link: Callable[[int], str] | None = None) -> None:
         self.repos = repos
         self.clock = clock
+        self.history_link = history_link  # person id -> their own report page (None without SECRET_KEY)
         self.identities = IdentityRepo(repos.db)
 
     def home(self, who: PersonRef) -> PersonRef:
@@ -47,6 +60,28 @@ class RepSelfService:
         person, ws = found[0]
         return PersonRef(who.platform, ws.external_id, who.user_id, who.display_name or person.display_name,
                          person.tz, who.is_bot)
+
+    def today(self, who: PersonRef) -> date:
+        """The date where the person is (their time zone, else UTC): what "until Friday" is read against."""
+        return local_date(who.tz, self.clock.now())
+
+    def open_session(self, who: PersonRef) -> OpenSession | None:
+        """The rep's latest session still open on their platform (to resume it), or None."""
+        person = self._person(who)
+        if person is None:
+            return None
+        found = [s for s in self.repos.sessions.open_sessions(person.id) if s.platform == who.platform]  # type: ignore[arg-type]
+        if not found:
+            return None
+        session = found[-1]
+        turns = tuple((t.speaker, t.text or "") for t in self.repos.sessions.turns(session.id))
+        return OpenSession(session.id, ConversationRef(session.platform, session.workspace, session.channel,
+                                                       session.thread), turns)
+
+    def session_is_open(self, session_id: str) -> bool:
+        """Whether the session still takes turns (not finished, skipped or expired)."""
+        session = self.repos.sessions.get(session_id)
+        return session is not None and is_open(session.state)
 
     def progress(self, who: PersonRef) -> Card:
         """The rep's scores per behavior: latest, trend against their earlier sessions, and how many."""
@@ -70,7 +105,14 @@ class RepSelfService:
         return Card(kind="notice", title="Your practice progress",
                     body=f"{sessions} scored session" + ("s" if sessions != 1 else "")
                          + f", {recent} in the last {RECENT_DAYS} days.",
-                    fields=tuple(fields[:20]), footer="Only you can see this.")
+                    fields=tuple(fields[:20]) + self._history(person), footer="Only you can see this.")
+
+    def _history(self, person: Person) -> tuple[Field, ...]:
+        """The link to every session with its scorecard, when report links are on."""
+        if self.history_link is None or person.id is None:
+            return ()
+        return (Field("Your full history", f"{self.history_link(person.id)}\nEvery session with its scorecard. "
+                                           "The link is yours alone and expires in a few days: ask again for a new one."),)
 
     def snooze(self, who: PersonRef, until: date | None) -> Text:
         """Pause practice pushes until a date (None resumes them). The date is in the rep's own time zone."""
