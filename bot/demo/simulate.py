@@ -161,8 +161,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     finished = sum(s.finished for s in stats.values())
     expired = core.repos.sessions.state_counts().get("expired", 0)
     built = digests.build(manager_id, "last")
-    _share_latest(core, list(habits)[:2], datetime.combine(built.data.period_end + timedelta(days=1),
-                                                           datetime.min.time(), timezone.utc))
+    _share_latest(core, list(habits)[:2], datetime.combine(built.data.period_end + timedelta(days=1), start.timetz()))
     chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
     result = DemoResult(
