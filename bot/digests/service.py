@@ -123,22 +123,30 @@ class DigestService:
         """A manager's digest for a period, or for a --period word or date ("last", "current",
         "previous", "2026-11-09") read in their time zone. Raises NotAManager, or ValueError for
         a period that is neither."""
+        data = self.figures(manager_id, period)
+        return BuiltDigest(data, self.charts.render(data))
+
+    def figures(self, manager_id: int, period: Period | str = "last") -> DigestData:
+        """The digest's figures without its chart (a report page asks for the chart in its own request)."""
         schedule = self.schedule(manager_id)
         if isinstance(period, str):
             today = self.clock.now().astimezone(zone(schedule.member.tz)).date()
             period = parse_period(period, today, schedule.digest_weekday)
-        return self.build_for(schedule, period, self.clock.now())
+        return self._compose(schedule, period, self.clock.now())
 
     def build_for(self, schedule: ManagerSchedule, period: Period, now: datetime) -> BuiltDigest:
         """Build from an already-loaded schedule (`DigestRepo.managers()` loads everyone's in two queries)."""
+        data = self._compose(schedule, period, now)
+        return BuiltDigest(data, self.charts.render(data))
+
+    def _compose(self, schedule: ManagerSchedule, period: Period, now: datetime) -> DigestData:
         manager = schedule.member
         trend = trailing(period, self.policy.trend_periods)
         view = TeamView.for_viewer(self.repos.db, manager.person_id)
         inputs = view.team_inputs([p.utc_bounds(manager.tz) for p in trend])
         today = now.astimezone(zone(manager.tz)).date()
-        data = compose(manager.person_id, manager.display_name, inputs, trend, now, today,
+        return compose(manager.person_id, manager.display_name, inputs, trend, now, today,
                        self.library.all(), self.policy)
-        return BuiltDigest(data, self.charts.render(data))
 
     def chart_path(self, data: DigestData) -> Path:
         return self.data_dir / "digests" / f"{data.manager_id}-{data.period_start}.png"

@@ -69,8 +69,7 @@ class ChartText:
 @dataclass(frozen=True)
 class ManagerPage:
     data: DigestData
-    chart: bytes
-    chart_text: ChartText
+    chart_text: ChartText  # the chart itself is its own request (chart.png)
 
 
 @dataclass(frozen=True)

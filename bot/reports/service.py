@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.digests.charts import ChartRenderer
 from bot.digests.compose import DigestPolicy, behavior_name, compose
+from bot.digests.model import DigestData
 from bot.digests.periods import PERIOD_DAYS, Period, period_containing, trailing
-from bot.digests.service import BuiltDigest, DigestService, NotAManager
+from bot.digests.service import DigestService, NotAManager
 from bot.ports import Clock
 from bot.reports import pages
 from bot.reports.links import (
@@ -142,22 +143,22 @@ class ReportService:
 
     def manager_page(self, opened: Opened) -> pages.ManagerPage:
         self._require(opened, MANAGER)
-        built = self._digest(opened)
-        return pages.ManagerPage(built.data, built.chart, pages.chart_text(built.data))
+        data = self._digest(opened)
+        return pages.ManagerPage(data, pages.chart_text(data))
 
     def rep_page(self, opened: Opened, person_id: int) -> pages.RepPage:
         """One report's drill-down, for the period of the manager's link."""
         self._require(opened, MANAGER)
         if not opened.view.may_see_person(person_id) or person_id == opened.person_id:
             raise LinkForbidden("That person doesn't report to the owner of this link.")
-        built = self._digest(opened)
-        rep = next((r for r in built.data.reps if r.person_id == person_id), None)
+        data = self._digest(opened)
+        rep = next((r for r in data.reps if r.person_id == person_id), None)
         if rep is None:
             raise LinkForbidden("That person doesn't report to the owner of this link.")
         tz = opened.view.viewer.tz
-        start, end = Period(built.data.period_start, built.data.period_end).utc_bounds(tz)
+        start, end = Period(data.period_start, data.period_end).utc_bounds(tz)
         rows = [s for s in self._sessions(opened.view, person_id) if start <= s.when < end]
-        return pages.RepPage(built.data, rep, tuple(rows))
+        return pages.RepPage(data, rep, tuple(rows))
 
     def history_page(self, opened: Opened) -> pages.HistoryPage:
         """A rep's own history: every session with its scorecard, and their trend per behavior."""
@@ -225,7 +226,7 @@ class ReportService:
 
     def chart(self, opened: Opened) -> bytes:
         if opened.grant.view == MANAGER:
-            return self.manager_page(opened).chart
+            return self.charts.render(self.manager_page(opened).data)
         return self.history_page(opened).chart
 
     # ---- helpers ----------------------------------------------------------------
@@ -239,10 +240,10 @@ class ReportService:
     def _period(start: date | None) -> Period | None:
         return Period(start, start + timedelta(days=PERIOD_DAYS - 1)) if start else None
 
-    def _digest(self, opened: Opened) -> BuiltDigest:
+    def _digest(self, opened: Opened) -> DigestData:
         period = self._period(opened.grant.period)
         try:
-            return self.digests.build(opened.person_id, period or "last")
+            return self.digests.figures(opened.person_id, period or "last")
         except NotAManager:
             raise LinkForbidden("The team report is for managers, and this link's owner is not one.") from None
 
