@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import listeners
 from adapters.slack.blocks import PersonaStyle
@@ -49,7 +50,21 @@ class SlackAdapter:
     bolt_app: App
     work: OrderedWork
     jobs: SlackJobs
+    directory: SlackDirectory | None = None
     _socket: SocketModeHandler | None = field(default=None, repr=False)
+
+    def connection_problem(self) -> str | None:
+        """Readiness: the bot token works (auth.test, once it has passed), and Socket Mode is connected if used."""
+        if self.settings.slack_app_token and (self._socket is None or not self._socket.client.is_connected()):
+            return "Slack Socket Mode is not connected"
+        if self.directory is not None:
+            try:
+                self.directory.identity()
+            except SlackApiError as exc:  # Slack's error code only, never the response body
+                return f"Slack token check failed ({exc.response.get('error')})"
+            except Exception as exc:  # noqa: BLE001
+                return f"Slack unreachable ({type(exc).__name__})"
+        return None
 
     @property
     def http_enabled(self) -> bool:
@@ -133,4 +148,6 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
         name="slack_bolt.rehearse",
     )
     listeners.register(bolt_app, jobs, work, core.library)
-    return SlackAdapter(core, settings, chat, bolt_app, work, jobs)
+    adapter = SlackAdapter(core, settings, chat, bolt_app, work, jobs, directory=directory)
+    core.ops.add_check("slack", adapter.connection_problem)
+    return adapter

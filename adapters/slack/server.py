@@ -1,4 +1,4 @@
-"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress.
+"""The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress.
 
 Bolt's WSGI adapter verifies each request's signature and timestamp and
 dispatches events, slash commands and interactivity, all on the one path Slack
@@ -13,7 +13,8 @@ import json
 import logging
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -33,13 +34,17 @@ MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few kilobytes
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
+def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
     events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
     modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
     mode = "+".join(name for name, on in modes if on)
 
+    operations = adapter.core.ops.routes()  # /metrics and /readyz
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path in operations and method in ("GET", "HEAD"):
+            return operations[path](environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
         if path == EVENTS_PATH and events is not None:

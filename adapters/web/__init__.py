@@ -33,7 +33,7 @@ class WebPages:
     def wsgi(self) -> Any:
         from adapters.web.app import pages_only
 
-        return pages_only(self.core.reports)
+        return pages_only(self.core.reports, self.core.ops.routes())
 
     def serve(self, port: int | None = None, host: str = "0.0.0.0") -> None:
         """Blocking, until Ctrl-C or SIGTERM (waitress, as Slack's endpoint runs)."""

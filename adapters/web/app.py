@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -188,11 +188,16 @@ def report_pages(reports: ReportService) -> WSGIApp | None:
     return ReportPages(reports) if reports.enabled else None
 
 
-def pages_only(reports: ReportService) -> WSGIApp:
-    """What `rehearse serve` answers without Slack: the report pages and /healthz."""
+def pages_only(reports: ReportService, operations: Mapping[str, WSGIApp] | None = None) -> WSGIApp:
+    """What `rehearse serve` answers without Slack: the report pages, /healthz, and the operations
+    routes it is given (/metrics, /readyz)."""
+    routes = dict(operations or {})
 
     def health(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
+        path = environ.get("PATH_INFO", "")
+        if path in routes and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            return routes[path](environ, start_response)
+        if path == "/healthz":
             body = b'{"ok": true, "slack": "off", "reports": "on"}'
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
