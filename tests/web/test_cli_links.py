@@ -69,3 +69,32 @@ def test_digest_link_for_someone_who_manages_no_one_is_refused(seeded: Seeded, m
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["digest", "--manager", str(seeded.rep_ids[0][0]), "--link"])
     assert result.exit_code == 2 and "not an active manager" in result.output
+
+
+def test_links_revoke_withdraws_a_persons_links_and_links_show_hands_out_a_new_one(
+        seeded: Seeded, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("SECRET_KEY", "cli-secret")
+    get_settings.cache_clear()
+    rep = seeded.rep_ids[0][0]
+    old = CliRunner().invoke(app, ["links", "show", "--person", str(rep)])
+    assert old.exit_code == 0, old.output
+    time.sleep(1.1)  # links carry their issue time to the second
+    revoked = CliRunner().invoke(app, ["links", "revoke", "--person", str(rep)])
+    assert revoked.exit_code == 0 and "withdrawn" in revoked.output
+    time.sleep(1.1)
+    new = CliRunner().invoke(app, ["links", "show", "--person", str(rep)])
+
+    settings = Settings(_env_file=None, database_url=sqlite_url, secret_key="cli-secret")  # type: ignore[call-arg]
+    repos = Repositories.open(sqlite_url)
+    try:
+        library, clock = ScenarioLibrary.load(), SystemClock()
+        digests = DigestService(repos, library, {}, clock, Path(settings.data_dir),
+                                outbox=build_outbox(repos, clock, RateLimiter()))
+        browser = Browser(ReportPages(build_reports(settings, repos, library, clock, digests)))
+        assert browser.get(old.output.strip()).status == 410
+        assert browser.get(new.output.strip()).status == 200
+    finally:
+        repos.db.dispose()
+    assert CliRunner().invoke(app, ["links", "show", "--person", str(rep), "--view", "manager"]).exit_code == 2
