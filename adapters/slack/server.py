@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from adapters.web.app import mount, report_pages
+from bot.observability.metrics import ACK_SECONDS
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
@@ -48,7 +50,10 @@ def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
         if path == EVENTS_PATH and events is not None:
-            return events(environ, start_response)
+            started = time.monotonic()
+            answer = events(environ, start_response)  # Bolt has acknowledged by the time it returns
+            ACK_SECONDS.labels("slack").observe(time.monotonic() - started)
+            return answer
         if path == EVENTS_PATH:
             return _json(start_response, "404 Not Found",
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})

@@ -151,7 +151,8 @@ class PracticeService:
         if not self.repos.events.claim(key, self.clock.now()):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
-        started = TURN_STARTED.set(time.monotonic())  # read when the buyer's reply has gone out
+        # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
+        started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
         try:
             self._handle(inbound)
         except Exception:
