@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import urllib.error
-import urllib.request
 from typing import Any, Callable
-from urllib.parse import urlparse
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -21,8 +19,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from adapters.slack import blocks
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.parse import PLATFORM
+from bot.guard.downloads import DownloadRefused, DownloadTooLarge, download_with_token
+from bot.guard.origins import SLACK_FILE_HOSTS, OriginPolicy
 from bot.messages import Attachment, Audio, Card, ConversationRef, Image, Outbound, PersonRef, Posted, Text
 from bot.ports import PlatformError, RateLimited
+from bot.voice.errors import ClipTooBig
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,9 @@ class SlackChat:
         self.client = client
         self.directory = directory
         self.persona_style = persona_style
-        # The bot token goes only to Slack's own file hosts (and the configured API host, e.g. a proxy).
-        api_host = urlparse(client.base_url).hostname or ""
-        self._trusted_hosts = {"files.slack.com", api_host}
+        # The bot token goes only to Slack's file hosts over https on 443, and to the exact origin of the
+        # configured API URL (SLACK_API_URL: a proxy, or the fake in tests), never through a redirect elsewhere.
+        self._file_origins = OriginPolicy.of(SLACK_FILE_HOSTS, [client.base_url])
 
     # ---- ChatPort ---------------------------------------------------------
 
@@ -67,21 +68,20 @@ class SlackChat:
 
     def fetch_attachment(self, attachment: Attachment) -> bytes:
         """Download a file the rep shared, with the bot token (files:read)."""
-        url = attachment.url
-        host = urlparse(url).hostname or ""
-        if not url or not (host in self._trusted_hosts or host.endswith(".slack.com")):
-            raise PlatformError(f"refusing to send the bot token to {host or 'an empty URL'}")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.client.token}"})
+        if attachment.size is not None and attachment.size > MAX_DOWNLOAD_BYTES:
+            raise ClipTooBig(f"Slack says the file has {attachment.size} bytes")
         try:
-            with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response:
-                # Without a valid token Slack answers 200 with its sign-in page, not the file.
-                if (response.headers.get_content_type() or "").startswith("text/html"):
-                    raise PlatformError("Slack sent a sign-in page instead of the file (is files:read granted?)")
-                data = response.read(MAX_DOWNLOAD_BYTES + 1)
-        except urllib.error.URLError as exc:
+            data, content_type = download_with_token(attachment.url, self.client.token or "", self._file_origins,
+                                                     max_bytes=MAX_DOWNLOAD_BYTES, timeout_s=DOWNLOAD_TIMEOUT_S)
+        except DownloadTooLarge as exc:
+            raise ClipTooBig(str(exc)) from exc
+        except DownloadRefused as exc:
+            raise PlatformError(str(exc)) from exc
+        except (urllib.error.URLError, OSError) as exc:
             raise PlatformError(f"could not download {attachment.filename or 'the file'}: {exc}") from exc
-        if len(data) > MAX_DOWNLOAD_BYTES:
-            raise PlatformError(f"{attachment.filename or 'the file'} is larger than {MAX_DOWNLOAD_BYTES} bytes")
+        # Without a valid token Slack answers 200 with its sign-in page, not the file.
+        if content_type.startswith("text/html"):
+            raise PlatformError("Slack sent a sign-in page instead of the file (is files:read granted?)")
         return data
 
     # ---- beyond the port: Slack-only replies the adapter needs --------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+import shlex
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.table import Table
 
 from bot.cli.root import app
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.demo.simulate import DemoResult
 
 
 @app.command()
@@ -36,12 +39,35 @@ def demo(
                   f"({result.rep_turns} rep turns), {result.nudges} nudges, {result.sessions_expired} expired, "
                   f"{result.digests_delivered} digests delivered — simulated in {result.wall_seconds:.1f} s.\n")
     typer.echo(result.digest_text)
-    console.print(f"\nChart: {result.chart_path}")
-    _full_report(console, folder, result.manager_id, result.period_start)
+    typer.echo("\n" + explore_text(result))
+    _full_report(console, result)
 
 
-def _full_report(console: Console, folder: Path, manager_id: int, period_start: date) -> None:
-    """The manager's link to the full report, and the command that serves it from the demo database.
+def explore_commands(result: DemoResult) -> list[tuple[str, str]]:
+    """(what it shows, the exact command) for exploring the demo's own database afterwards."""
+    env = f"DATABASE_URL={shlex.quote(result.database_url)}"
+    period = result.period_start.isoformat()
+    return [
+        ("who is who (ids for the commands below)", f"{env} rehearse people list"),
+        ("the manager's digest, as printed above", f"{env} rehearse digest --manager {result.manager_id} --period {period}"),
+        ("the same digest as an HTML report (prints its path)",
+         f"{env} rehearse digest --manager {result.manager_id} --period {period} --format html"),
+        ("the enablement view: team figures", f"{env} rehearse digest --enablement {result.enablement_id} --period {period}"),
+        ("one rep's progress", f"{env} rehearse progress --person {result.rep_id}"),
+        ("pushes and nudges the scheduler sent", f"{env} rehearse cadence status --days {7 * result.weeks + 7}"),
+        ("Claude usage (none: the demo runs offline)", f"{env} rehearse usage"),
+    ]
+
+
+def explore_text(result: DemoResult) -> str:
+    lines = ["Explore what the demo made (its own database, so your rehearse.db is untouched):"]
+    for what, command in explore_commands(result):
+        lines += [f"  # {what}", f"  {command}"]
+    return "\n".join(lines)
+
+
+def _full_report(console: Console, result: DemoResult) -> None:
+    """The manager's link to the full report, last, after the command that serves it from the demo database.
 
     Signed on the real clock (not the simulation's), so it opens for REPORT_LINK_DAYS from now. Without a
     SECRET_KEY the demo makes one up and prints it with the command: it is only good for this database."""
@@ -53,8 +79,8 @@ def _full_report(console: Console, folder: Path, manager_id: int, period_start: 
     key = settings.secret_key or secrets.token_urlsafe(32)
     signer = link_signer(settings.model_copy(update={"secret_key": key}), SystemClock())
     assert signer is not None
-    database = f"sqlite:///{(folder / 'demo.db').resolve()}"
-    env = f"DATABASE_URL={database}" if settings.secret_key else f"SECRET_KEY={key} DATABASE_URL={database}"
-    console.print(f"Explore it: DATABASE_URL={database} rehearse digest --manager {manager_id}", soft_wrap=True)
-    console.print(f"Serve its report: {env} rehearse serve --port {settings.port}", soft_wrap=True)
-    console.print(f"Full report: {signer.url(manager_id, MANAGER, period_start)}", soft_wrap=True)
+    env = f"DATABASE_URL={shlex.quote(result.database_url)}"
+    if not settings.secret_key:
+        env = f"SECRET_KEY={key} {env}"
+    console.print(f"\nServe its full report: {env} rehearse serve --port {settings.port}", soft_wrap=True)
+    console.print(f"Full report: {signer.url(result.manager_id, MANAGER, result.period_start)}", soft_wrap=True)

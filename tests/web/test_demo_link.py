@@ -52,7 +52,7 @@ def test_the_demos_full_report_link_opens_on_rehearse_serve(tmp_path: Path, monk
     lines = result.output.rstrip().splitlines()
     assert lines[-1].startswith(f"Full report: http://localhost:{port}/reports/")
     url = lines[-1].split("Full report: ", 1)[1]
-    command = next(line for line in lines if line.startswith("Serve its report: "))
+    command = next(line for line in lines if line.startswith("Serve its full report: "))
     env_part = re.search(r"SECRET_KEY=(\S+) DATABASE_URL=(\S+) rehearse serve --port (\d+)", command)
     assert env_part is not None and env_part.group(3) == str(port)
 
