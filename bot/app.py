@@ -148,10 +148,12 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
 
 
 def _operations(settings: Settings, repos: Repositories) -> Operations:
+    from bot.observability.metrics import EVENT_BACKLOG
     from storage.health import database_problem
 
     ops = Operations(metrics_token=settings.metrics_token)
     ops.add_check("database", lambda: database_problem(repos.db))
+    ops.on_scrape(lambda: EVENT_BACKLOG.set(repos.events.backlog()))
     return ops
 
 

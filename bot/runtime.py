@@ -104,10 +104,11 @@ class Process:
 
 
 def start_scheduling(core: Core) -> Scheduling:
-    """The core's scheduler, started, with retention beside its own jobs (pushes, nudges, expiry,
-    digests, assessments)."""
+    """The core's scheduler, started, with retention and the event ledger's pruning beside its own jobs
+    (pushes, nudges, expiry, digests, assessments)."""
     scheduling = core.scheduling
     scheduling.add_periodic("retention", core.privacy.purge_expired, RETENTION_EVERY_S)
+    scheduling.add_periodic("event-ledger", core.practice_service.prune_events, RETENTION_EVERY_S)
     return scheduling.start()
 
 

@@ -212,6 +212,12 @@ class InboundEvent(SQLModel, table=True):
     __tablename__ = "inbound_event"
     key: str = Field(primary_key=True, max_length=200)
     created_at: datetime = Field(index=True)
+    # The event itself, from acknowledgement until it is handled (then None): what a restart resumes.
+    payload: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    # Where the event belongs (a session's lock key) and when the platform says it was sent: the
+    # process holding a conversation's lock handles that conversation's earlier events first.
+    conversation: Optional[str] = Field(default=None, max_length=200, index=True)
+    sent_at: Optional[datetime] = None
 
 
 class LlmUsage(SQLModel, table=True):

@@ -17,7 +17,7 @@ def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path
     process = build_process(settings, platforms=(), scheduler=True)
     try:
         jobs = set(process.scheduling.runner.periodic_jobs())  # type: ignore[union-attr]
-        assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "assessments"} <= jobs
+        assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "event-ledger", "assessments"} <= jobs
         assert process.scheduling.pushes.holds is not None  # type: ignore[union-attr]  # holdout reps are held
         assert process.core.actions.handles("rehearse_digest_nudge")
         core, scheduling = process.core, process.scheduling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import inspect
 
@@ -42,6 +43,26 @@ def test_the_event_ledger_accepts_a_key_once(repos: Repositories) -> None:
     assert repos.events.claim("slack:Ev1", NOW)
 
 
+def test_the_event_ledger_keeps_a_received_event_until_it_is_handled_and_forgets_old_ones(
+        repos: Repositories) -> None:
+    from datetime import timedelta
+
+    payload = {"text": "What's driving this?"}
+    repos.events.flush_s = 3600  # no time-based flush during the test, however slow the machine
+    assert repos.events.receive("slack:Ev1", payload, NOW, conversation="thread:slack:D1:171.1", sent_at=NOW)
+    assert not repos.events.receive("slack:Ev1", payload, NOW)  # Slack's retry of a stored event
+    assert repos.events.receive("slack:Ev2", payload, NOW + timedelta(seconds=5))
+    assert [e.key for e in repos.events.unfinished(NOW - timedelta(days=1))] == ["slack:Ev1", "slack:Ev2"]
+    repos.events.finish("slack:Ev1")  # written at once
+    repos.events.finish("slack:Ev2", later=True)  # batched: still pending until the next flush
+    assert [e.key for e in repos.events.unfinished(NOW - timedelta(days=1))] == ["slack:Ev2"]
+    assert repos.events.flush() == 1
+    assert repos.events.unfinished(NOW - timedelta(days=1)) == []
+    assert not repos.events.claim("slack:Ev1", NOW)  # handled events still deduplicate
+    assert repos.events.prune(NOW + timedelta(seconds=1)) == 1  # only the older one goes
+    assert repos.events.claim("slack:Ev1", NOW) and not repos.events.claim("slack:Ev2", NOW)
+
+
 def test_sessions_are_found_by_their_thread_and_keep_their_turns(repos: Repositories) -> None:
     person, _ = repos.people.ensure_person("slack", "T1", "U1", NOW)
     repos.sessions.create(PracticeSession(id="s1", person_id=person.id, scenario_id="x", platform="slack",  # type: ignore[arg-type]
@@ -62,3 +83,22 @@ def test_scenario_versions_change_only_when_the_content_does(repos: Repositories
     v1 = repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW)
     assert repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW) == v1
     assert repos.scenarios.record("x", "X", "practice", ["empathy"], "bbb", {"a": 2}, NOW) == v1 + 1
+
+
+def test_deleting_a_person_drops_the_text_of_their_messages_still_waiting_in_the_event_ledger(
+        repos: Repositories, tmp_path: Path) -> None:
+    from storage.audio_store import AudioStore
+    from storage.repos.privacy import PrivacyRepo
+    from storage.repos.sessions import lock_key
+
+    person, _ = repos.people.ensure_person("slack", "T1", "U1", NOW)
+    repos.sessions.create(PracticeSession(id="s1", person_id=person.id, scenario_id="x", platform="slack",  # type: ignore[arg-type]
+                                          workspace="T1", channel="D1", thread="171.1", offered_at=NOW,
+                                          last_activity_at=NOW))
+    repos.events.receive("slack:Ev-mine", {"text": "my private words"}, NOW,
+                         conversation=lock_key("slack", "D1", "171.1", ""))
+    repos.events.receive("slack:Ev-other", {"text": "someone else"}, NOW,
+                         conversation=lock_key("slack", "D2", "999.1", ""))
+    counts = PrivacyRepo(repos.db, AudioStore(tmp_path)).erase(person.id, NOW)  # type: ignore[arg-type]
+    assert counts["received_messages"] == 1
+    assert [e.key for e in repos.events.unfinished(NOW)] == ["slack:Ev-other"]

@@ -19,6 +19,8 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.observability.metrics import SLACK_429
 
+from adapters.slack.pooled import PooledWebClient
+
 DEFAULT_API_URL = "https://slack.com/api/"
 # Rate limits clear after Retry-After, so waiting is nearly always right; give up only after
 # long enough that the caller should hear about it (bot.ports.RateLimited).
@@ -46,7 +48,7 @@ class CountedRateLimitRetryHandler(RateLimitErrorRetryHandler):
 
 def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIMEOUT_S,
                     rate_limit_retries: int = RATE_LIMIT_RETRIES) -> WebClient:
-    return WebClient(
+    return PooledWebClient(  # kept-alive connections: no TCP/TLS handshake per post (issue #26)
         token=token,
         base_url=api_base(api_url),
         timeout=timeout_s,

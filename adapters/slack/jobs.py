@@ -52,14 +52,20 @@ class SlackJobs:
 
     # ---- practice -----------------------------------------------------------
 
-    def reply(self, inbound: Inbound) -> None:
+    def receive(self, inbound: Inbound) -> bool:
+        """Store a rep's message before Slack is answered; False for a delivery already stored."""
+        return self.practice.receive(inbound)
+
+    def reply(self, inbound: Inbound, received: bool = False) -> None:
         """A rep's message: the buyer's next line, `done`'s scorecard, or a help reply."""
         tell: Tell = lambda text: self.chat.send_ephemeral(inbound.ref, inbound.person.user_id, text)  # noqa: E731
         who = self._member(inbound.person, tell)
         if who is None:
+            if received:
+                self.practice.discard(inbound)
             return
         try:
-            self.practice.handle(replace(inbound, person=who))
+            self.practice.handle(replace(inbound, person=who), received=received)
         except Exception:
             # Slack has had its 200, so it will not retry: say so where the rep is, and let them resend.
             log.exception("could not handle message %s", inbound.event_id)

@@ -5,7 +5,9 @@ when a listener returns; every listener therefore returns in milliseconds and
 leaves the real work to SlackJobs on the ordered work pool (each person's
 requests in order, people side by side). Only two things happen inline, because
 Slack needs them in the HTTP answer or within the trigger's 3 seconds: refusing
-an unknown scenario id, and opening or validating the cadence modal.
+an unknown scenario id, and opening or validating the cadence modal. A rep's
+message is also stored (one INSERT) before the answer, so an acknowledged
+message is never only in memory.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibr
 
     def on_message(body: Body, context: BoltContext) -> None:
         inbound = parse.message(body, context.bot_user_id)
-        if inbound is not None:
-            work.submit(parse.order_key(inbound.person), lambda: jobs.reply(inbound))
+        # Stored before Slack has its 200 (a retry of a stored one is dropped here): a process that dies
+        # with the message queued answers it on its next start (issue #18, item 8).
+        if inbound is not None and jobs.receive(inbound):
+            work.submit(parse.order_key(inbound.person), lambda: jobs.reply(inbound, received=True))
 
     app.event("message")(on_message)
     app.event("app_mention")(on_message)

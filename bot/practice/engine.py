@@ -2,28 +2,36 @@
 
 Every call loads what it needs from storage, so a restarted process carries on
 any open session. Platform retries are absorbed by the event ledger before any
-work is done, and each session is served by one thread at a time.
+work is done, and each session is served by one thread at a time: in-process by
+a lock per session thread, across web processes on PostgreSQL by an advisory
+lock in the turn's transaction (storage.repos.sessions.SessionRepo.work).
+
+A rep's turn is the hot path (issue #26): one query loads the session, its owner
+and its turns; the buyer answers; the line is posted; one transaction stores the
+rep's turn, the buyer's line and the session's new state. The stored inbound
+event (the ledger keeps it from acknowledgement on) is what a crash before that
+transaction resumes from, and a turn carries its event id, so an event handled
+twice is answered once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.guard.commands import CommandGate
 from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
-from bot.messages import (ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text,
-                          wording_of)
+from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text, wording_of
 from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
+from bot.practice.session_inbox import event_key, from_payload, to_payload
+from bot.practice.session_locks import KeyedLocks
 from bot.practice.states import State, is_open, transition
 from scenarios.loader import ScenarioLibrary, checksum
 from scenarios.schema import Scenario
@@ -33,12 +41,17 @@ from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
+from storage.repos.sessions import Loaded, SessionWork, TurnView, lock_key
 
 log = logging.getLogger(__name__)
 
 PUSH_SESSIONS = uuid.UUID("5b7d1f0e-8c1a-4f7e-9a58-2f0c6e3d9b41")  # namespace: push key -> session id
 DONE_WORDS = frozenset({"done", "finish", "finished", "end", "/done", "stop"})
 MAX_REPLY_CHARS = 2000  # what the buyer and scorer read; the full text is still stored
+RESUME_WINDOW = timedelta(days=1)  # an acknowledged message older than this is not answered after a restart
+# Platform retries come within minutes and gateway replays within a reconnect; the ledger keeps a
+# margin past the resume window, then forgets (it grew by one row per event forever, issue #18 item 8).
+LEDGER_KEEP = timedelta(days=2)
 HELP = (
     "Hi! I'm Rehearse, your practice partner. Type `/practice` to start a short scenario "
     "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
@@ -89,11 +102,17 @@ class PracticeService:
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
         self.guard = guard or FloodGuard(clock)  # turns and clips per person per minute
         self.commands = CommandGate(repos.events, self.guard, clock)  # each /practice request once, and not too often
-        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self._locks_guard = threading.Lock()
+        self._locks = KeyedLocks()
+        # Scenario versions never change once stored; parsing one took ~1 ms of every turn.
+        self._scenarios: dict[tuple[str, int], Scenario] = {}
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
         # pending baseline); None lets them. Given by the composition root (Holds.message).
         self.holds = holds
+
+    @property
+    def held_locks(self) -> int:
+        """Session locks that exist right now: only those held or waited for."""
+        return len(self._locks)
 
     # ---- people -----------------------------------------------------------
 
@@ -151,10 +170,23 @@ class PracticeService:
             self._send_buyer_line(chat, ref, scenario, opening.text)
         return Started(session, scenario, ref)
 
-    def handle(self, inbound: Inbound) -> None:
+    def receive(self, inbound: Inbound) -> bool:
+        """Store a rep message before the platform is told it arrived; False for a duplicate delivery.
+
+        Then `handle(inbound, received=True)`; a restart resumes what was received and not handled."""
+        where = inbound.ref
+        conversation = lock_key(where.platform, where.channel, where.thread, "") if where.thread else None
+        return self.repos.events.receive(event_key(inbound), to_payload(inbound), self.clock.now(),
+                                         conversation=conversation, sent_at=inbound.sent_at)
+
+    def discard(self, inbound: Inbound) -> None:
+        """A received message the adapter refused (someone from another workspace): not to be resumed."""
+        self.repos.events.finish(event_key(inbound))
+
+    def handle(self, inbound: Inbound, received: bool = False) -> None:
         """One rep message. A duplicate delivery of the same event does nothing."""
-        key = f"{inbound.ref.platform}:{inbound.event_id}"
-        if not self.repos.events.claim(key, self.clock.now()):
+        key = event_key(inbound)
+        if not received and not self.receive(inbound):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
         verdict = self.guard.admit_inbound(inbound)
@@ -162,16 +194,20 @@ class PracticeService:
             log.info("flood: a message from %s:%s set aside", inbound.person.platform, inbound.person.user_id)
             if verdict is Verdict.NOTE:
                 self.chats[inbound.ref.platform].send(inbound.ref, Text(FLOOD_NOTE))
+            self.repos.events.finish(key)  # set aside for good: not to be resumed after a restart
             return
         # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
         started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
         try:
-            self._handle(inbound)
+            answered = self._handle(inbound)
         except Exception:
-            self.repos.events.release(key)  # let the platform's retry try again
+            # The adapter tells the rep to send it again: let that (or the platform's retry) through.
+            self.repos.events.release(key)
             raise
         finally:
             TURN_STARTED.reset(started)
+        # A stored turn carries its event id, so a lost mark costs a look at start, never a second answer.
+        self.repos.events.finish(key, later=answered)
 
     def act(self, event: ActionEvent) -> None:
         """A button press on a scenario card: Finish or Skip."""
@@ -187,9 +223,10 @@ class PracticeService:
         if not self._owns(session, event.person):
             chat.send(event.ref, Text("That practice session belongs to someone else, so I left it alone."))
             return
-        with self._serving(session, chat, ref) as session:
-            if session is None:
+        with self._serving(session, chat, ref) as loaded:
+            if loaded is None:
                 return
+            session = loaded.session
             if event.action_id == cards.FINISH:
                 self._finish(session, chat, ref)
             elif event.action_id == cards.SKIP:
@@ -202,9 +239,10 @@ class PracticeService:
         session = self.repos.sessions.get(session_id)
         if session is None:
             raise KeyError(session_id)
-        with self._lock(session_id):
-            session = self.repos.sessions.get(session_id)
-            assert session is not None
+        with self._working(session) as work:
+            loaded = work.load(session_id)
+            assert loaded is not None
+            session = loaded.session
             return self._finish(session, self.chats[session.platform], self._session_ref(session))
 
     def expire_stale(self) -> int:
@@ -214,8 +252,12 @@ class PracticeService:
         for session in self.repos.sessions.open_sessions():
             if session.expires_at is None or session.expires_at > now:
                 continue
-            with self._lock(session.id):
-                self.repos.sessions.update(session.id, state=transition(session.state, State.EXPIRED), finished_at=now)
+            with self._working(session) as work:
+                current = work.load(session.id)
+                if current is None or not is_open(current.session.state):
+                    continue  # another process closed it meanwhile
+                self.repos.sessions.update(session.id, state=transition(current.session.state, State.EXPIRED),
+                                           finished_at=now)
                 SESSIONS.labels("expired").inc()
             chat = self.chats.get(session.platform)
             if chat is not None:
@@ -226,8 +268,9 @@ class PracticeService:
         return expired
 
     def resume_open_sessions(self) -> int:
-        """After a restart: answer every rep turn that was stored but never got its buyer reply."""
-        resumed = 0
+        """After a restart: handle every rep message that was acknowledged but not handled, then answer
+        every rep turn that was stored but never got its buyer reply. Returns how many were resumed."""
+        resumed = self.resume_received()
         for session in self.repos.sessions.open_sessions():
             turns = self.repos.sessions.turns(session.id)
             if not turns or session.platform not in self.chats:
@@ -240,9 +283,10 @@ class PracticeService:
             if not self.repos.events.claim(key, self.clock.now()):
                 continue
             try:
-                with self._lock(session.id):
-                    current = self.repos.sessions.get(session.id)
-                    assert current is not None
+                with self._working(session) as work:
+                    loaded = work.load(session.id)
+                    assert loaded is not None
+                    current = loaded.session
                     ref = self._session_ref(current)
                     if unsent is not None:
                         self._deliver_buyer_turn(current, self.chats[current.platform], ref,
@@ -254,6 +298,36 @@ class PracticeService:
                 raise
             resumed += 1
         return resumed
+
+    def resume_received(self) -> int:
+        """Handle the rep messages stored on receipt and never handled (the process died first)."""
+        self.repos.events.flush()
+        resumed = 0
+        for event in self.repos.events.unfinished(self.clock.now() - RESUME_WINDOW):
+            try:
+                inbound = from_payload(event.payload or {})
+            except (KeyError, TypeError, ValueError):
+                log.warning("unreadable stored event dropped", extra={"event_key": event.key})
+                self.repos.events.finish(event.key)
+                continue
+            if inbound.ref.platform not in self.chats:
+                continue  # this process does not serve that platform; the one that does resumes it
+            # The web process and the worker both resume on start; the ledger lets one of them do it.
+            if not self.repos.events.claim(f"resume:{event.key}", self.clock.now()):
+                continue
+            try:
+                self.handle(inbound, received=True)
+            except Exception:
+                log.exception("could not resume a stored message", extra={"event_key": event.key})
+                continue
+            resumed += 1
+        self.repos.events.flush()
+        return resumed
+
+    def prune_events(self) -> int:
+        """Forget ledger entries older than LEDGER_KEEP (a periodic job); returns how many."""
+        self.repos.events.flush()
+        return self.repos.events.prune(self.clock.now() - LEDGER_KEEP)
 
     def next_scenario_for(self, person: Person) -> Scenario:
         """The scenario for a rep who did not name one: the least recent, never the same twice running.
@@ -268,34 +342,80 @@ class PracticeService:
 
     # ---- internals --------------------------------------------------------
 
-    def _handle(self, inbound: Inbound) -> None:
+    def _handle(self, inbound: Inbound) -> bool:
+        """True when the message became a stored turn (which carries its event id)."""
         chat = self.chats[inbound.ref.platform]
-        session = (
-            self.repos.sessions.find_by_thread(inbound.ref.platform, inbound.ref.channel, inbound.ref.thread)
-            if inbound.ref.thread else None
-        )
-        if session is None:
-            chat.send(inbound.ref, Text(HELP))
-            return
-        ref = self._session_ref(session)
-        if not self._owns(session, inbound.person):
-            chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
-            return
-        with self._serving(session, chat, ref) as session:
-            if session is not None:
-                self._rep_turn(session, ref, chat, inbound)
+        where = inbound.ref
+        if not where.thread:
+            chat.send(where, Text(HELP))
+            return False
+        with self._locks.hold(lock_key(where.platform, where.channel, where.thread, "")), \
+                self.repos.sessions.work(lock_key(where.platform, where.channel, where.thread, "")) as work:
+            loaded = work.load_thread(where.platform, where.channel, where.thread)
+            if loaded is None:
+                chat.send(where, Text(HELP))
+                return False
+            ref = self._session_ref(loaded.session)
+            if (loaded.owner_platform, loaded.owner_user_id) != (inbound.person.platform, inbound.person.user_id):
+                chat.send(ref, Text("This practice thread belongs to someone else — type `/practice` to start your own."))
+                return False
+            if not is_open(loaded.session.state):
+                chat.send(ref, Text(self._closed_note(loaded.session, wording_of(chat).start)))
+                return False
+            ends = self._earlier_first(work, loaded, ref, chat, inbound)
+            stored = False
+            if not ends and is_open(loaded.session.state):
+                stored, ends = self._rep_turn(work, loaded, ref, chat, inbound)
+            elif not ends:
+                chat.send(ref, Text(self._closed_note(loaded.session, wording_of(chat).start)))
+        if ends:  # the buyer closed the conversation: score it, under the lock again
+            with self._working(loaded.session) as work:
+                current = work.load(loaded.session.id)
+                if current is not None and is_open(current.session.state):
+                    self._finish(current.session, chat, ref)
+        return stored
 
-    def _rep_turn(self, session: PracticeSession, ref: ConversationRef, chat: ChatPort, inbound: Inbound) -> None:
-        turns = self.repos.sessions.turns(session.id)
-        if turns and turns[-1].speaker == "rep" and turns[-1].event_id == inbound.event_id[:200]:
+    def _earlier_first(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
+                       inbound: Inbound) -> bool:
+        """Handle the rep's earlier messages that another process received and has not handled yet, so
+        messages are answered in the order sent. True when the buyer ended the conversation meanwhile."""
+        for payload in work.pending:
+            try:
+                earlier = from_payload(payload)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if (earlier.sent_at, earlier.event_id) >= (inbound.sent_at, inbound.event_id):
+                break
+            if (earlier.person.platform, earlier.person.user_id) != (loaded.owner_platform, loaded.owner_user_id):
+                continue  # someone else's message in the thread: its own handler refuses it
+            if any(t.event_id == earlier.event_id[:200] for t in loaded.turns) or not is_open(loaded.session.state):
+                continue
+            stored, ends = self._rep_turn(work, loaded, ref, chat, earlier)
+            self.repos.events.finish(event_key(earlier), later=stored)
+            if ends:
+                return True
+            if not stored:  # `done`, a voice note that could not be heard...: the state may have changed
+                current = self.repos.sessions.get(loaded.session.id)
+                if current is not None:
+                    loaded.session.state = current.state
+        return False
+
+    def _rep_turn(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
+                  inbound: Inbound) -> tuple[bool, bool]:
+        """Returns (the message is a stored turn, the buyer wants to end)."""
+        session, turns = loaded.session, loaded.turns
+        event_id = inbound.event_id[:200]
+        if turns and turns[-1].speaker == "rep" and turns[-1].event_id == event_id:
             # Redelivered after the buyer failed on the first try: the turn is stored; answer it, once.
             self._buyer_turn(session, ref)
-            return
+            return True, False
         unsent = self._unsent_buyer_line(turns)
-        if unsent is not None and len(turns) >= 2 and turns[-2].event_id == inbound.event_id[:200]:
+        if unsent is not None and len(turns) >= 2 and turns[-2].event_id == event_id:
             # Redelivered after the platform refused the buyer's answer: send the stored answer, not a new one.
             self._deliver_buyer_turn(session, chat, ref, self.scenario_of(session), unsent)
-            return
+            return True, False
+        if any(t.event_id == event_id for t in turns):
+            return True, False  # handled and answered already (a resume after a crash, a late replay)
         text = inbound.text.strip()
         delivery: Delivery | None = None
         audio_engine: str | None = None
@@ -304,7 +424,7 @@ class PracticeService:
         if audio is not None:
             result = self._hear(chat, ref, audio)
             if result is None:
-                return
+                return False, False
             heard, clip = result
             text = heard.text
             delivery = heard.delivery  # type: ignore[assignment]
@@ -313,14 +433,14 @@ class PracticeService:
                 session = self.repos.sessions.update(session.id, buyer_state={**session.buyer_state, "voice": True})
         elif inbound.attachments:
             chat.send(ref, Text("I can only listen to audio clips here. Record a voice note or type your answer."))
-            return
+            return False, False
 
         if text.lower().strip(" .!") in DONE_WORDS:
             self._finish(session, chat, ref)
-            return
+            return False, False
         if not text:
             chat.send(ref, Text("I didn't catch anything there — type your reply to the buyer, or `done` to finish."))
-            return
+            return False, False
         if len(text) > MAX_REPLY_CHARS:
             chat.send(ref, Text(
                 f"That's a long message ({len(text):,} characters). I kept all of it, but the buyer only reads "
@@ -333,19 +453,38 @@ class PracticeService:
         audio_ref = None
         if audio is not None and self.audio_store is not None:
             audio_ref = self.audio_store.save(session.id, seq, clip, _extension(audio))
-        self.repos.sessions.add_turn(TurnRecord(
+        rep = TurnRecord(
             session_id=session.id, seq=seq, speaker="rep", text=text, audio_ref=audio_ref,
             engine=audio_engine, audio_duration_s=audio_duration,
-            delivery=_delivery_dict(delivery), latency_s=latency, event_id=inbound.event_id[:200], created_at=now,
-        ))
-        first_reply = session.started_at is None
-        session = self.repos.sessions.update(
-            session.id, state=transition(session.state, State.STARTED), started_at=session.started_at or now,
-            last_activity_at=now, expires_at=now + self.expiry,
+            delivery=_delivery_dict(delivery), latency_s=latency, event_id=event_id, created_at=now,
         )
+        first_reply = session.started_at is None
+        started = {"state": transition(session.state, State.STARTED), "started_at": session.started_at or now,
+                   "last_activity_at": now, "expires_at": now + self.expiry}
+        scenario = self.scenario_of(session)
+        history = [_as_turn(t, clip=MAX_REPLY_CHARS) for t in [*turns, rep]]
+        try:
+            reply = self.buyer.reply(BuyerContext(scenario, history, dict(session.buyer_state), session.id))
+        except Exception:
+            work.record(session, [rep], **started)  # kept: the platform's retry or a restart answers it
+            raise
+        said = self.clock.now()
+        state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
+        line = TurnRecord(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
+                          created_at=said)
+        changes = {**started, "buyer_state": state, "buyer_engine": reply.engine, "last_activity_at": said}
+        try:
+            self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))
+        except Exception:
+            work.record(session, [rep, line], **changes)  # unsent: the platform's retry sends this line
+            raise
+        line.sent_at = self.clock.now()
+        work.record(session, [rep, line], **changes)
+        loaded.turns.extend([rep, line])  # what a later message handled under this lock reads
         if first_reply:
             SESSIONS.labels("started").inc()
-        self._buyer_turn(session, ref)
+        observe_turn(session.platform, reply.engine)
+        return True, reply.wants_to_end
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
         scenario = self.scenario_of(session)
@@ -367,12 +506,12 @@ class PracticeService:
             self._finish(session, chat, ref)
 
     def _deliver_buyer_turn(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef,
-                            scenario: Scenario, line: TurnRecord) -> None:
+                            scenario: Scenario, line: TurnView) -> None:
         """Send a stored buyer line and record that it reached the platform."""
         self._send_buyer_line(chat, ref, scenario, line.text or "", voice=bool(session.buyer_state.get("voice")))
         self.repos.sessions.mark_turn_sent(session.id, line.seq, self.clock.now())
 
-    def _unsent_buyer_line(self, turns: list[TurnRecord]) -> TurnRecord | None:
+    def _unsent_buyer_line(self, turns: Sequence[TurnView]) -> TurnView | None:
         """The last turn, when it is a buyer line that was stored but never reached the platform."""
         last = turns[-1] if turns else None
         return last if last is not None and last.speaker == "buyer" and last.sent_at is None else None
@@ -438,10 +577,15 @@ class PracticeService:
 
     def scenario_of(self, session: PracticeSession) -> Scenario:
         """The scenario as the session saw it, even if the YAML changed since."""
-        record = self.repos.scenarios.get(session.scenario_id, session.scenario_version)
-        if record is not None:
-            return Scenario.model_validate(record.body)
-        return self.library.get(session.scenario_id)
+        key = (session.scenario_id, session.scenario_version)
+        known = self._scenarios.get(key)
+        if known is not None:
+            return known
+        record = self.repos.scenarios.get(*key)
+        if record is None:
+            return self.library.get(session.scenario_id)  # not cached: a stored version may appear later
+        scenario = self._scenarios[key] = Scenario.model_validate(record.body)
+        return scenario
 
     def _session_ref(self, session: PracticeSession) -> ConversationRef:
         return ConversationRef(session.platform, session.workspace, session.channel, session.thread)
@@ -464,20 +608,23 @@ class PracticeService:
 
     @contextmanager
     def _serving(self, session: PracticeSession, chat: ChatPort,
-                 ref: ConversationRef) -> Iterator[PracticeSession | None]:
+                 ref: ConversationRef) -> Iterator[Loaded | None]:
         """Hold the session's lock with a fresh copy of it; None, after telling the rep, if it has closed."""
-        with self._lock(session.id):
-            current = self.repos.sessions.get(session.id)
+        with self._working(session) as work:
+            current = work.load(session.id)
             assert current is not None
-            if is_open(current.state):
+            if is_open(current.session.state):
                 yield current
             else:
-                chat.send(ref, Text(self._closed_note(current, wording_of(chat).start)))
+                chat.send(ref, Text(self._closed_note(current.session, wording_of(chat).start)))
                 yield None
 
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks[session_id]
+    @contextmanager
+    def _working(self, session: PracticeSession) -> Iterator[SessionWork]:
+        """The session's lock, in this process and (PostgreSQL) across processes, with a unit of work."""
+        key = lock_key(session.platform, session.channel, session.thread, session.id)
+        with self._locks.hold(key), self.repos.sessions.work(key) as work:
+            yield work
 
 
 def _extension(attachment: Attachment) -> str:
@@ -486,7 +633,7 @@ def _extension(attachment: Attachment) -> str:
     return (attachment.mime or "audio/bin").split("/")[-1].split(";")[0]
 
 
-def _as_turn(t: TurnRecord, clip: int | None = None) -> Turn:
+def _as_turn(t: TurnView, clip: int | None = None) -> Turn:
     text = t.text or ""
     return Turn(t.speaker, text[:clip] if clip else text, t.latency_s,  # type: ignore[arg-type]
                 Delivery(**{**t.delivery, "fillers": tuple(t.delivery.get("fillers", ()))}) if t.delivery else None)

@@ -1,23 +1,217 @@
-"""Practice sessions, their turns and their behavior scores."""
+"""Practice sessions, their turns and their behavior scores.
+
+A rep's turn goes through `SessionRepo.work`: one locked unit that loads the
+session, its owner and its turns in one query and writes the new turns and the
+session's new state together. Measured before (issue #26): 13 statements per DM
+turn and 48 % of a turn's busy time in SQLAlchemy; a turn now needs at most 4
+(the event ledger's insert, the load, the write; on PostgreSQL the lock, and the
+write is one statement).
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import BehaviorScoreRecord, PracticeSession, ScenarioRecord, TurnRecord
+from storage.models import BehaviorScoreRecord, Person, PracticeSession, ScenarioRecord, TurnRecord
 
 OPEN_STATES = ("offered", "started")
+
+
+def lock_key(platform: str, channel: str, thread: str | None, session_id: str) -> str:
+    """The name every process serialises a session's work under: its thread (what an inbound message
+    knows before any query), or its id for a session without one."""
+    return f"thread:{platform}:{channel}:{thread}" if thread else f"session:{session_id}"
+
+
+def advisory_key(name: str) -> int:
+    """A signed 64-bit key for pg_advisory_xact_lock; blake2b, not hashtext, so collisions stay 2^-64."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class TurnView(Protocol):
+    """What a turn's reader sees: a TurnRecord, or a loaded row with its column names (read-only)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def speaker(self) -> str: ...
+    @property
+    def text(self) -> str | None: ...
+    @property
+    def delivery(self) -> dict[str, Any] | None: ...
+    @property
+    def latency_s(self) -> float | None: ...
+    @property
+    def event_id(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def sent_at(self) -> datetime | None: ...
+
+
+@dataclass
+class Loaded:
+    """A session as one turn needs it: its row, its turns in order, and who owns it."""
+
+    session: PracticeSession
+    turns: list[TurnView]
+    owner_platform: str
+    owner_user_id: str
+
+
+class SessionWork:
+    """One session's unit of work, inside the transaction that holds the session's lock.
+
+    Reads take no row lock. Writes happen at the end, in one statement on PostgreSQL (the turns'
+    INSERT rides in a CTE of the session's UPDATE) and two on SQLite."""
+
+    def __init__(self, connection: Connection, postgres: bool) -> None:
+        self._c = connection
+        self._postgres = postgres
+        self.wrote = False
+        # PostgreSQL: the conversation's received, unhandled events (payloads, in the order sent), read
+        # with the lock. Another process may have received an earlier message that it has not handled yet.
+        self.pending: list[dict[str, Any]] = []
+
+    def load_thread(self, platform: str, channel: str, thread: str) -> Loaded | None:
+        """The newest session in a thread, with its turns and owner, in one query."""
+        return self._load(_LOAD_BY_THREAD, {"platform": platform, "channel": channel, "thread": thread})
+
+    def load(self, session_id: str) -> Loaded | None:
+        return self._load(_LOAD_BY_ID, {"session_id": session_id})
+
+    def _load(self, statement: Any, params: dict[str, Any]) -> Loaded | None:
+        # Core rows, not ORM entities: loading a session and its turns as ORM objects cost ~0.7 ms of
+        # CPU per turn. Turns come back as read-only rows with TurnRecord's column names.
+        rows = self._c.execute(statement, params).all()
+        if not rows:
+            return None
+        first = rows[0]._mapping
+        session = PracticeSession(**{name: first[f"s_{name}"] for name in _SESSION_COLUMNS})
+        turns = [row for row in rows if row.seq is not None]
+        return Loaded(session, turns, first["owner_platform"], first["owner_user_id"])
+
+    def record(self, session: PracticeSession, turns: Sequence[TurnRecord], **changes: Any) -> PracticeSession:
+        """Add these turns and set these columns of the session, atomically; returns the updated copy."""
+        rows = [{name: getattr(turn, name) for name in _TURN_COLUMNS} for turn in turns]
+        flat: dict[str, Any] = {"session_id_": session.id, **{f"set_{k}": v for k, v in changes.items()}}
+        connection = self._c
+        if self._postgres and rows and changes:
+            for i, row in enumerate(rows):
+                flat.update({f"{name}_{i}": value for name, value in row.items()})
+            connection.execute(_postgres_write(len(rows), tuple(changes)), flat)
+        else:
+            if rows:
+                connection.execute(_ADD_TURNS, rows)  # one executemany
+            if changes:
+                connection.execute(_change(tuple(changes)), flat)
+        self.wrote = True
+        for name, value in changes.items():  # the copy was expunged at load: this changes memory only
+            setattr(session, name, value)
+        return session
+
+
+# The write of a turn as reusable Core statements with bound parameters: the ORM's unit of work and
+# building a statement from values cost ~1 ms of CPU per turn, and a reused statement is compiled once.
+_TURN_COLUMNS = tuple(c.name for c in TurnRecord.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
+_TURNS = TurnRecord.__table__  # type: ignore[attr-defined]
+_SESSIONS = PracticeSession.__table__  # type: ignore[attr-defined]
+_ADD_TURNS = insert(_TURNS)
+
+
+_SESSION_COLUMNS = tuple(c.name for c in _SESSIONS.columns)
+# The session's lock, and an asynchronous commit for what the turn writes: the event it answers was
+# committed durably when it was received, so a turn lost to a database crash (not a process crash:
+# PostgreSQL still writes it) is handled again from its event on start. Saves a WAL flush per turn
+# (~4 ms on this machine's disk). One statement: set_config(..., true) is SET LOCAL.
+# The same statement reads the conversation's events still waiting to be handled (see SessionWork.pending).
+_LOCK = text(
+    "SELECT (SELECT coalesce(json_agg(e.payload ORDER BY e.sent_at, e.key), '[]'::json) FROM inbound_event e"
+    " WHERE e.conversation = :conversation AND e.payload IS NOT NULL) AS pending,"
+    " pg_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)"
+)
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+
+
+def _load_where(where: Any) -> Any:
+    return (
+        core_select(*[_TURNS.c[name] for name in ("seq", "speaker", "text", "engine", "audio_ref", "audio_duration_s",
+                                              "delivery", "latency_s", "event_id", "created_at", "sent_at")],
+               *[c.label(f"s_{c.name}") for c in _SESSIONS.columns],
+               _PEOPLE.c.platform.label("owner_platform"), _PEOPLE.c.platform_user_id.label("owner_user_id"))
+        .select_from(_SESSIONS.join(_PEOPLE, _PEOPLE.c.id == _SESSIONS.c.person_id)
+                     .outerjoin(_TURNS, _TURNS.c.session_id == _SESSIONS.c.id))
+        .where(where)
+        .order_by(_TURNS.c.seq)
+    )
+
+
+_LOAD_BY_ID = _load_where(_SESSIONS.c.id == bindparam("session_id"))
+_LOAD_BY_THREAD = _load_where(_SESSIONS.c.id == (
+    core_select(_SESSIONS.c.id)
+    .where(_SESSIONS.c.platform == bindparam("platform"), _SESSIONS.c.channel == bindparam("channel"),
+           _SESSIONS.c.thread == bindparam("thread"))
+    .order_by(_SESSIONS.c.offered_at.desc())
+    .limit(1)
+    .scalar_subquery()
+))
+
+
+@functools.lru_cache(maxsize=64)
+def _change(changed: tuple[str, ...]) -> Any:
+    return (update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id_"))
+            .values({name: bindparam(f"set_{name}") for name in changed}))
+
+
+@functools.lru_cache(maxsize=64)
+def _postgres_write(turns: int, changed: tuple[str, ...]) -> Any:
+    """One round trip: PostgreSQL runs data-modifying CTEs even when nothing reads them. One single-row
+    INSERT per turn, because a multi-row VALUES statement is never cached by SQLAlchemy."""
+    adds = [insert(_TURNS).values({name: bindparam(f"{name}_{i}") for name in _TURN_COLUMNS}).cte(f"new_turn_{i}")
+            for i in range(turns)]
+    return _change(changed).add_cte(*adds)
 
 
 class SessionRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    # ---- one session's unit of work ------------------------------------------
+
+    @contextmanager
+    def work(self, key: str) -> Iterator[SessionWork]:
+        """A transaction holding `key`'s lock across processes on PostgreSQL (an advisory lock that
+        ends with the transaction); SQLite has one web process, and the caller's in-process lock.
+
+        What `record` wrote is committed even when the work then raises: a stored turn is not undone
+        because the platform refused the post that followed it."""
+        with self.db.engine.connect() as connection:
+            work = SessionWork(connection, self.db.is_postgres)
+            try:
+                if self.db.is_postgres:
+                    pending = connection.execute(_LOCK, {"key": advisory_key(key), "conversation": key}).scalar()
+                    work.pending = list(pending or [])
+                yield work
+            except BaseException:
+                if work.wrote:
+                    connection.commit()
+                else:
+                    connection.rollback()
+                raise
+            connection.commit()
 
     # ---- sessions ---------------------------------------------------------
 

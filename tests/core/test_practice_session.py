@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
-from bot.messages import Card, Text
+from bot.messages import Card, Inbound, Text
 from bot.practice import cards
+from bot.practice.session_inbox import to_payload
 from bot.practice.states import IllegalTransition, State, transition
 from scenarios.loader import UnknownScenario
-from tests.core.testbot import ManualClock, RecordingChat, TestBot
+from storage.models import InboundEvent
+from tests.core.testbot import RecordingChat, TestBot
 
 PITCH = "Our platform has real-time dashboards and AI routing, and pricing starts at $40 per seat."
 CURIOUS = [
@@ -127,25 +131,45 @@ class DyingChat(RecordingChat):
         return super().send(ref, message)
 
 
-def test_a_buyer_line_stored_just_before_a_crash_is_sent_on_restart_not_lost(sqlite_url: str) -> None:
+def test_a_message_whose_answer_was_being_sent_when_the_process_died_is_answered_once_on_restart(
+        sqlite_url: str) -> None:
     first = TestBot(sqlite_url, chat=DyingChat(Crash()))
     first.start()
     with pytest.raises(Crash):
-        first.say(CURIOUS[0])
-    line = first.repos.sessions.turns(first.session_id)[-1]  # type: ignore[arg-type]
-    assert line.speaker == "buyer" and line.sent_at is None
+        first.say(CURIOUS[0])  # received and stored, then the process dies while posting the buyer's line
+    assert [t.speaker for t in first.repos.sessions.turns(first.session_id)] == ["buyer"]  # type: ignore[arg-type]
     second = TestBot(sqlite_url, clock=first.clock)
     assert second.service.resume_open_sessions() == 1
-    assert second.texts([m for _, m in second.chat.posted]) == [line.text]  # the same line, once
-    assert second.repos.sessions.turns(first.session_id)[-1].sent_at is not None  # type: ignore[arg-type]
+    assert len(second.chat.posted) == 1  # the buyer's answer, once
+    turns = second.repos.sessions.turns(first.session_id)  # type: ignore[arg-type]
+    assert [(t.speaker, t.text if t.speaker == "rep" else None) for t in turns] == [
+        ("buyer", None), ("rep", CURIOUS[0]), ("buyer", None)]
+    assert turns[-1].sent_at is not None
     assert TestBot(sqlite_url, clock=first.clock).service.resume_open_sessions() == 0
+
+
+def test_a_message_already_answered_is_not_answered_again_when_its_event_is_resumed(sqlite_url: str) -> None:
+    bot = TestBot(sqlite_url)
+    bot.start()
+    inbound = Inbound(bot.ref, bot.person, "Ev-answered", bot.clock.now(), CURIOUS[0])  # type: ignore[arg-type]
+    assert bot.service.receive(inbound)
+    bot.service.handle(inbound, received=True)
+    # The process died before the ledger's batched "handled" mark was written.
+    bot.repos.db.engine.dispose()
+    restarted = TestBot(sqlite_url, clock=bot.clock)
+    with restarted.repos.db.session() as s:
+        s.execute(update(InboundEvent).values(payload=to_payload(inbound)))
+    restarted.service.resume_open_sessions()
+    assert restarted.chat.posted == []
+    assert [t.speaker for t in restarted.repos.sessions.turns(bot.session_id)] == ["buyer", "rep", "buyer"]  # type: ignore[arg-type]
+    assert restarted.repos.events.unfinished(bot.clock.now() - timedelta(days=1)) == []
 
 
 def test_when_the_web_process_and_the_worker_restart_together_the_rep_gets_the_line_once(sqlite_url: str) -> None:
     first = TestBot(sqlite_url, chat=DyingChat(Crash()))
     first.start()
     with pytest.raises(Crash):
-        first.say(CURIOUS[0])  # the buyer's line is stored, then the process dies before sending it
+        first.say(CURIOUS[0])  # the message is stored, then the process dies before the buyer's line is out
     both_inside = threading.Barrier(2, timeout=1.0)
 
     class SlowChat(RecordingChat):

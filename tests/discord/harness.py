@@ -7,6 +7,7 @@ the bot posted), the adapter and the core.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 from contextlib import asynccontextmanager
@@ -86,6 +87,17 @@ async def open_practice(bot: RunningBot, rep: User, scenario: str | None = "disc
     thread = next(t for t in fake.threads() if rep.id in t.get("_members", []))
     card = (await fake.wait_for_posts(thread["id"], 1))[0]
     return thread, card
+
+
+async def stored_turns(bot: RunningBot, thread_id: str, count: int, timeout: float = 30) -> list[Any]:
+    """The thread's session turns once `count` are stored: a turn is written just after its line is posted."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        session = bot.core.repos.sessions.find_by_thread("discord", thread_id, thread_id)
+        turns = bot.core.repos.sessions.turns(session.id) if session is not None else []
+        if len(turns) >= count or asyncio.get_running_loop().time() > deadline:
+            return turns
+        await asyncio.sleep(0.02)
 
 
 def buttons(message: dict[str, Any]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.discord.harness import open_practice, running_bot
+from tests.discord.harness import open_practice, running_bot, stored_turns
 
 CURIOUS = "Before we get to pricing, what's driving this for you right now?"
 IMPACT = "How is that affecting the business, and what does a late shipment cost you?"
@@ -27,8 +27,7 @@ def test_a_message_replayed_after_a_gateway_resume_gets_one_reply(db_url: str, t
             posts = await fake.wait_for_posts(thread["id"], 3)
 
             assert len(posts) == 3  # the card and one buyer line per distinct message
-            session = bot.core.repos.sessions.find_by_thread("discord", thread["id"], thread["id"])
-            rep_turns = [t for t in bot.core.repos.sessions.turns(session.id) if t.speaker == "rep"]
+            rep_turns = [t for t in await stored_turns(bot, thread["id"], 5) if t.speaker == "rep"]
             assert [t.text for t in rep_turns] == [CURIOUS, IMPACT]
 
     asyncio.run(scenario())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.voice.errors import CorruptAudio
 from bot.voice.pipeline import VoicePipeline
-from tests.discord.harness import open_practice, running_bot
+from tests.discord.harness import open_practice, running_bot, stored_turns
 
 VOICE_FLAG = 8192
 LINE = "What is the business impact of the delay for your team?"
@@ -29,8 +29,7 @@ def test_a_voice_message_is_heard_and_the_buyer_answers_with_a_voice_message(
 
             # The clip came from Discord's CDN through the client's own HTTP session.
             assert fake.calls_to("GET", r"/attachments/.*voice-message\.ogg")
-            session = bot.core.repos.sessions.find_by_thread("discord", thread["id"], thread["id"])
-            heard = [t for t in bot.core.repos.sessions.turns(session.id) if t.speaker == "rep"][0]
+            heard = [t for t in await stored_turns(bot, thread["id"], 3) if t.speaker == "rep"][0]
             # Offline speech recognition is approximate; the turn is what was heard, with its timing.
             assert len({"what", "impact", "delay", "your", "team"} & set(heard.text.split())) >= 3
             assert heard.engine and heard.audio_duration_s and heard.audio_duration_s > 1

@@ -119,6 +119,7 @@ def test_slack_gets_its_answer_while_a_slow_buyer_is_still_thinking(slow: tuple[
     buyer.gate.set()
     replies = world.fake.wait_thread(world.dm(rep), thread, 2)
     assert [m.username for m in replies] == ["Dana Whitfield", "Dana Whitfield"]
+    world.settle()  # a turn is stored once its line is out
     session = world.core.repos.sessions.find_by_thread("slack", world.dm(rep), thread)
     assert session is not None
     turns = world.core.repos.sessions.turns(session.id)
@@ -170,6 +171,7 @@ def test_a_failure_on_our_side_is_said_in_the_thread_and_a_redelivery_is_answere
         world.sender.event(event, event_id="Ev0100", retry_num=1)  # Slack's retry (or the rep resending)
         replies = world.fake.wait_thread(world.dm(rep), thread, 2)
         assert replies[-1].username == "Dana Whitfield"
+        world.settle()  # a turn is stored once its line is out
         session = world.core.repos.sessions.find_by_thread("slack", world.dm(rep), thread)
         assert session is not None
         # The rep's message is in the transcript once, answered once.

@@ -49,6 +49,7 @@ def test_a_reps_voice_note_is_heard_and_the_buyer_answers_with_one(voice: SlackW
     (note,) = buyer.files
     assert note["name"].endswith(".ogg") and buyer.thread_ts == thread
     assert buyer.text.startswith("*Dana Whitfield:* ")  # the transcript beside the clip
+    voice.settle()  # a turn is stored once its line is out
     session = voice.core.repos.sessions.find_by_thread("slack", voice.dm(rep), thread)
     assert session is not None
     rep_turn = voice.core.repos.sessions.turns(session.id)[1]
