@@ -33,6 +33,7 @@ from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemC
 from bot.practice import cards
 from bot.practice.engine import PracticeService
 from bot.practice.self_service import RepSelfService
+from bot.reports.handout import manager_link, rep_link
 from bot.scheduling.cadence_chat import CadenceFromChat
 from bot.scheduling.cadences import CadenceService
 from bot.settings import Settings
@@ -45,6 +46,7 @@ from storage.repos.scenarios import WorkspaceScenarioRepo
 
 if TYPE_CHECKING:
     from bot.digests.service import DigestService
+    from bot.reports.service import ReportService
     from bot.scheduling.build import Scheduling
 
 log = logging.getLogger(__name__)
@@ -92,11 +94,21 @@ class Core:
         from bot.scheduling.build import build_scheduling
 
         return build_scheduling(self.repos, self.library, self.clock, self.limiter, self.practice_service,
-                                self.chats, self.settings.data_dir, cadences=self.cadences, holds=self.holds)
+                                self.chats, self.settings.data_dir, cadences=self.cadences, holds=self.holds,
+                                report_link=manager_link(self.settings, self.clock))
 
     @property
     def digests(self) -> DigestService:
         return self.scheduling.digests
+
+    # The report pages (bot/reports): built on first use, over the scheduling's digest services, so
+    # the figures on a page are the digest's own. Off (every page a 503) without SECRET_KEY.
+    @cached_property
+    def reports(self) -> ReportService:
+        from bot.reports.build import build_reports
+
+        return build_reports(self.settings, self.repos, self.library, self.clock, self.digests,
+                             self.scheduling.enablement)
 
     def connect(self, chat: ChatPort) -> None:
         """An adapter's ChatPort joins the core: practice, digests and buttons reach that platform from now on."""
@@ -132,8 +144,10 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
         chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
         holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
-        self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
-        home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
+        self_service=RepSelfService(repos, clock, history_link=rep_link(settings, clock)),
+        people=PeopleDirectory(repos, clock),
+        home=HomeService(repos, cadences, library, clock, history_link=rep_link(settings, clock)),
+        privacy=PrivacyService(repos, settings, clock),
         ops=_operations(settings, repos),
         libraries=libraries, authoring=authoring, drafts=draft_buttons.DraftActions(authoring, practice),
     )
@@ -147,10 +161,12 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
 
 
 def _operations(settings: Settings, repos: Repositories) -> Operations:
+    from bot.observability.metrics import EVENT_BACKLOG
     from storage.health import database_problem
 
     ops = Operations(metrics_token=settings.metrics_token)
     ops.add_check("database", lambda: database_problem(repos.db))
+    ops.on_scrape(lambda: EVENT_BACKLOG.set(repos.events.backlog()))
     return ops
 
 

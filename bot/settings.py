@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     stt_model_dir: str | None = None
     data_dir: str = "var"
 
+    # The report pages (bot/reports): links are signed with SECRET_KEY (no key, no pages) and built on
+    # PUBLIC_URL (default http://localhost:$PORT); each lasts REPORT_LINK_DAYS.
+    secret_key: str | None = None
+    public_url: str | None = None
+    report_link_days: int = 7
+
+    @property
+    def report_base_url(self) -> str:
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+
     @property
     def has_slack(self) -> bool:
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))

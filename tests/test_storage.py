@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import inspect
 
@@ -82,3 +83,22 @@ def test_scenario_versions_change_only_when_the_content_does(repos: Repositories
     v1 = repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW)
     assert repos.scenarios.record("x", "X", "practice", ["empathy"], "aaa", {"a": 1}, NOW) == v1
     assert repos.scenarios.record("x", "X", "practice", ["empathy"], "bbb", {"a": 2}, NOW) == v1 + 1
+
+
+def test_deleting_a_person_drops_the_text_of_their_messages_still_waiting_in_the_event_ledger(
+        repos: Repositories, tmp_path: Path) -> None:
+    from storage.audio_store import AudioStore
+    from storage.repos.privacy import PrivacyRepo
+    from storage.repos.sessions import lock_key
+
+    person, _ = repos.people.ensure_person("slack", "T1", "U1", NOW)
+    repos.sessions.create(PracticeSession(id="s1", person_id=person.id, scenario_id="x", platform="slack",  # type: ignore[arg-type]
+                                          workspace="T1", channel="D1", thread="171.1", offered_at=NOW,
+                                          last_activity_at=NOW))
+    repos.events.receive("slack:Ev-mine", {"text": "my private words"}, NOW,
+                         conversation=lock_key("slack", "D1", "171.1", ""))
+    repos.events.receive("slack:Ev-other", {"text": "someone else"}, NOW,
+                         conversation=lock_key("slack", "D2", "999.1", ""))
+    counts = PrivacyRepo(repos.db, AudioStore(tmp_path)).erase(person.id, NOW)  # type: ignore[arg-type]
+    assert counts["received_messages"] == 1
+    assert [e.key for e in repos.events.unfinished(NOW)] == ["slack:Ev-other"]

@@ -72,6 +72,9 @@ def rep_section(rep: RepHome) -> list[Block]:
          "text": {"type": "plain_text", "text": "Start a practice session"}},
         snooze,
     ]})
+    if rep.history_url:
+        blocks.append(_section(f"<{rep.history_url}|Open your full practice history>: every session with its "
+                               "scorecard. Only you can open it."))
     blocks.append(_context("Away? Pick a date and no practice is pushed to you until then. "
                            "`/rehearse snooze YYYY-MM-DD` does the same."))
     return blocks

@@ -23,6 +23,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from adapters.slack.parse import PLATFORM
 from adapters.slack.screen import screened
+from adapters.web.app import mount, report_pages
 from bot.messages import PersonRef
 from bot.observability.metrics import ACK_SECONDS
 
@@ -76,7 +77,10 @@ def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
-    return app
+    # The report pages share the port (/reports/...); without SECRET_KEY they answer 503 and the
+    # digest services behind them are never built.
+    pages = report_pages(adapter.core.reports) if adapter.settings.secret_key else None
+    return mount(pages, app)
 
 
 def _command_check(adapter: SlackAdapter) -> Callable[[dict[str, str]], str | None]:

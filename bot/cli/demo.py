@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -39,6 +40,7 @@ def demo(
                   f"{result.digests_delivered} digests delivered — simulated in {result.wall_seconds:.1f} s.\n")
     typer.echo(result.digest_text)
     typer.echo("\n" + explore_text(result))
+    _full_report(console, result)
 
 
 def explore_commands(result: DemoResult) -> list[tuple[str, str]]:
@@ -62,3 +64,23 @@ def explore_text(result: DemoResult) -> str:
     for what, command in explore_commands(result):
         lines += [f"  # {what}", f"  {command}"]
     return "\n".join(lines)
+
+
+def _full_report(console: Console, result: DemoResult) -> None:
+    """The manager's link to the full report, last, after the command that serves it from the demo database.
+
+    Signed on the real clock (not the simulation's), so it opens for REPORT_LINK_DAYS from now. Without a
+    SECRET_KEY the demo makes one up and prints it with the command: it is only good for this database."""
+    from bot.ports import SystemClock
+    from bot.reports.handout import link_signer
+    from bot.reports.links import MANAGER
+
+    settings = get_settings()
+    key = settings.secret_key or secrets.token_urlsafe(32)
+    signer = link_signer(settings.model_copy(update={"secret_key": key}), SystemClock())
+    assert signer is not None
+    env = f"DATABASE_URL={shlex.quote(result.database_url)}"
+    if not settings.secret_key:
+        env = f"SECRET_KEY={key} {env}"
+    console.print(f"\nServe its full report: {env} rehearse serve --port {settings.port}", soft_wrap=True)
+    console.print(f"Full report: {signer.url(result.manager_id, MANAGER, result.period_start)}", soft_wrap=True)

@@ -34,6 +34,8 @@ def digest(
     enablement: Optional[str] = typer.Option(
         None, "--enablement", "-e", help="Preview an enablement person's digest instead: team aggregates and "
                                          "programme effects (text or json)"),
+    link: bool = typer.Option(False, "--link", help="Print a signed link to the full report on the web instead "
+                                                    "(needs SECRET_KEY; PUBLIC_URL is its base)"),
 ) -> None:
     """Preview a manager's biweekly digest, or with --enablement the enablement view."""
     err = Console(stderr=True, highlight=False)
@@ -71,7 +73,34 @@ def digest(
         raise typer.Exit(2)
     service = DigestService(core.repos, core.library, core.chats, core.clock, data_dir,
                             outbox=build_outbox(core.repos, core.clock, RateLimiter()))  # previews send nothing
+    if link:
+        _print_link(settings, service, matches[0].person_id, period, err)
+        return
     _preview(service, matches[0].person_id, period, fmt, output, err)
+
+
+def _print_link(settings, service, manager_id: int, period: str, err: Console) -> None:  # type: ignore[no-untyped-def]
+    from bot.digests.service import NotAManager
+    from bot.reports.build import build_reports
+    from bot.reports.links import LinkError
+
+    if not settings.secret_key:
+        err.print("Report links are signed with SECRET_KEY: set it (any long random string, e.g. "
+                  "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`) here and in `rehearse serve`.")
+        raise typer.Exit(2)
+    reports = build_reports(settings, service.repos, service.library, service.clock, service)
+    try:
+        built = service.build(manager_id, period)
+        typer.echo(reports.link(manager_id, "manager", built.data.period_start))
+    except NotAManager as exc:
+        err.print(f"{str(exc)[0].upper()}{str(exc)[1:]}. Give them the manager role (rehearse roster) first.")
+        raise typer.Exit(2)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2)
+    except LinkError as exc:
+        err.print(exc.message)
+        raise typer.Exit(2)
 
 
 def _preview(service, manager_id: int, period: str, fmt: Format, output: Optional[Path],  # type: ignore[no-untyped-def]

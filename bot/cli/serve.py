@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from bot.cli.root import app
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 
 @app.command()
@@ -23,14 +23,18 @@ def serve(
     port: Optional[int] = typer.Option(None, "--port", help="HTTP port (default: PORT, else 3000)"),
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on"),
 ) -> None:
-    """Serve Slack: events, slash commands and interactivity on /slack/events, and /healthz."""
+    """Serve Slack (events, slash commands and interactivity on /slack/events), the report pages
+    (/reports/..., with SECRET_KEY) and /healthz, on one port."""
     settings = get_settings()
     console = Console(stderr=True, highlight=False)
+    if not settings.has_slack and settings.secret_key:
+        _serve_pages_only(settings, console, host, port if port is not None else settings.port)
+        return
     if not settings.has_slack:
         console.print(
             "rehearse serve needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). "
-            "Without them, `rehearse run` practises in the terminal."
+            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); or SECRET_KEY to serve "
+            "only the report pages. Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
     from bot.runtime import build_process
@@ -39,8 +43,25 @@ def serve(
     process = build_process(settings, platforms=("slack",), scheduler=False)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
-    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")
+    pages = ", /reports" if settings.secret_key else ""
+    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} "
+                  f"(/slack/events{pages}, /healthz)")
     try:
         process.slack.serve(port if port is not None else settings.port, host=host)
+    finally:
+        process.stop()
+
+
+
+def _serve_pages_only(settings: Settings, console: Console, host: str, port: int) -> None:
+    """No Slack here: the report pages and /healthz (e.g. `rehearse demo`'s database, or a Discord-only team)."""
+    from bot.runtime import build_process
+
+    process = build_process(settings, platforms=("web",), scheduler=False)
+    pages = process.platforms["web"]
+    console.print(f"Rehearse serving the report pages on {host}:{port} (/reports, /healthz); no Slack credentials, "
+                  "so no /slack/events")
+    try:
+        pages.serve(port, host=host)  # type: ignore[attr-defined]
     finally:
         process.stop()

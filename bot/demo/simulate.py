@@ -175,6 +175,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     expired = core.repos.sessions.state_counts().get("expired", 0)
     clock.set(end)  # the final Monday: "last" is the period the simulated weeks just completed
     built = digests.build(manager_id, "last")
+    _share_latest(core, list(habits)[:2], datetime.combine(built.data.period_end + timedelta(days=1), start.timetz()))
     chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
     result = DemoResult(
@@ -187,6 +188,19 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
     )
     core.repos.db.dispose()
     return result
+
+
+def _share_latest(core: Core, user_ids: list[str], before: datetime) -> None:
+    """Two reps let their manager read their latest session of the digest's period (a rep's choice, made on
+    their own report page), so the manager's full report shows a shared transcript beside the private ones."""
+    for uid in user_ids:
+        person = core.repos.people.find(PLATFORM, WORKSPACE, uid)
+        if person is None or person.id is None:
+            continue
+        finished = [s for s in core.repos.sessions.sessions_of(person.id)
+                    if s.state == "finished" and s.finished_at is not None and s.finished_at < before]
+        if finished:
+            core.repos.sessions.update(finished[0].id, shared_with_manager=True)
 
 
 def _practise(core: Core, item: _Pending, done_sessions: dict[str, int], stats: dict[str, RepStats],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ASSIGN_KIND = ASSIGN  # push-log kind of a scenario a manager assigned from a digest
+
+
+# (manager id, period start) -> a signed link to that manager's report page (bot/reports/build.py makes one).
+ReportLink = Callable[[int, date], str]
 
 
 class NotAManager(LookupError):
@@ -86,6 +90,7 @@ class DigestService:
         outbox: Outbox,
         charts: ChartRenderer | None = None,
         grace: timedelta = timedelta(days=2),
+        report_link: ReportLink | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -98,6 +103,7 @@ class DigestService:
         self.outbox = outbox
         self.pushes = outbox.log
         self.grace = grace
+        self.report_link = report_link  # None without SECRET_KEY: the button falls back to a file on this host
         self.store = DigestRepo(repos.db)
         self.nudger = DigestNudger(repos, chats, clock, outbox)
 
@@ -117,22 +123,30 @@ class DigestService:
         """A manager's digest for a period, or for a --period word or date ("last", "current",
         "previous", "2026-11-09") read in their time zone. Raises NotAManager, or ValueError for
         a period that is neither."""
+        data = self.figures(manager_id, period)
+        return BuiltDigest(data, self.charts.render(data))
+
+    def figures(self, manager_id: int, period: Period | str = "last") -> DigestData:
+        """The digest's figures without its chart (a report page asks for the chart in its own request)."""
         schedule = self.schedule(manager_id)
         if isinstance(period, str):
             today = self.clock.now().astimezone(zone(schedule.member.tz)).date()
             period = parse_period(period, today, schedule.digest_weekday)
-        return self.build_for(schedule, period, self.clock.now())
+        return self._compose(schedule, period, self.clock.now())
 
     def build_for(self, schedule: ManagerSchedule, period: Period, now: datetime) -> BuiltDigest:
         """Build from an already-loaded schedule (`DigestRepo.managers()` loads everyone's in two queries)."""
+        data = self._compose(schedule, period, now)
+        return BuiltDigest(data, self.charts.render(data))
+
+    def _compose(self, schedule: ManagerSchedule, period: Period, now: datetime) -> DigestData:
         manager = schedule.member
         trend = trailing(period, self.policy.trend_periods)
         view = TeamView.for_viewer(self.repos.db, manager.person_id)
         inputs = view.team_inputs([p.utc_bounds(manager.tz) for p in trend])
         today = now.astimezone(zone(manager.tz)).date()
-        data = compose(manager.person_id, manager.display_name, inputs, trend, now, today,
+        return compose(manager.person_id, manager.display_name, inputs, trend, now, today,
                        self.library.all(), self.policy)
-        return BuiltDigest(data, self.charts.render(data))
 
     def chart_path(self, data: DigestData) -> Path:
         return self.data_dir / "digests" / f"{data.manager_id}-{data.period_start}.png"
@@ -234,6 +248,9 @@ class DigestService:
         if event.action_id == render.ASSIGN:
             return self.assign(record.id, data, record.manager_id)
         if event.action_id == render.REPORT:
+            if self.report_link is not None:
+                return (f"Your full report for {data.period_label}: {self.report_link(record.manager_id, data.period_start)}"
+                        "\nThe link is yours alone and expires in a few days; press the button again for a fresh one.")
             return f"Your full report for {data.period_label} is ready: {self.write_report(record.id, data)}"
         return "Sorry, that button isn't something I know how to do any more."
 

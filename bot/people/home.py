@@ -8,6 +8,7 @@ The figures are decided here; an adapter (Slack's App Home) only lays them out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -48,6 +49,7 @@ class RepHome:
     last_practised: datetime | None  # in the rep's own time zone
     snoozed_until: date | None  # only while the snooze still runs
     trends: tuple[Trend, ...]
+    history_url: str | None = None  # their own report page (every session, its scorecard); None: links are off
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ class TeamCadences(Protocol):
 
 class HomeService:
     def __init__(self, repos: Repositories, cadences: TeamCadences, library: ScenarioLibrary, clock: Clock,
-                 progress: ProgressRepo | None = None) -> None:
+                 progress: ProgressRepo | None = None, history_link: Callable[[int], str] | None = None) -> None:
         self.repos = repos
+        self.history_link = history_link  # person id -> their own report page (None without SECRET_KEY)
         self.cadences = cadences
         self.library = library
         self.clock = clock
@@ -143,6 +146,7 @@ class HomeService:
             last_practised=_local(progress.last_practised, person.tz),
             snoozed_until=person.snoozed_until if person.snoozed_until and person.snoozed_until >= today else None,
             trends=tuple(Trend(_behavior_name(t.behavior), t.scores) for t in progress.trends),
+            history_url=self.history_link(person.id) if self.history_link and person.id is not None else None,
         )
 
     def _manager(self, person: Person) -> ManagerHome:

@@ -9,6 +9,7 @@ identity they practise under in their workspace.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -45,9 +46,10 @@ class OpenSession:
 
 
 class RepSelfService:
-    def __init__(self, repos: Repositories, clock: Clock) -> None:
+    def __init__(self, repos: Repositories, clock: Clock, history_link: Callable[[int], str] | None = None) -> None:
         self.repos = repos
         self.clock = clock
+        self.history_link = history_link  # person id -> their own report page (None without SECRET_KEY)
         self.identities = IdentityRepo(repos.db)
 
     def home(self, who: PersonRef) -> PersonRef:
@@ -106,7 +108,14 @@ class RepSelfService:
         return Card(kind="notice", title="Your practice progress",
                     body=f"{sessions} scored session" + ("s" if sessions != 1 else "")
                          + f", {recent} in the last {RECENT_DAYS} days.",
-                    fields=tuple(fields[:20]), footer="Only you can see this.")
+                    fields=tuple(fields[:20]) + self._history(person), footer="Only you can see this.")
+
+    def _history(self, person: Person) -> tuple[Field, ...]:
+        """The link to every session with its scorecard, when report links are on."""
+        if self.history_link is None or person.id is None:
+            return ()
+        return (Field("Your full history", f"{self.history_link(person.id)}\nEvery session with its scorecard. "
+                                           "The link is yours alone and expires in a few days: ask again for a new one."),)
 
     def snooze(self, who: PersonRef, until: date | None) -> Text:
         """Pause practice pushes until a date (None resumes them). The date is in the rep's own time zone."""

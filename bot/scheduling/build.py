@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.digests.enablement import EnablementDigests
-from bot.digests.service import DigestService
+from bot.digests.service import DigestService, ReportLink
 from bot.impact.assessments import Assessments
 from bot.impact.holds import Holds
 from bot.impact.programmes import Programmes
@@ -98,6 +98,7 @@ def build_scheduling(
     elect: bool = True,
     cadences: CadenceService | None = None,
     holds: Holds | None = None,
+    report_link: ReportLink | None = None,
 ) -> Scheduling:
     """Every scheduled service over one outbox and limiter, and the runner with their jobs.
 
@@ -115,7 +116,8 @@ def build_scheduling(
     pushes = PushService(repos, practice, library, cadences, outbox, policy or PushPolicy(),
                          keep_going=leader.is_held if elect else (lambda: True), holds=holds.holds)
     nudges = NudgeService(repos, practice, library, cadences, outbox)
-    digests = DigestService(repos, library, chats, clock, Path(data_dir), lambda: practice, outbox=outbox)
+    digests = DigestService(repos, library, chats, clock, Path(data_dir), lambda: practice, outbox=outbox,
+                            report_link=report_link)
     enablement = EnablementDigests(repos, reporting, chats, clock, outbox)
     assessments = Assessments(repos, programmes, store, practice, outbox)
     runner = SchedulerRunner(repos.db.engine, leader, name=name, standby_poll_s=every.standby_poll)

@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -88,6 +88,12 @@ class EventLedger:
                 .order_by(col(InboundEvent.created_at))
                 .limit(limit)
             ).all())
+
+    def backlog(self) -> int:
+        """How many received events still hold their content (acknowledged, not yet handled or marked)."""
+        with self.db.session() as s:
+            return int(s.exec(select(func.count()).select_from(InboundEvent)  # type: ignore[call-overload]
+                              .where(col(InboundEvent.payload).is_not(None))).one())
 
     def prune(self, before: datetime) -> int:
         """Delete ledger rows older than `before` (a retry or replay never comes that late)."""

@@ -11,9 +11,11 @@ from sqlmodel import col, select
 
 from storage.audio_store import AudioStore
 from storage.db import Database
+from storage.repos.sessions import lock_key
 from storage.models import (
     BehaviorScoreRecord,
     DigestRecord,
+    InboundEvent,
     LlmUsage,
     Person,
     PracticeSession,
@@ -77,6 +79,9 @@ class PrivacyRepo:
             if person is None:
                 raise KeyError(person_id)
             ids = list(s.exec(select(PracticeSession.id).where(PracticeSession.person_id == person_id)).all())
+            places = s.exec(select(PracticeSession.platform, PracticeSession.channel, PracticeSession.thread,
+                                   PracticeSession.id).where(PracticeSession.person_id == person_id)).all()
+            conversations = [lock_key(p, c or "", t, i) for p, c, t, i in places]
             refs = list(s.exec(select(TurnRecord.audio_ref).where(col(TurnRecord.session_id).in_(ids),
                                                                   col(TurnRecord.audio_ref).is_not(None))).all()) if ids else []
             counts = {
@@ -88,6 +93,10 @@ class PrivacyRepo:
             mine = or_(col(LlmUsage.person_id) == person_id, col(LlmUsage.session_id).in_(ids or [""]))
             counts["usage_rows"] = _count(s.exec(update(LlmUsage).where(mine)  # type: ignore[call-overload]
                                                  .values(person_id=None, session_id=None)))
+            # Messages received but not yet handled hold their text in the event ledger: drop it too.
+            counts["received_messages"] = _count(s.exec(update(InboundEvent).where(  # type: ignore[call-overload]
+                col(InboundEvent.conversation).in_(conversations or [""]), col(InboundEvent.payload).is_not(None))
+                .values(payload=None)))
             counts["sessions"] = _count(s.exec(delete(PracticeSession).where(PracticeSession.person_id == person_id)))  # type: ignore[call-overload]
             person.display_name = "deleted person"
             person.email = None

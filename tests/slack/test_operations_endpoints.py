@@ -76,3 +76,11 @@ def test_slack_429s_are_counted_by_web_api_method(world: SlackWorld) -> None:
     world.fake.fail("chat.postMessage", 429, times=1, retry_after=0)
     world.say("U0DANA", thread, CURIOUS[0])  # Slack's 429 is waited out and the reply still arrives
     assert SLACK_429.labels("chat.postMessage")._value.get() == before + 1
+
+
+def test_metrics_show_the_event_ledger_backlog(world: SlackWorld) -> None:
+    from datetime import datetime, timezone
+
+    world.core.repos.events.receive("slack:test-backlog", {"text": "waiting"}, datetime.now(timezone.utc))
+    body = get(f"{world.url}/metrics")[1]
+    assert "rehearse_event_ledger_backlog 1.0" in body
