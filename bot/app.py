@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
+from bot.authoring import actions as draft_buttons
+from bot.authoring.library import WorkspaceLibraries
+from bot.authoring.service import AuthoringService, DrafterPort
 from bot.digests import render as digest_render
 from bot.impact.holds import Holds
 from bot.observability.http import Operations
@@ -39,6 +42,7 @@ from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.repos.programmes import ProgrammeRepo
+from storage.repos.scenarios import WorkspaceScenarioRepo
 
 if TYPE_CHECKING:
     from bot.digests.service import DigestService
@@ -77,6 +81,9 @@ class Core:
     home: HomeService
     privacy: PrivacyService
     ops: Operations  # /metrics and /readyz of this process; running parts add their checks
+    libraries: WorkspaceLibraries  # the scenarios each workspace sees: the base plus its own (issue #23)
+    authoring: AuthoringService  # enablement drafts, tries, publishes and retires its scenarios
+    drafts: draft_buttons.DraftActions  # the draft card's Try it, Publish and Discard buttons
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest
@@ -116,7 +123,7 @@ class Core:
 
 def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, buyer: BuyerPort, judge: JudgePort,
             clock: Clock | None = None, speech: SpeechPort | None = None,
-            chats: Mapping[str, ChatPort] | None = None) -> Core:
+            chats: Mapping[str, ChatPort] | None = None, drafter: DrafterPort | None = None) -> Core:
     """Every service once, over the given storage, scenarios and engines (production's or a test's fakes)."""
     clock = clock or SystemClock()
     connected: dict[str, ChatPort] = dict(chats or {})
@@ -124,12 +131,15 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
     limiter = RateLimiter(dict(DEFAULT_RATES))
     audio_store = AudioStore(Path(settings.data_dir) / "audio")
     holds = Holds(ProgrammeRepo(repos.db))
+    libraries = WorkspaceLibraries(library, WorkspaceScenarioRepo(repos.db))
     practice = PracticeService(
         repos, library, buyer, judge, connected, clock, speech=speech,
         expiry=timedelta(hours=settings.session_expiry_hours), voice_replies=settings.voice_replies,
-        audio_store=audio_store, holds=holds.message,
+        audio_store=audio_store, holds=holds.message, libraries=libraries.for_workspace,
     )
+    authoring = AuthoringService(repos, libraries, clock, drafter)
     cadences = CadenceService(repos, clock, library)
+    cadences.libraries = libraries.for_workspace  # a team's cadence may name its workspace's own scenarios
     core = Core(
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
         chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
@@ -139,9 +149,12 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         home=HomeService(repos, cadences, library, clock, history_link=rep_link(settings, clock)),
         privacy=PrivacyService(repos, settings, clock),
         ops=_operations(settings, repos),
+        libraries=libraries, authoring=authoring, drafts=draft_buttons.DraftActions(authoring, practice),
     )
     for action_id in (cards.FINISH, cards.SKIP):
         actions.register(action_id, practice.act)
+    for action_id in draft_buttons.CORE_ACTIONS:
+        actions.register(action_id, core.drafts.act)
     for action_id in DIGEST_ACTIONS:
         actions.register(action_id, lambda event: core.digests.act(event))
     return core
@@ -162,7 +175,8 @@ def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = T
     repos = Repositories.open(settings.database_url, migrate=migrate)
     library = ScenarioLibrary.load(settings.scenarios_dir)
     buyer, judge = make_buyer_and_judge(settings, repos, clock)
-    return compose(settings, repos, library, buyer, judge, clock, speech=make_speech(settings))
+    return compose(settings, repos, library, buyer, judge, clock, speech=make_speech(settings),
+                   drafter=make_drafter(settings, repos))
 
 
 def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock | None = None
@@ -172,6 +186,21 @@ def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock |
     from storage.repos.usage import UsageRepo
 
     return make_engines(settings, UsageRepo(repos.db), clock)
+
+
+def make_drafter(settings: Settings, repos: Repositories) -> DrafterPort | None:
+    """The judge's model (Claude, or the own model) drafting scenarios from a description; None without
+    one (the form still works)."""
+    from bot.llm.providers import resolve
+
+    choice = resolve(settings, "judge")  # the larger, structured-output model of the two
+    if choice.provider == "offline":
+        return None
+    from bot.authoring.claude import ClaudeDrafter
+    from bot.practice.engines import make_client
+    from storage.repos.usage import UsageRepo
+
+    return ClaudeDrafter(make_client(settings, choice, UsageRepo(repos.db)))
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

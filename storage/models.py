@@ -291,3 +291,30 @@ class OutcomeFigure(SQLModel, table=True):
     metric: str = Field(max_length=60)
     value: float
     imported_at: datetime
+
+
+class WorkspaceScenario(SQLModel, table=True):
+    """A scenario version a workspace authored (issue #23): a draft, published, superseded, retired or discarded.
+
+    The shipped library and SCENARIOS_DIR are the base every workspace sees; the latest published or
+    retired row of an id adds to that base, overrides it or (retired) takes the id away, for this
+    workspace only. Sessions keep their own copy of the version they ran (ScenarioRecord)."""
+
+    __tablename__ = "workspace_scenario"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "scenario_id", "version"),
+        Index("ix_workspace_scenario_status", "workspace_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    scenario_id: str = Field(max_length=100)
+    version: int
+    status: str = Field(default="draft", max_length=20)  # draft | published | superseded | retired | discarded
+    source: str = Field(default="yaml", max_length=20)  # description | form | yaml
+    title: str = Field(default="", max_length=300)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    published_at: datetime | None = None
+    published_by: int | None = Field(default=None, foreign_key="person.id")
+    retired_at: datetime | None = None

@@ -15,7 +15,9 @@ from adapters.console.chat import ConsoleChat, run_practice
 
 if TYPE_CHECKING:
     from bot.app import Core
+    from bot.messages import PersonRef
     from bot.settings import Settings
+    from scenarios.schema import Scenario
 
 
 @dataclass
@@ -29,8 +31,10 @@ class Terminal:
     def console(self) -> Console:
         return self.chat.console
 
-    def practise(self, stdin: TextIO, scenario_id: str | None = None, resume: bool = False) -> str | None:
-        return run_practice(self.core, self.chat, stdin, scenario_id, resume=resume)
+    def practise(self, stdin: TextIO, scenario_id: str | None = None, resume: bool = False,
+                 draft: Scenario | None = None, person: PersonRef | None = None) -> str | None:
+        """`draft`: a scenario from a file or an unpublished draft, played for its author."""
+        return run_practice(self.core, self.chat, stdin, scenario_id, person=person, resume=resume, draft=draft)
 
 
 class ConsolePlugin:

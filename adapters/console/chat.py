@@ -26,6 +26,7 @@ from bot.practice import cards
 
 if TYPE_CHECKING:
     from bot.app import Core
+    from scenarios.schema import Scenario
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -87,8 +88,10 @@ def _mime_for(path: Path) -> str:
 
 
 def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
-                 person: PersonRef | None = None, resume: bool = False) -> str | None:
+                 person: PersonRef | None = None, resume: bool = False, draft: Scenario | None = None) -> str | None:
     """One practice session in the terminal. Returns the session id, or None if none started.
+
+    `draft` plays a scenario from a file or an unpublished draft (its author trying it).
 
     End of input leaves the session open and stored: `rehearse practice --resume` continues it."""
     who = person or local_person()
@@ -101,7 +104,7 @@ def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str 
         author = "You" if speaker == "rep" else session.buyer  # type: ignore[union-attr]
         render(chat.console, Text(text, author=author), chat.media_dir)
     if session is None:
-        started = service.start(who, scenario_id)
+        started = service.start(who, scenario_id, draft=draft)
         session_id, ref = started.session.id, started.ref
     else:
         session_id, ref = session.session_id, session.ref

@@ -20,6 +20,7 @@ HOME_START = "rehearse_home_start"
 HOME_SNOOZE = "rehearse_home_snooze"
 HOME_UNSNOOZE = "rehearse_home_unsnooze"
 HOME_EDIT_CADENCE = "rehearse_home_cadence"
+HOME_NEW_SCENARIO = "rehearse_home_new_scenario"
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab view
 
@@ -98,8 +99,12 @@ def manager_section(manager: ManagerHome) -> list[Block]:
 def enablement_section(enablement: EnablementHome) -> list[Block]:
     blocks: list[Block] = [
         {"type": "divider"}, _header("Practice settings"),
-        _context(f"{enablement.practice_scenarios} practice scenarios and {enablement.assessments} assessments "
-                 "in the library."),
+        {"type": "section",
+         "text": {"type": "mrkdwn", "text": f"{enablement.practice_scenarios} practice scenarios and "
+                                            f"{enablement.assessments} assessments in the library. Write your own "
+                                            "for this workspace: try it, then publish it to your reps."},
+         "accessory": {"type": "button", "action_id": HOME_NEW_SCENARIO, "value": "new",
+                       "text": {"type": "plain_text", "text": "New scenario"}}},
     ]
     if not enablement.teams:
         return blocks + [_context("No teams yet. Once people are placed in teams, each team's cadence "

@@ -18,15 +18,27 @@ from adapters.slack import commands
 from adapters.slack.chat import SlackChat
 from adapters.slack.directory import NotAMember, SlackDirectory
 from adapters.slack.home import home_view
-from adapters.slack.modals import cadence_modal, form_errors, input_blocks, read_cadence_form, team_of
+from adapters.slack.modals import (
+    cadence_modal,
+    draft_of,
+    field_errors,
+    form_errors,
+    input_blocks,
+    read_cadence_form,
+    scenario_modal,
+    team_of,
+)
 from adapters.slack.parse import SlashCommand
 from bot.app import Core
+from bot.authoring.forms import FormProblems, behaviors_of
+from bot.authoring.service import NO_LLM, NoDrafter, UnknownDraft
 from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
 from bot.practice.engine import PracticeOnHold, PracticeService
 from bot.practice.self_service import SelfServiceError
 from bot.scheduling.cadence_chat import PickTeam
 from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceError, NotAllowed, UnknownTeam
-from scenarios.loader import UnknownScenario
+from scenarios.drafting import DraftInvalid
+from scenarios.loader import ScenarioLibrary, UnknownScenario
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +178,7 @@ class SlackJobs:
         except (NotAllowed, UnknownTeam, PickTeam) as exc:
             tell(exc.user_message)
             return
-        view = cadence_modal(form.team_id, form.team_name, form.values, self.core.library)
+        view = cadence_modal(form.team_id, form.team_name, form.values, self.library_for(who))  # its own scenarios too
         self.chat.client.views_open(trigger_id=trigger_id, view=view)
 
     def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:
@@ -187,6 +199,76 @@ class SlackJobs:
         saved = self.core.cadence_chat.current(team_id)
         self.chat.send_direct(person, Text(f"Saved. {saved.team_name} now practises {saved.spec.describe()}."))
         self.publish_home(person)
+
+    # ---- scenarios of the workspace's own (issue #23) ----------------------------
+
+    def library_for(self, person: PersonRef) -> ScenarioLibrary:
+        return self.core.authoring.library_for(person.platform, person.workspace)
+
+    def open_scenario_modal(self, person: PersonRef, trigger_id: str, draft_id: int | None = None) -> None:
+        """The "New scenario" modal (or a draft's Edit), for enablement only."""
+        tell: Tell = lambda text: self.chat.send_direct(person, Text(text))  # noqa: E731
+        who = self._member(person, tell)
+        if who is None:
+            return
+        author = self.practice.person_for(who)
+        try:
+            self.core.authoring.check_author(author)
+            values = self.core.authoring.form_values(draft_id, by=author) if draft_id is not None else None
+        except (NotAllowed, UnknownDraft) as exc:
+            tell(exc.user_message)
+            return
+        view = scenario_modal(self.core.authoring.can_describe and draft_id is None, values, draft_id)
+        self.chat.client.views_open(trigger_id=trigger_id, view=view)
+
+    def submit_scenario(self, person: PersonRef, view: dict) -> tuple[dict[str, str] | None, Callable[[], None] | None]:
+        """A submitted scenario modal: (errors by block, None), or (None, the work to do after the ack).
+
+        The short form is checked and saved here, so its problems show under their inputs; a description
+        goes to Claude after the ack (a draft takes longer than Slack's three seconds)."""
+        values = read_cadence_form(view)  # the generic reader: every input block's value by block id
+        blocks = input_blocks(view)
+        draft_id = draft_of(view)
+        description = str(values.get("description") or "").strip()
+        who = self._member(person, None)
+        if who is None:
+            return {next(iter(sorted(blocks)), "title"): "Rehearse can't find you in this workspace."}, None
+        author = self.practice.person_for(who)
+        if description and draft_id is None:
+            try:
+                self.core.authoring.check_author(author)
+            except NotAllowed as exc:
+                return field_errors({"description": exc.user_message}, blocks), None
+            return None, lambda: self.draft_from_description(who, description, behaviors_of(values))
+        try:
+            draft = self.core.authoring.from_fields(author, values, draft_id)
+        except FormProblems as exc:
+            return field_errors(exc.problems, blocks), None
+        except (NotAllowed, UnknownDraft) as exc:
+            return field_errors({"title": exc.user_message}, blocks), None
+        return None, lambda: self.core.drafts.post_draft(who, draft)
+
+    def draft_from_description(self, who: PersonRef, description: str, behaviors: tuple[str, ...]) -> None:
+        from bot.llm.client import LlmError  # here: a workspace without Claude never loads the SDK
+
+        tell: Tell = lambda text: self.chat.send_direct(who, Text(text))  # noqa: E731
+        author = self.practice.person_for(who)
+        tell("Drafting your scenario with Claude. It takes about a minute.")
+        try:
+            draft = self.core.authoring.from_description(author.workspace_id, description, behaviors, by=author)
+        except DraftInvalid as exc:
+            listed = "\n".join(f"• {p}" for p in exc.problems[:8])
+            tell(f"Claude's draft was still invalid after one fix, so nothing was saved:\n{listed}\n"
+                 "Try a fuller description, or the short form (New scenario on the Home tab).")
+        except NoDrafter:
+            tell(NO_LLM)
+        except LlmError as exc:
+            tell(f"Claude could not draft it ({exc.reason}), so nothing was saved. The short form (New scenario "
+                 "on the Home tab) works without it.")
+        except NotAllowed as exc:
+            tell(exc.user_message)
+        else:
+            self.core.drafts.post_draft(who, draft)
 
     # ---- helpers ------------------------------------------------------------
 

@@ -20,10 +20,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from adapters.slack import parse
 from adapters.slack.blocks import card_message, escape
 from adapters.slack.commands import HELP
-from adapters.slack.home import HOME_EDIT_CADENCE, HOME_SNOOZE, HOME_START, HOME_UNSNOOZE
+from adapters.slack.home import HOME_EDIT_CADENCE, HOME_NEW_SCENARIO, HOME_SNOOZE, HOME_START, HOME_UNSNOOZE
 from adapters.slack.jobs import SlackJobs, ephemeral_in
-from adapters.slack.modals import CADENCE_CALLBACK, team_of
+from adapters.slack.modals import CADENCE_CALLBACK, SCENARIO_CALLBACK, team_of
 from adapters.slack.work import OrderedWork
+from bot.authoring.actions import EDIT as DRAFT_EDIT
 from bot.messages import Text
 from scenarios.loader import ScenarioLibrary, UnknownScenario
 
@@ -66,7 +67,7 @@ def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibr
             return
         if scenario_id is not None:
             try:
-                library.get(scenario_id)
+                jobs.library_for(command.person).get(scenario_id)  # the workspace's own scenarios too
             except UnknownScenario as exc:
                 ack(response_type="ephemeral", text=f"Sorry, there is {exc}.")
                 return
@@ -123,6 +124,29 @@ def register(app: App, jobs: SlackJobs, work: OrderedWork, library: ScenarioLibr
         team_id = team_of(view)
         if team_id is not None:
             work.submit(f"home:{person.user_id}", lambda: jobs.after_cadence_saved(person, team_id))
+
+    # ---- enablement's own scenarios: the modal (inline: the trigger expires in 3 s) -------------
+
+    @app.action(HOME_NEW_SCENARIO)
+    @app.action(DRAFT_EDIT)
+    def on_scenario_form(ack: Ack, body: Body) -> None:
+        ack()
+        event = parse.action(body)
+        if event is None:
+            return
+        draft_id = int(event.value) if event.action_id == DRAFT_EDIT and event.value.isdigit() else None
+        jobs.open_scenario_modal(event.person, str(body.get("trigger_id", "")), draft_id)
+
+    @app.view(SCENARIO_CALLBACK)
+    def on_scenario_submitted(ack: Ack, body: Body, view: Body) -> None:
+        person = parse.action_person(body)
+        errors, then = jobs.submit_scenario(person, view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        if then is not None:
+            work.submit(parse.order_key(person), then)
 
     # ---- every other button: the core's action router -----------------------------
 

@@ -130,3 +130,86 @@ def _option(text: str, value: str) -> Block:
 def _initial(options: list[Block], chosen: list[str]) -> dict[str, Any]:
     picked = [o for o in options if o["value"] in chosen]
     return {"initial_options": picked} if picked else {}
+
+
+# ---- the scenario modal (issue #23): a description for Claude, or the short form ------------------
+
+SCENARIO_CALLBACK = "rehearse_scenario"
+_SCENARIO_LABELS = (
+    ("title", "Title", "e.g. Clinic double bookings"),
+    ("buyer_name", "Buyer's name (fictional)", ""),
+    ("buyer_role", "Buyer's role", "e.g. Practice manager"),
+    ("company", "Buyer's company (fictional)", ""),
+    ("mood", "Buyer's mood", "e.g. angry, rushed"),
+    ("concern", "What the buyer wants sorted, as a phrase", "e.g. the double bookings"),
+    ("opening_line", "The buyer's opening line", "It must not give away the hidden facts"),
+)
+
+
+def scenario_modal(can_describe: bool, values: Mapping[str, Any] | None = None, draft_id: int | None = None,
+                   max_facts: int = 3) -> dict[str, Any]:
+    """The "New scenario" (or "Edit draft") modal; every input is optional and the core says what is missing."""
+    values = values or {}
+    behaviors = sorted(all_behaviors(), key=lambda b: b.name)[:OPTIONS_MAX]
+    behavior_options = [_option(b.name, b.id) for b in behaviors]
+    blocks: list[Block] = []
+    if can_describe and draft_id is None:
+        blocks += [
+            _input("description", "Describe it in two or three sentences, for Claude to draft", {
+                "type": "plain_text_input", "multiline": True, "max_length": 1500,
+                "placeholder": {"type": "plain_text", "text": "A clinic manager whose booking system double-books "
+                                                              "patients; she is angry; practise empathy and next steps"}},
+                optional=True),
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "…or leave it empty and fill in the short "
+                                                                        "form below."}]},
+        ]
+    elif draft_id is None:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            "No LLM is configured here, so drafting from a description is off: the short form below makes the "
+            "whole scenario.")}]})
+    blocks.append(_input("behaviors", "Behaviors to coach", {
+        "type": "multi_static_select", "options": behavior_options,
+        **_initial(behavior_options, list(values.get("behaviors") or []))}, optional=True))
+    for block_id, label, hint in _SCENARIO_LABELS:
+        blocks.append(_text_input(block_id, label, hint, values.get(block_id), multiline=block_id == "opening_line"))
+    for i in range(1, max_facts + 1):
+        blocks.append(_text_input(f"fact{i}", f"Hidden fact {i}: what the buyer says once the rep earns it",
+                                  "Earned by the behaviors above", values.get(f"fact{i}"), multiline=True))
+        blocks.append(_text_input(f"fact{i}_about", f"Hidden fact {i} is about", "a few words a rep would use",
+                                  values.get(f"fact{i}_about")))
+    return {
+        "type": "modal",
+        "callback_id": SCENARIO_CALLBACK,
+        "private_metadata": json.dumps({"draft": draft_id}),
+        "title": {"type": "plain_text", "text": "Edit draft" if draft_id else "New scenario"},
+        "submit": {"type": "plain_text", "text": "Draft it"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def draft_of(view: Mapping[str, Any]) -> int | None:
+    try:
+        draft = json.loads(view.get("private_metadata") or "{}").get("draft")
+        return int(draft) if draft is not None else None
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def field_errors(problems: Mapping[str, str], blocks: set[str]) -> dict[str, str]:
+    """Problems keyed by form field, put under their block (or the first input when it has none)."""
+    first = "behaviors" if "behaviors" in blocks else next(iter(sorted(blocks)), "title")
+    errors: dict[str, str] = {}
+    for field, message in problems.items():
+        block = field if field in blocks else first
+        errors[block] = clip(f"{errors[block]} {message}" if block in errors else message, 1000)
+    return errors
+
+
+def _text_input(block_id: str, label: str, hint: str, value: object, multiline: bool = False) -> Block:
+    element: Block = {"type": "plain_text_input", "multiline": multiline, "max_length": 600}
+    if hint:
+        element["placeholder"] = {"type": "plain_text", "text": clip(hint, 150)}
+    if value:
+        element["initial_value"] = str(value)
+    return _input(block_id, label, element, optional=True)

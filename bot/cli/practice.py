@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -13,8 +14,11 @@ from bot.cli.errors import NOT_FOUND
 from bot.cli.root import app
 from bot.settings import get_settings
 
+if TYPE_CHECKING:
+    from scenarios.schema import Scenario
 
-def console_practice(scenario_id: str | None, resume: bool = False) -> None:
+
+def console_practice(scenario_id: str | None, resume: bool = False, draft: Scenario | None = None) -> None:
     from bot.app import build_core
     from bot.practice.engine import PracticeOnHold
     from bot.runtime import load_platform
@@ -25,7 +29,7 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
     terminal = load_platform("console").build(core, settings)
     console = terminal.console
     try:
-        terminal.practise(sys.stdin, scenario_id, resume=resume)
+        terminal.practise(sys.stdin, scenario_id, resume=resume, draft=draft)
     except UnknownScenario as exc:
         console.print(f"[red]{escape(str(exc)[0].upper() + str(exc)[1:])}.[/red] See `rehearse scenarios list`.")
         raise typer.Exit(NOT_FOUND)
@@ -38,9 +42,33 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
 def practice(
     scenario: Optional[str] = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
     resume: bool = typer.Option(False, "--resume", help="Continue your open terminal session"),
+    file: Path | None = typer.Option(None, "--file", help="Try a scenario YAML file before publishing it"),
 ) -> None:
     """Practise one scenario in the terminal."""
-    console_practice(scenario, resume)
+    draft = None
+    if file is not None:
+        draft = _scenario_file(file)
+        Console(highlight=False).print(f"Trying {file} ({draft.id}): the buyer plays it as reps will get it. "
+                                       "Write `done` for the scorecard.", markup=False)
+    console_practice(scenario, resume, draft)
+
+
+def _scenario_file(path: Path) -> Scenario:
+    """The file's scenario, or exit 2 with each problem's file, line and field (any file name will do)."""
+    from scenarios.loader import ScenarioError, parse_scenario
+
+    console = Console(stderr=True, highlight=False)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.print(f"error {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", markup=False)
+        raise typer.Exit(2) from None
+    try:
+        return parse_scenario(text, str(path))
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            console.print(f"error {problem}", markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -35,7 +35,10 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-Purpose = Literal["buyer", "judge"]
+Purpose = Literal["buyer", "judge", "author"]
+# Drafting a whole scenario (issue #23) writes ~2,000-3,000 output tokens: at the 50-80 tokens/s a
+# Sonnet answer streams at that is 25-60 s, and nobody is mid-conversation waiting on it.
+AUTHOR_BUDGET_S = 90.0
 # Loggers that would print request bodies or headers at DEBUG.
 QUIET_LOGGERS = ("anthropic", "httpx2", "httpx", "httpcore")
 
@@ -141,7 +144,8 @@ class LlmClient:
         self.usage = usage
         self.clock = clock or SystemClock()
         self.budgets: dict[str, float] = {"buyer": settings.anthropic_timeout_s,
-                                          "judge": settings.anthropic_judge_timeout_s}
+                                          "judge": settings.anthropic_judge_timeout_s,
+                                          "author": max(AUTHOR_BUDGET_S, settings.anthropic_judge_timeout_s)}
         for name in QUIET_LOGGERS:
             logger = logging.getLogger(name)
             if logger.getEffectiveLevel() < logging.INFO:

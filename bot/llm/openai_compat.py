@@ -34,6 +34,7 @@ import openai
 
 from bot.llm.budget import MIN_ATTEMPT_S, RETRYABLE, retry_wait_s
 from bot.llm.client import (
+    AUTHOR_BUDGET_S,
     QUIET_LOGGERS,
     LlmBadOutput,
     LlmResult,
@@ -72,7 +73,8 @@ class OpenAiCompatClient:
         self.clock = clock or SystemClock()
         self.mode: StructuredMode = "tools"
         self.budgets: dict[str, float] = {"buyer": settings.anthropic_timeout_s,
-                                          "judge": settings.anthropic_judge_timeout_s}
+                                          "judge": settings.anthropic_judge_timeout_s,
+                                          "author": max(AUTHOR_BUDGET_S, settings.anthropic_judge_timeout_s)}
         for name in (*QUIET_LOGGERS, "openai"):
             logger = logging.getLogger(name)
             if logger.getEffectiveLevel() < logging.INFO:

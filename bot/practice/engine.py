@@ -88,6 +88,7 @@ class PracticeService:
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
         holds: Callable[[int, date], str | None] | None = None,
+        libraries: Callable[[int | None], ScenarioLibrary] | None = None,
         guard: FloodGuard | None = None,
     ) -> None:
         self.repos = repos
@@ -108,6 +109,9 @@ class PracticeService:
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
         # pending baseline); None lets them. Given by the composition root (Holds.message).
         self.holds = holds
+        # Optional: the scenarios a workspace sees (the base library plus its own, issue #23), by the
+        # workspace's row id; None: every workspace sees `library`. Given by the composition root.
+        self.libraries = libraries
 
     @property
     def held_locks(self) -> int:
@@ -128,17 +132,21 @@ class PracticeService:
 
     # ---- use cases --------------------------------------------------------
 
-    def start(self, who: PersonRef, scenario_id: str | None = None, push_key: str | None = None) -> Started:
+    def start(self, who: PersonRef, scenario_id: str | None = None, push_key: str | None = None,
+              draft: Scenario | None = None) -> Started:
         """Open a practice thread with the rep and post the scenario card as its root.
 
+        `draft` is a scenario not in any library yet: its author trying it before publishing.
         Raises UnknownScenario for an id that does not exist, and PracticeOnHold when a programme holds
         the rep's practice back (the adapter says so where the rep is)."""
         person = self.person_for(who)
-        scenario = self.library.get(scenario_id) if scenario_id else self.next_scenario_for(person)
+        library = self.library_for(person)
+        scenario = draft or (library.get(scenario_id) if scenario_id else self.next_scenario_for(person))
         now = self.clock.now()
         # A cadence push was held or let through by the scheduler's own check. Everything else (the rep
         # asking, a manager assigning from a digest) is checked here, so a holdout stays a holdout.
-        if scenario.kind == "practice" and self.holds is not None and not is_scheduled_push(push_key):
+        if (draft is None and scenario.kind == "practice" and self.holds is not None
+                and not is_scheduled_push(push_key)):
             refusal = self.holds(person.id, local_date(person.tz, now))  # type: ignore[arg-type]
             if refusal:
                 raise PracticeOnHold(refusal)
@@ -333,12 +341,16 @@ class PracticeService:
         """The scenario for a rep who did not name one: the least recent, never the same twice running.
 
         The scheduler's spaced-repetition picker replaces this for pushes."""
-        practice = sorted(self.library.all(kind="practice"), key=lambda s: s.id)
+        practice = sorted(self.library_for(person).all(kind="practice"), key=lambda s: s.id)
         recent = [s.scenario_id for s in self.repos.sessions.sessions_of(person.id, limit=len(practice))]  # type: ignore[arg-type]
         never = [s for s in practice if s.id not in recent]
         if never:
             return never[0]
         return next(s for s in practice if s.id == recent[-1]) if recent[-1] != recent[0] else practice[0]
+
+    def library_for(self, person: Person) -> ScenarioLibrary:
+        """The scenarios this person's workspace sees."""
+        return self.libraries(person.workspace_id) if self.libraries is not None else self.library
 
     # ---- internals --------------------------------------------------------
 

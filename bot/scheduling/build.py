@@ -107,6 +107,8 @@ def build_scheduling(
     outbox = build_outbox(repos, clock, limiter, policies=policies)
     store = ProgrammeRepo(repos.db)
     cadences = cadences or CadenceService(repos, clock, library)
+    if cadences.libraries is None:  # a team's cadence may name its workspace's own scenarios
+        cadences.libraries = practice.libraries
     holds = holds or Holds(store)
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)

@@ -9,7 +9,7 @@ whose message is polite enough to show them as is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -219,6 +219,9 @@ class CadenceService:
         self.clock = clock
         self.library = library
         self.cadences = cadences or CadenceRepo(repos.db)
+        # Optional: the scenarios a workspace sees (issue #23), so a team's cadence may name its
+        # workspace's own scenarios; None checks names against `library`. Wired by the composition root.
+        self.libraries: Callable[[int | None], ScenarioLibrary] | None = None
 
     # reading
 
@@ -253,10 +256,11 @@ class CadenceService:
 
     # changing
 
-    def parse(self, data: CadenceSpec | Mapping[str, Any]) -> CadenceSpec:
-        """Validate loose input and check the named scenarios exist; CadenceError otherwise."""
+    def parse(self, data: CadenceSpec | Mapping[str, Any], team_id: int | None = None) -> CadenceSpec:
+        """Validate loose input and check the named scenarios exist (in the team's workspace, when given);
+        CadenceError otherwise."""
         spec = data if isinstance(data, CadenceSpec) else parse_cadence(data)
-        self._check_scenarios(spec)
+        self._check_scenarios(spec, team_id)
         return spec
 
     def set(self, actor_person_id: int, team_id: int, spec: CadenceSpec | Mapping[str, Any]) -> CadenceSpec:
@@ -265,11 +269,11 @@ class CadenceService:
         if actor is None or actor.deleted_at is not None or not actor.has_role(ENABLEMENT):
             raise NotAllowed(CADENCE_REFUSAL)
         self._in_workspace(team_id, actor.workspace_id)
-        return self._save(team_id, self.parse(spec), actor.id)
+        return self._save(team_id, self.parse(spec, team_id), actor.id)
 
     def set_by_operator(self, team_id: int, spec: CadenceSpec | Mapping[str, Any]) -> CadenceSpec:
         """Set a cadence from the operator's shell (`rehearse cadence`), who already holds the database."""
-        return self._save(team_id, self.parse(spec), None)
+        return self._save(team_id, self.parse(spec, team_id), None)
 
     def from_yaml(self, text: str, path: str = "<string>") -> list[CadenceDocument]:
         documents = parse_cadence_yaml(text, path)
@@ -324,11 +328,15 @@ class CadenceService:
         log.info("cadence of team %s set by %s: %s", team_id, actor_id or "operator", spec.describe())
         return spec
 
-    def _check_scenarios(self, spec: CadenceSpec) -> None:
-        if self.library is None or not spec.scenario_ids:
+    def _check_scenarios(self, spec: CadenceSpec, team_id: int | None = None) -> None:
+        library = self.library
+        if self.libraries is not None and team_id is not None:
+            team = self.cadences.team(team_id)
+            library = self.libraries(team.workspace_id) if team is not None else library
+        if library is None or not spec.scenario_ids:
             return
-        unknown = [s for s in spec.scenario_ids if s not in self.library]
+        unknown = [s for s in spec.scenario_ids if s not in library]
         if unknown:
-            practice = ", ".join(s.id for s in sorted(self.library.all(kind="practice"), key=lambda s: s.id))
+            practice = ", ".join(s.id for s in sorted(library.all(kind="practice"), key=lambda s: s.id))
             raise CadenceError([CadenceProblem("scenario_ids", f"no scenario called {', '.join(unknown)}; "
                                                                f"practice scenarios are: {practice}")])

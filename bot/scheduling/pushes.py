@@ -222,7 +222,7 @@ class PushService:
             # The pick is a pure function of the rep's history, so a retry after a crash picks the
             # same scenario and re-sends the very same card.
             history = [ScoreEvent(b, score, at) for b, score, at in ctx.scores.get(person.id, [])]
-            scenario_id = self._pick(spec, history, ctx.recent.get(person.id, []), now)
+            scenario_id = self._pick(spec, history, ctx.recent.get(person.id, []), now, person)
         except Exception as exc:  # a broken history must not stop the push: fall back to the default choice
             log.exception("scenario picker failed for person %s", person.id)
             scenario_id, report.errors = None, [f"picker: {exc}"]
@@ -253,10 +253,13 @@ class PushService:
         spec = self.cadences.get(person.team_id) if person.team_id is not None else CadenceSpec()
         ctx = self.pushes.delivery_context([person.id], since=now - HISTORY)
         history = [ScoreEvent(b, score, at) for b, score, at in ctx.scores[person.id]]
-        return self._pick(spec, history, ctx.recent[person.id], now)
+        return self._pick(spec, history, ctx.recent[person.id], now, person)
 
-    def _pick(self, spec: CadenceSpec, history: list[ScoreEvent], recent: list[str], now: datetime) -> str | None:
-        options = [ScenarioOption(s.id, tuple(s.behaviors)) for s in self.library.all(kind="practice")
+    def _pick(self, spec: CadenceSpec, history: list[ScoreEvent], recent: list[str], now: datetime,
+              person: Person) -> str | None:
+        # The rep's workspace library: its own scenarios added, overridden or retired (issue #23).
+        library = self.practice.library_for(person)
+        options = [ScenarioOption(s.id, tuple(s.behaviors)) for s in library.all(kind="practice")
                    if not spec.scenario_ids or s.id in spec.scenario_ids]
         return pick_scenario(options, history, recent, now, focus=spec.behaviors)
 
