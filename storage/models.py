@@ -284,3 +284,44 @@ class OutcomeFigure(SQLModel, table=True):
     metric: str = Field(max_length=60)
     value: float
     imported_at: datetime
+
+
+class SlackInstallation(SQLModel, table=True):
+    """One Slack workspace's installation of the app (issue #22), found by team_id or enterprise_id.
+
+    One row per workspace (or per Enterprise Grid org, for an org-wide install), rewritten on
+    reinstall and on token rotation. Uninstalling clears the tokens and sets `uninstalled_at`; the
+    row stays until the retention job purges the workspace's practice data, so a reinstall within
+    the grace period finds everything as it was."""
+
+    __tablename__ = "slack_installation"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    # team_id, or "E:<enterprise_id>" for an org-wide install: one non-null unique key, because
+    # SQLite and PostgreSQL both let NULLs repeat under a unique (enterprise_id, team_id).
+    install_key: str = Field(max_length=80, unique=True)
+    enterprise_id: Optional[str] = Field(default=None, max_length=32, index=True)
+    enterprise_name: Optional[str] = Field(default=None, max_length=200)
+    team_id: Optional[str] = Field(default=None, max_length=32, index=True)
+    team_name: Optional[str] = Field(default=None, max_length=200)
+    app_id: Optional[str] = Field(default=None, max_length=32)
+    bot_token: Optional[str] = Field(default=None, max_length=255)
+    bot_id: Optional[str] = Field(default=None, max_length=32)
+    bot_user_id: Optional[str] = Field(default=None, max_length=32)
+    bot_scopes: str = Field(default="", max_length=1000)  # comma-separated, as Slack sends them
+    bot_refresh_token: Optional[str] = Field(default=None, max_length=255)  # set when token rotation is on
+    bot_token_expires_at: Optional[datetime] = None
+    installer_user_id: Optional[str] = Field(default=None, max_length=32)
+    is_enterprise_install: bool = False
+    token_type: Optional[str] = Field(default=None, max_length=32)
+    installed_at: datetime
+    updated_at: datetime
+    uninstalled_at: Optional[datetime] = Field(default=None, index=True)
+
+
+class OAuthState(SQLModel, table=True):
+    """An "Add to Slack" state: issued with the install page, consumed once by the redirect, expiring."""
+
+    __tablename__ = "oauth_state"
+    state: str = Field(primary_key=True, max_length=100)
+    expires_at: datetime = Field(index=True)
+    created_at: datetime
