@@ -7,7 +7,6 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 # The bot scopes of adapters/slack/manifest.yml: what an "Add to Slack" install grants.
 SLACK_BOT_SCOPES = ("app_mentions:read,chat:write,chat:write.customize,commands,files:read,files:write,"
                     "im:history,im:read,im:write,users:read")
