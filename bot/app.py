@@ -1,80 +1,143 @@
-"""The composition root: the one module that builds adapters and hands them the core.
+"""The composition root: every core service built once, collaborators given through constructors.
 
-Everything else in bot/ is platform-free; this is where configuration decides
-which buyer, judge, voice and chat platforms a process runs with.
+`build_core(settings)` opens storage, loads the scenarios, picks the buyer, judge
+and voice from configuration, and hands them to `compose`, which builds each
+use case once into one frozen `Core`. Tests call `compose` with fakes (a
+recording chat, a manual clock, an in-memory database) and so run the app as
+it runs in production. Adapters receive the Core, call its use cases, and
+connect their ChatPort with `core.connect(chat)`; they are found through the
+`rehearse.adapters` entry points (bot/runtime.py), so nothing in bot/ imports one.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING
 
 from bot.actions import ActionRouter
+from bot.digests import render as digest_render
+from bot.impact.holds import Holds
+from bot.people.directory import PeopleDirectory
+from bot.people.home import HomeService
+from bot.people.privacy import PrivacyService
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
+from bot.practice.self_service import RepSelfService
+from bot.scheduling.cadence_chat import CadenceFromChat
+from bot.scheduling.cadences import CadenceService
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
+from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
 from storage import Repositories
 from storage.audio_store import AudioStore
+from storage.repos.programmes import ProgrammeRepo
+
+if TYPE_CHECKING:
+    from bot.digests.service import DigestService
+    from bot.scheduling.build import Scheduling
 
 log = logging.getLogger(__name__)
 
+# The digest buttons (DigestService.act owns them), registered before the service is first built.
+DIGEST_ACTIONS = (digest_render.NUDGE, digest_render.ASSIGN, digest_render.REPORT)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Core:
-    """What every entry point shares: settings, storage, scenarios and the engines."""
+    """What every entry point shares: settings, storage, scenarios, and each use case, built once."""
 
     settings: Settings
     repos: Repositories
     library: ScenarioLibrary
+    clock: Clock
     buyer: BuyerPort
     judge: JudgePort
-    clock: Clock
-    speech: SpeechPort | None = None
-    chats: dict[str, ChatPort] = field(default_factory=dict)
-    _practice: PracticeService | None = None
-    _actions: ActionRouter | None = None
+    speech: SpeechPort | None
+    # The one map of connected platforms. Services share it (never copy it), so a platform an
+    # adapter connects after start-up is seen by all of them at once.
+    chats: dict[str, ChatPort]
+    actions: ActionRouter
+    limiter: RateLimiter  # one per process: every delivery to a platform draws on the same budget
+    audio_store: AudioStore
+    practice_service: PracticeService
+    holds: Holds  # who an impact programme holds back from practice
+    cadences: CadenceService
+    cadence_chat: CadenceFromChat
+    self_service: RepSelfService
+    people: PeopleDirectory
+    home: HomeService
+    privacy: PrivacyService
+
+    # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
+    # on first use and not started: a worker starts it, the web process only needs its digest
+    # buttons, and `rehearse practice` never loads it (the charts' matplotlib alone takes 0.6 s to
+    # import, measured with `python -X importtime -c 'import bot.digests.service'`).
+    @cached_property
+    def scheduling(self) -> Scheduling:
+        from bot.scheduling.build import build_scheduling
+
+        return build_scheduling(self.repos, self.library, self.clock, self.limiter, self.practice_service,
+                                self.chats, self.settings.data_dir, cadences=self.cadences, holds=self.holds)
+
+    @property
+    def digests(self) -> DigestService:
+        return self.scheduling.digests
+
+    def connect(self, chat: ChatPort) -> None:
+        """An adapter's ChatPort joins the core: practice, digests and buttons reach that platform from now on."""
+        self.chats[chat.platform] = chat
 
     def practice(self, chats: Mapping[str, ChatPort] | None = None) -> PracticeService:
-        """The practice use cases over the given chat platforms (shared by every caller)."""
-        if chats:
-            self.chats.update(chats)
-        if self._practice is None:
-            self._practice = PracticeService(
-                self.repos, self.library, self.buyer, self.judge, self.chats, self.clock, speech=self.speech,
-                expiry=timedelta(hours=self.settings.session_expiry_hours),
-                voice_replies=self.settings.voice_replies, audio_store=self.audio_store,
-            )
-            for action_id in (cards.FINISH, cards.SKIP):
-                self.actions.register(action_id, self._practice.act)
-            from bot.impact.holds import Holds  # here: a process that never practises skips it
-            from storage.repos.programmes import ProgrammeRepo
+        """The practice use cases, after connecting `chats` (the terminal's, a test's recording chat)."""
+        for chat in (chats or {}).values():
+            self.connect(chat)
+        return self.practice_service
 
-            self._practice.holds = Holds(ProgrammeRepo(self.repos.db)).message
-        return self._practice
 
-    @property
-    def audio_store(self) -> AudioStore:
-        return AudioStore(Path(self.settings.data_dir) / "audio")
-
-    @property
-    def actions(self) -> ActionRouter:
-        if self._actions is None:
-            self._actions = ActionRouter(self.chats)
-        return self._actions
+def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, buyer: BuyerPort, judge: JudgePort,
+            clock: Clock | None = None, speech: SpeechPort | None = None,
+            chats: Mapping[str, ChatPort] | None = None) -> Core:
+    """Every service once, over the given storage, scenarios and engines (production's or a test's fakes)."""
+    clock = clock or SystemClock()
+    connected: dict[str, ChatPort] = dict(chats or {})
+    actions = ActionRouter(connected)
+    limiter = RateLimiter(dict(DEFAULT_RATES))
+    audio_store = AudioStore(Path(settings.data_dir) / "audio")
+    holds = Holds(ProgrammeRepo(repos.db))
+    practice = PracticeService(
+        repos, library, buyer, judge, connected, clock, speech=speech,
+        expiry=timedelta(hours=settings.session_expiry_hours), voice_replies=settings.voice_replies,
+        audio_store=audio_store, holds=holds.message,
+    )
+    cadences = CadenceService(repos, clock, library)
+    core = Core(
+        settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
+        chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
+        holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
+        self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
+        home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
+    )
+    for action_id in (cards.FINISH, cards.SKIP):
+        actions.register(action_id, practice.act)
+    for action_id in DIGEST_ACTIONS:
+        actions.register(action_id, lambda event: core.digests.act(event))
+    return core
 
 
 def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:
+    """The production core: storage from DATABASE_URL, the scenario library, and the configured engines."""
     repos = Repositories.open(settings.database_url, migrate=migrate)
     library = ScenarioLibrary.load(settings.scenarios_dir)
     buyer, judge = make_buyer_and_judge(settings, repos, clock)
-    return Core(settings, repos, library, buyer, judge, clock or SystemClock(), speech=make_speech(settings))
+    return compose(settings, repos, library, buyer, judge, clock, speech=make_speech(settings))
 
 
 def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock | None = None

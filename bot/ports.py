@@ -129,3 +129,4 @@ class RateLimited(PlatformError):
     def __init__(self, retry_after_s: float, message: str = "rate limited") -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+

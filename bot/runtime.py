@@ -1,7 +1,8 @@
-"""Long-running processes: `rehearse run` and `rehearse worker`.
+"""Long-running processes: `rehearse run`, `rehearse serve` and `rehearse worker`.
 
-Part of the composition root (with bot/app.py): it builds the configured
-adapters, the scheduler and its jobs, and blocks until interrupted.
+Part of the composition root (with bot/app.py): it finds the chat platforms
+through the `rehearse.adapters` entry points, builds the configured ones over
+the one Core, adds the scheduler and its jobs, and blocks until interrupted.
 """
 
 from __future__ import annotations
@@ -9,16 +10,73 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.app import Core, build_core
 from bot.logs import configure_logging
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.scheduling.build import Scheduling
+
 log = logging.getLogger(__name__)
 
+ENTRY_POINTS = "rehearse.adapters"
+CHAT_PLATFORMS = ("slack", "discord")  # what `rehearse run` and `rehearse worker` connect when configured
 RETENTION_EVERY_S = 6 * 3600.0
+
+
+# ---- chat platforms as plug-ins -------------------------------------------------------
+
+
+class RunningPlatform(Protocol):
+    """One chat platform built over the core (what a PlatformPlugin's `build` returns)."""
+
+    platform: str
+    # True when the platform must own the main thread (Discord's gateway runs its own event loop
+    # there); a process runs at most one such platform in the foreground and the rest beside it.
+    foreground: bool
+
+    def run_in_background(self, port: int) -> None:
+        """Start taking events on the platform's own threads and return at once."""
+
+    def run(self) -> None:
+        """Take events in this thread until interrupted."""
+
+    def stop(self) -> None:
+        """Stop taking events and finish the work already accepted."""
+
+
+class PlatformPlugin(Protocol):
+    """What a `rehearse.adapters` entry point names: how to build one platform over the core.
+
+    `load_platform` finds plug-ins through importlib.metadata, so the core never imports an adapter."""
+
+    name: str
+
+    def configured(self, settings: Settings) -> bool:
+        """Whether the settings carry what this platform needs (its tokens)."""
+
+    def build(self, core: Core, settings: Settings) -> Any:
+        """The platform over `core`, its ChatPort connected (a RunningPlatform for chat platforms)."""
+
+
+class UnknownPlatform(LookupError):
+    """No installed adapter has that name (the package's entry points are missing or misspelt)."""
+
+
+def load_platform(name: str) -> PlatformPlugin:
+    """One adapter by name; UnknownPlatform says which are installed when it is not."""
+    found = [ep for ep in entry_points(group=ENTRY_POINTS) if ep.name == name]
+    if not found:
+        known = sorted(ep.name for ep in entry_points(group=ENTRY_POINTS))
+        raise UnknownPlatform(f"no '{name}' adapter is installed (found: {', '.join(known) or 'none'}); "
+                              "reinstall the package (pip install -e .) to register its entry points")
+    plugin: PlatformPlugin = found[0].load()
+    return plugin
 
 
 @dataclass
@@ -26,63 +84,48 @@ class Process:
     """What one process runs; `stop()` tears it down in reverse order."""
 
     core: Core
-    scheduling: Any | None = None
-    slack: Any | None = None
-    discord: Any | None = None
+    scheduling: Scheduling | None = None
+    platforms: dict[str, RunningPlatform] = field(default_factory=dict)
     threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def slack(self) -> Any | None:
+        return self.platforms.get("slack")
+
+    @property
+    def discord(self) -> Any | None:
+        return self.platforms.get("discord")
 
     def stop(self) -> None:
         if self.scheduling is not None:
             self.scheduling.stop()
-        if self.slack is not None:
-            self.slack.close()
+        for platform in reversed(list(self.platforms.values())):
+            platform.stop()
 
 
-def start_scheduling(core: Core) -> Any:
-    """The scheduler with every periodic job: pushes, nudges, expiry, digests, retention, assessments."""
-    from bot.people.privacy import PrivacyService
-    from bot.scheduling.build import build_scheduling
-    from scheduler.ratelimit import RateLimiter
-
-    scheduling = build_scheduling(core.repos, core.library, core.clock, RateLimiter(), core.practice(), core.chats,
-                                  core.settings.data_dir)
-    scheduling.digests.register(core.actions)  # the digest buttons
-    privacy = PrivacyService(core.repos, core.settings, core.clock)
-    scheduling.add_periodic("retention", privacy.purge_expired, RETENTION_EVERY_S)
+def start_scheduling(core: Core) -> Scheduling:
+    """The core's scheduler, started, with retention beside its own jobs (pushes, nudges, expiry,
+    digests, assessments)."""
+    scheduling = core.scheduling
+    scheduling.add_periodic("retention", core.privacy.purge_expired, RETENTION_EVERY_S)
     return scheduling.start()
 
 
-def _wire_actions(core: Core) -> None:
-    """Register the digest buttons even in processes that do not schedule (the web process)."""
-    from bot.digests import render
-    from bot.digests.service import DigestService
-    from bot.scheduling.build import build_outbox
-    from scheduler.ratelimit import RateLimiter
-
-    if not core.actions.handles(render.NUDGE):
-        DigestService.from_core(core, build_outbox(core.repos, core.clock, RateLimiter()))  # this process's limiter
-
-
-def build_process(settings: Settings, *, slack: bool, discord: bool, scheduler: bool) -> Process:
+def build_process(settings: Settings, *, platforms: Iterable[str] = CHAT_PLATFORMS, scheduler: bool) -> Process:
+    """The core, each named platform that is configured, and (when asked) the scheduler."""
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
                                            settings.slack_app_token, settings.discord_token,
                                            settings.anthropic_api_key])
     core = build_core(settings)
     process = Process(core)
-    if slack and settings.has_slack:
-        from adapters.slack import build_slack
-
-        process.slack = build_slack(core, settings)
-    if discord and settings.has_discord:
-        from adapters.discord import build_discord
-
-        process.discord = build_discord(core, settings)
+    for name in platforms:
+        plugin = load_platform(name)
+        if plugin.configured(settings):
+            process.platforms[name] = plugin.build(core, settings)
     if scheduler:
         process.scheduling = start_scheduling(core)
-    else:
-        _wire_actions(core)
     # Turns stored before a restart but never answered get their buyer line now, off the start-up path.
-    resume = threading.Thread(target=core.practice().resume_open_sessions, name="resume", daemon=True)
+    resume = threading.Thread(target=core.practice_service.resume_open_sessions, name="resume", daemon=True)
     resume.start()
     process.threads.append(resume)
     return process
@@ -95,21 +138,25 @@ def _block_until_signal(process: Process) -> None:
     stop.wait()
 
 
+def _run_foreground(process: Process) -> None:
+    """The platform that must own this thread (Discord's gateway) runs here; without one, wait for a signal."""
+    foreground = [p for p in process.platforms.values() if p.foreground]
+    if foreground:
+        for extra in foreground[1:]:
+            extra.run_in_background(process.core.settings.port)
+        foreground[0].run()
+    else:
+        _block_until_signal(process)
+
+
 def run_everything(settings: Settings) -> None:
     """`rehearse run`: Slack (HTTP and/or Socket Mode), Discord and the scheduler in one process."""
-    process = build_process(settings, slack=True, discord=True, scheduler=True)
+    process = build_process(settings, scheduler=True)
     try:
-        if process.slack is not None and process.slack.http_enabled:
-            web = threading.Thread(target=process.slack.serve, kwargs={"port": settings.port}, name="slack-http",
-                                   daemon=True)
-            web.start()
-            log.info("Slack HTTP endpoint on port %s", settings.port)
-        elif process.slack is not None:
-            process.slack.start_socket_mode()
-        if process.discord is not None:
-            process.discord.run()  # blocks in its own event loop until interrupted
-        else:
-            _block_until_signal(process)
+        for platform in process.platforms.values():
+            if not platform.foreground:
+                platform.run_in_background(settings.port)
+        _run_foreground(process)
     finally:
         process.stop()
 
@@ -119,12 +166,10 @@ def run_worker(settings: Settings) -> None:
 
     Pushes to Slack go through the Web API, so the worker builds the Slack chat too
     (without serving HTTP; the web process does that)."""
-    process = build_process(settings, slack=True, discord=True, scheduler=True)
+    process = build_process(settings, scheduler=True)
     try:
-        if process.discord is not None:
-            process.discord.run()
-        else:
+        if process.discord is None:
             log.info("worker running the scheduler (no DISCORD_TOKEN)")
-            _block_until_signal(process)
+        _run_foreground(process)
     finally:
         process.stop()

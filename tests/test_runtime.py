@@ -1,22 +1,30 @@
-"""The long-running process wiring: every scheduler job is registered and the process stops cleanly."""
+"""The long-running process wiring: every scheduler job is registered, every service is built once,
+chat platforms are found through their entry points, and the process stops cleanly."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from bot.runtime import build_process
+import pytest
+
+from bot.runtime import UnknownPlatform, build_process, load_platform
 from bot.settings import Settings
 
 
 def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=str(tmp_path))  # type: ignore[call-arg]
-    process = build_process(settings, slack=False, discord=False, scheduler=True)
+    process = build_process(settings, platforms=(), scheduler=True)
     try:
         jobs = set(process.scheduling.runner.periodic_jobs())  # type: ignore[union-attr]
         assert {"plan", "deliver", "nudge", "expire", "digests", "retention", "assessments"} <= jobs
         assert process.scheduling.pushes.holds is not None  # type: ignore[union-attr]  # holdout reps are held
         assert process.core.actions.handles("rehearse_digest_nudge")
+        core, scheduling = process.core, process.scheduling
+        assert scheduling is core.scheduling and core.digests is scheduling.digests  # each service built once
+        assert scheduling.outbox.limiter is core.limiter  # one rate limiter per process, for every delivery
+        assert scheduling.pushes.practice is core.practice_service and scheduling.pushes.cadences is core.cadences
+        assert scheduling.pushes.holds == core.holds.holds and core.practice_service.holds == core.holds.message
         runner = process.scheduling.runner  # type: ignore[union-attr]
         deadline = time.monotonic() + 60  # a condition, not a pause: generous for a busy machine
         while not runner.is_leader and time.monotonic() < deadline:
@@ -25,3 +33,23 @@ def test_the_worker_process_schedules_every_job_and_stops_cleanly(tmp_path: Path
         assert set(runner.job_ids()) == jobs
     finally:
         process.stop()
+
+
+def test_the_web_process_finds_slack_through_its_entry_point_and_connects_it_to_the_one_core(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=str(tmp_path),  # type: ignore[call-arg]
+                        slack_bot_token="xoxb-test", slack_signing_secret="secret", discord_token=None)
+    process = build_process(settings, platforms=("slack", "discord"), scheduler=False)
+    try:
+        assert set(process.platforms) == {"slack"}  # Discord has no token here, so it is not built
+        assert process.slack is not None and process.slack.core is process.core
+        assert process.core.chats["slack"] is process.slack.chat
+        assert process.core.actions.handles("rehearse_digest_nudge")  # buttons work without a scheduler
+    finally:
+        process.stop()
+
+
+def test_every_chat_platform_is_installed_as_an_entry_point() -> None:
+    for name in ("slack", "discord", "console"):
+        assert load_platform(name).name == name
+    with pytest.raises(UnknownPlatform, match="found: console, discord, slack"):
+        load_platform("teams")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
 from adapters.console.render import render
 from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef, Posted
 from bot.practice import cards
-from bot.practice.engine import PracticeService
-from bot.practice.states import is_open
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -57,7 +58,7 @@ def to_inbound(ref: ConversationRef, person: PersonRef, line: str) -> Inbound:
     """The console's one place where typed input becomes a core event.
 
     `@path/to/clip.ogg` sends an audio file, like a voice note."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     attachments: tuple[Attachment, ...] = ()
     text = line.rstrip("\n")
     if text.startswith("@") and len(text) > 1:
@@ -74,29 +75,24 @@ def _mime_for(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
-def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
+def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str | None = None,
                  person: PersonRef | None = None, resume: bool = False) -> str | None:
     """One practice session in the terminal. Returns the session id, or None if none started.
 
     End of input leaves the session open and stored: `rehearse practice --resume` continues it."""
     who = person or local_person()
-    session = None
-    if resume:
-        stored = service.person_for(who)
-        open_sessions = [s for s in service.repos.sessions.open_sessions(stored.id) if s.platform == PLATFORM]  # type: ignore[arg-type]
-        session = open_sessions[-1] if open_sessions else None
-        if session is None:
-            chat.console.print("No open practice session to resume; starting a new one.")
-        else:
-            for turn in service.repos.sessions.turns(session.id):
-                label = "You:" if turn.speaker == "rep" else "Buyer:"
-                chat.console.print(f"[bold]{label}[/bold] ", end="")
-                chat.console.print(turn.text or "", markup=False, highlight=False)
+    service = core.practice_service
+    session = core.self_service.open_session(who) if resume else None
+    if resume and session is None:
+        chat.console.print("No open practice session to resume; starting a new one.")
+    for speaker, text in session.transcript if session is not None else ():
+        chat.console.print(f"[bold]{'You:' if speaker == 'rep' else 'Buyer:'}[/bold] ", end="")
+        chat.console.print(text, markup=False, highlight=False)
     if session is None:
         started = service.start(who, scenario_id)
-        session, ref = started.session, started.ref
+        session_id, ref = started.session.id, started.ref
     else:
-        ref = ConversationRef(session.platform, session.workspace, session.channel, session.thread)
+        session_id, ref = session.session_id, session.ref
     while True:
         chat.console.print("[bold]You:[/bold] ", end="")
         line = stdin.readline()
@@ -104,11 +100,10 @@ def run_practice(service: PracticeService, chat: ConsoleChat, stdin: TextIO, sce
             chat.console.print(line.rstrip("\n"), markup=False, highlight=False)  # piped input is not echoed
         if not line:
             chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
-            return session.id
+            return session_id
         if line.strip().lower() == "skip":
-            service.act(ActionEvent(ref, who, cards.SKIP, session.id, uuid.uuid4().hex, datetime.now(timezone.utc)))
+            service.act(ActionEvent(ref, who, cards.SKIP, session_id, uuid.uuid4().hex, datetime.now(UTC)))
         else:
             service.handle(to_inbound(ref, who, line))
-        current = service.repos.sessions.get(session.id)
-        if current is None or not is_open(current.state):
-            return session.id
+        if not core.self_service.session_is_open(session_id):
+            return session_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
@@ -34,8 +34,6 @@ def render(console: Console, message: Outbound, media_dir: Path) -> None:
             parts.append("   ".join(f"[{a.label}]" for a in message.actions) + "  (type `done` to finish, `skip` to skip)")
         if message.footer:
             parts.append(f"[dim]{message.footer}[/dim]")
-        from rich.console import Group
-
         console.print(Panel(Group(*parts), title=message.title, border_style=STYLE.get(message.kind, "white")))
     elif isinstance(message, Audio):
         path = _save(media_dir, message.filename, message.data)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
@@ -37,6 +38,9 @@ class DiscordNotConfigured(RuntimeError):
 
 @dataclass
 class DiscordAdapter:
+    platform: ClassVar[str] = PLATFORM
+    foreground: ClassVar[bool] = True  # the gateway's event loop owns the thread that runs it
+
     core: "Core"
     client: RehearseClient
     chat: DiscordChat
@@ -92,6 +96,13 @@ class DiscordAdapter:
         except KeyboardInterrupt:
             pass
 
+    def run_in_background(self, port: int) -> None:
+        """The gateway on a thread of its own (a process whose main thread serves another platform)."""
+        threading.Thread(target=self.run, name="discord-gateway", daemon=True).start()
+
+    def stop(self) -> None:
+        """Nothing to do: `run` closes the gateway when its loop ends, and its thread is a daemon."""
+
 
 def build_discord(core: "Core", settings: Settings, **client_options: Any) -> DiscordAdapter:
     """The Discord adapter over `core`. `client_options` go to discord.py (tests: guild_ready_timeout=0.1)."""
@@ -99,10 +110,5 @@ def build_discord(core: "Core", settings: Settings, **client_options: Any) -> Di
         raise DiscordNotConfigured("DISCORD_TOKEN is not set")
     point_at(settings.discord_api_url, settings.discord_gateway_url)
     client = RehearseClient(core, **client_options)
-    chat = DiscordChat(client, session_expiry_hours=settings.session_expiry_hours)
-    client.chat = chat
-    service = core.practice({PLATFORM: chat})
-    # Core.practice() copies the chat map when it first builds the service; make sure this port is in it
-    # even if another adapter built the service first.
-    service.chats.setdefault(PLATFORM, chat)
-    return DiscordAdapter(core, client, chat, settings.discord_token)
+    core.connect(client.chat)
+    return DiscordAdapter(core, client, client.chat, settings.discord_token)

@@ -20,12 +20,12 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import parse
+from adapters.discord.chat import DiscordChat
 from adapters.discord.commands import CommandHandlers, register
 from adapters.discord.render import ActionButton
 from bot.messages import Inbound, Text
 
 if TYPE_CHECKING:
-    from adapters.discord.chat import DiscordChat
     from bot.app import Core
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class RehearseClient(discord.AutoShardedClient):
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())  # quoting a rep never pings anyone
         super().__init__(**options)
         self.core = core
-        self.chat: "DiscordChat | None" = None
+        # The client and its ChatPort are one pair: the chat posts through this client, and the
+        # client apologises through the chat, so the chat is made here rather than set afterwards.
+        self.chat = DiscordChat(self, session_expiry_hours=core.settings.session_expiry_hours)
         self.sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)
         register(self.tree, CommandHandlers(core))
@@ -91,7 +93,7 @@ class RehearseClient(discord.AutoShardedClient):
         if inbound is None:
             return
         try:
-            await asyncio.to_thread(self.core.practice().handle, inbound)
+            await asyncio.to_thread(self.core.practice_service.handle, inbound)
         except Exception:
             # The core released the event, so sending again is handled as new; say so where the rep is.
             log.exception("message %s failed", message.id)
@@ -117,8 +119,6 @@ class RehearseClient(discord.AutoShardedClient):
         return None
 
     async def _apologise(self, inbound: Inbound) -> None:
-        if self.chat is None:
-            return
         try:
             await self.chat.post(inbound.ref, Text(SORRY))
         except Exception:

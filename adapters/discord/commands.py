@@ -21,8 +21,9 @@ from adapters.discord.render import card_embed, discord_markdown
 from bot.messages import PersonRef
 from bot.ports import PlatformError
 from bot.practice.engine import PracticeOnHold
-from bot.practice.self_service import RepSelfService, SelfServiceError
-from bot.scheduling.cadences import CadenceError, CadenceService, NotAllowed, UnknownTeam
+from bot.practice.self_service import SelfServiceError
+from bot.scheduling.cadence_chat import PickTeam
+from bot.scheduling.cadences import CadenceError, NotAllowed, UnknownTeam
 from scenarios.loader import UnknownScenario
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ class CommandHandlers:
 
     def __init__(self, core: "Core") -> None:
         self.core = core
-        self.reps = RepSelfService(core.repos, core.clock)
-        self.cadences = CadenceService(core.repos, core.clock, core.library)
+        self.reps = core.self_service
 
     # ---- /practice ----------------------------------------------------------
 
@@ -51,7 +51,7 @@ class CommandHandlers:
                         can_open_threads=interaction.app_permissions >= THREAD_PERMISSIONS)
         token = ORIGIN.set(origin)
         try:
-            started = await asyncio.to_thread(self.core.practice().start, who, (scenario or "").strip() or None)
+            started = await asyncio.to_thread(self.core.practice_service.start, who, (scenario or "").strip() or None)
         except UnknownScenario as exc:
             await _say(interaction, f"I don't know a scenario called `{exc.scenario_id}`. Start typing after "
                                     "`/practice` and pick one from the list, or leave it empty for your next one.")
@@ -118,21 +118,16 @@ class CommandHandlers:
         who = await self._who(interaction)
         try:
             text = await asyncio.to_thread(self._cadence, who, team, changes)
-        except (CadenceError, NotAllowed, UnknownTeam) as exc:
+        except (CadenceError, NotAllowed, UnknownTeam, PickTeam) as exc:
             await _say(interaction, exc.user_message)
             return
         await _say(interaction, text)
 
     def _cadence(self, who: PersonRef, team_name: str, changes: dict[str, Any]) -> str:
-        actor = self.core.practice().person_for(who)
-        team = self.cadences.team_named(team_name, workspace_id=actor.workspace_id)
-        if not changes:
-            return f"**{team.name}** practises {self.cadences.get(team.id).describe()}."  # type: ignore[arg-type]
-        current = self.cadences.get(team.id).model_dump()  # type: ignore[arg-type]
-        if "window" in changes:  # the spec splits "09:00-17:00" itself, but only where no bounds are given
-            del current["window_start"], current["window_end"]
-        spec = self.cadences.set(actor.id, team.id, {**current, **changes})  # type: ignore[arg-type]
-        return f"Cadence for **{team.name}** saved: {spec.describe()}."
+        saved = self.core.cadence_chat.change(who, changes, team_name=team_name)
+        if not saved.changed:
+            return f"**{saved.team_name}** practises {saved.spec.describe()}."
+        return f"Cadence for **{saved.team_name}** saved: {saved.spec.describe()}."
 
     # ---- shared --------------------------------------------------------------
 

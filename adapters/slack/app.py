@@ -10,8 +10,9 @@ that do other things too.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -21,14 +22,11 @@ from adapters.slack.blocks import PersonaStyle
 from adapters.slack.chat import SlackChat
 from adapters.slack.client import make_web_client
 from adapters.slack.directory import SlackDirectory
-from adapters.slack.home import HomeViews
 from adapters.slack.jobs import SlackJobs
 from adapters.slack.parse import PLATFORM
 from adapters.slack.work import OrderedWork
 from bot.app import Core
-from bot.scheduling.cadences import CadenceService
 from bot.settings import Settings
-from storage.repos.progress import ProgressRepo
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +40,9 @@ class SlackNotConfigured(RuntimeError):
 
 @dataclass
 class SlackAdapter:
+    platform: ClassVar[str] = PLATFORM
+    foreground: ClassVar[bool] = False  # Bolt and the HTTP server run on their own threads
+
     core: Core
     settings: Settings
     chat: SlackChat
@@ -86,6 +87,20 @@ class SlackAdapter:
             log.info("Slack Socket Mode connected")
         return self._socket
 
+    def run_in_background(self, port: int) -> None:
+        """The HTTP endpoint on its own thread when events come over HTTP, else Socket Mode alone."""
+        if self.http_enabled:
+            threading.Thread(target=self.serve, kwargs={"port": port}, name="slack-http", daemon=True).start()
+            log.info("Slack HTTP endpoint on port %s", port)
+        else:
+            self.start_socket_mode()
+
+    def run(self) -> None:
+        self.serve()
+
+    def stop(self) -> None:
+        self.close()
+
     def close(self, timeout: float = 10) -> None:
         if self._socket is not None:
             self._socket.close()
@@ -101,12 +116,10 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
     if not (settings.slack_signing_secret or settings.slack_app_token):
         raise SlackNotConfigured("set SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode)")
     client = make_web_client(settings.slack_bot_token, settings.slack_api_url)
-    directory = SlackDirectory(client, core.repos, core.clock)
+    directory = SlackDirectory(client, core.people, core.clock)
     chat = SlackChat(client, directory, persona_style=persona_style)
-    core.practice({PLATFORM: chat})
-    cadences = CadenceService(core.repos, core.clock, core.library)
-    home = HomeViews(core.repos, ProgressRepo(core.repos.db), cadences, core.library, core.clock)
-    jobs = SlackJobs(core, chat, directory, home, cadences)
+    core.connect(chat)
+    jobs = SlackJobs(core, chat, directory)
     work = OrderedWork(workers, name="slack-work")
     bolt_app = App(
         client=client,

@@ -18,9 +18,8 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.parse import PLATFORM
 from bot.messages import PersonRef
+from bot.people.directory import PeopleDirectory
 from bot.ports import Clock
-from storage import Repositories
-from storage.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +41,10 @@ class NotAMember(Exception):
 
 
 class SlackDirectory:
-    def __init__(self, client: WebClient, repos: Repositories, clock: Clock,
+    def __init__(self, client: WebClient, people: PeopleDirectory, clock: Clock,
                  profile_ttl: timedelta = PROFILE_TTL) -> None:
         self.client = client
-        self.repos = repos
+        self.people = people
         self.clock = clock
         self.profile_ttl = profile_ttl
         self._identity: Identity | None = None
@@ -76,19 +75,18 @@ class SlackDirectory:
         known = self._known.get((workspace, who.user_id))
         if known is not None and now - known[1] < self.profile_ttl:
             return known[0]
-        stored = self.repos.people.find(PLATFORM, workspace, who.user_id)
+        stored = self.people.known(replace(who, platform=PLATFORM, workspace=workspace))
         if stored is not None and stored.profile_fetched_at and now - stored.profile_fetched_at < self.profile_ttl:
-            return self._remember(self._ref(stored, workspace), stored.profile_fetched_at)
+            return self._remember(stored.ref, stored.profile_fetched_at)
         profile = self._users_info(who.user_id)
         if profile is None:
-            return self._ref(stored, workspace) if stored is not None else replace(who, workspace=workspace)
+            return stored.ref if stored is not None else replace(who, workspace=workspace)
         if home and profile.get("team_id") and profile["team_id"] != home:
             raise NotAMember(who.user_id)
         name = _display_name(profile) or who.display_name or who.user_id
-        tz = profile.get("tz") or (stored.tz if stored is not None else None) or "UTC"
-        person, _ = self.repos.people.ensure_person(PLATFORM, workspace, who.user_id, now, name, tz)
-        self.repos.people.update(person.id, display_name=name, tz=tz, profile_fetched_at=now)  # type: ignore[arg-type]
-        return self._remember(PersonRef(PLATFORM, workspace, who.user_id, name, tz, bool(profile.get("is_bot"))), now)
+        tz = profile.get("tz") or (stored.ref.tz if stored is not None else None) or "UTC"
+        fresh = PersonRef(PLATFORM, workspace, who.user_id, name, tz, bool(profile.get("is_bot")))
+        return self._remember(self.people.remember_profile(fresh, now), now)
 
     def dm_channel(self, who: PersonRef) -> str:
         """The bot's DM with the person: conversations.open once, then the stored id."""
@@ -96,21 +94,17 @@ class SlackDirectory:
         cached = self._dm.get(key)
         if cached:
             return cached
-        person, _ = self.repos.people.ensure_person(PLATFORM, who.workspace, who.user_id, self.clock.now(),
-                                                    who.display_name, who.tz)
-        channel = person.dm_channel_id
+        channel = self.people.ensure(replace(who, platform=PLATFORM)).dm_channel
         if not channel:
             channel = str(self.client.conversations_open(users=who.user_id)["channel"]["id"])
-            self.repos.people.update(person.id, dm_channel_id=channel)  # type: ignore[arg-type]
+            self.people.remember_dm_channel(replace(who, platform=PLATFORM), channel)
         self._dm[key] = channel
         return channel
 
     def forget_dm_channel(self, who: PersonRef) -> None:
         """After Slack says the stored DM is gone (channel_not_found), open a new one next time."""
         self._dm.pop((who.workspace, who.user_id), None)
-        person = self.repos.people.find(PLATFORM, who.workspace, who.user_id)
-        if person is not None:
-            self.repos.people.update(person.id, dm_channel_id=None)  # type: ignore[arg-type]
+        self.people.remember_dm_channel(replace(who, platform=PLATFORM), None)
 
     def _remember(self, ref: PersonRef, fetched_at: datetime) -> PersonRef:
         self._known[(ref.workspace, ref.user_id)] = (ref, fetched_at)
@@ -124,10 +118,6 @@ class SlackDirectory:
                 raise NotAMember(user_id) from None  # not visible from this workspace
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             return None
-
-    @staticmethod
-    def _ref(person: Person, workspace: str) -> PersonRef:
-        return PersonRef(PLATFORM, workspace, person.platform_user_id, person.display_name, person.tz)
 
 
 def _display_name(user: dict) -> str:

@@ -3,7 +3,8 @@
 Each job resolves who is asking (name and time zone, created on first contact;
 people from other workspaces get a friendly reply where they are), then hands
 the request to a core use case: PracticeService for practice, ActionRouter for
-buttons, the cadence service for enablement, and the App Home view.
+buttons, CadenceFromChat for enablement, RepSelfService for snooze and progress,
+and HomeService for the App Home view.
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ from typing import Callable
 from adapters.slack import commands
 from adapters.slack.chat import SlackChat
 from adapters.slack.directory import NotAMember, SlackDirectory
-from adapters.slack.home import HomeViews
+from adapters.slack.home import home_view
 from adapters.slack.modals import cadence_modal, form_errors, input_blocks, read_cadence_form, team_of
-from adapters.slack.parse import PLATFORM, SlashCommand
+from adapters.slack.parse import SlashCommand
 from bot.app import Core
 from bot.messages import ActionEvent, Card, ConversationRef, Inbound, PersonRef, Text
 from bot.practice.engine import PracticeOnHold, PracticeService
-from bot.practice.self_service import RepSelfService, SelfServiceError
-from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceError, CadenceService, NotAllowed, UnknownTeam
+from bot.practice.self_service import SelfServiceError
+from bot.scheduling.cadence_chat import PickTeam
+from bot.scheduling.cadences import CADENCE_REFUSAL, CadenceError, NotAllowed, UnknownTeam
 from scenarios.loader import UnknownScenario
-from scheduler.hours import local_date
-from storage.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +40,15 @@ SORRY_START = "Sorry, I couldn't start that practice session. Please try `/pract
 
 
 class SlackJobs:
-    def __init__(self, core: Core, chat: SlackChat, directory: SlackDirectory, home: HomeViews,
-                 cadences: CadenceService) -> None:
+    def __init__(self, core: Core, chat: SlackChat, directory: SlackDirectory) -> None:
         self.core = core
         self.chat = chat
         self.directory = directory
-        self.home = home
-        self.cadences = cadences
-        self.self_service = RepSelfService(core.repos, core.clock)
+        self.self_service = core.self_service
 
     @property
     def practice(self) -> PracticeService:
-        return self.core.practice({PLATFORM: self.chat})
+        return self.core.practice_service
 
     # ---- practice -----------------------------------------------------------
 
@@ -105,10 +102,10 @@ class SlackJobs:
 
     def publish_home(self, person: PersonRef) -> None:
         who = self._member(person, None)
-        stored = self._stored(who) if who is not None else None
-        if stored is None:
+        home = self.core.home.view(who) if who is not None else None
+        if home is None:
             return
-        self.chat.client.views_publish(user_id=person.user_id, view=self.home.view(stored))
+        self.chat.client.views_publish(user_id=person.user_id, view=home_view(home))
 
     def rehearse(self, command: SlashCommand, tell: Tell, tell_card: Callable[[Card], None]) -> None:
         """`/rehearse snooze|progress|cadence|help`."""
@@ -116,7 +113,7 @@ class SlackJobs:
         if who is None:
             return
         try:
-            request = commands.parse_rehearse(command.text, self._today(who))
+            request = commands.parse_rehearse(command.text, self.self_service.today(who))
         except commands.BadCommand as exc:
             tell(str(exc))
             return
@@ -158,49 +155,31 @@ class SlackJobs:
     def open_cadence(self, who: PersonRef, trigger_id: str, tell: Tell, *, team_name: str | None = None,
                      team_id: int | None = None) -> None:
         """The cadence modal for one team, for people in enablement only."""
-        stored = self._stored(who)
-        if stored is None or not self.cadences.can_edit(stored.id):  # type: ignore[arg-type]
-            tell(CADENCE_REFUSAL)
-            return
-        teams = [t for t, _ in self.cadences.cadences.teams() if t.workspace_id == stored.workspace_id]
         try:
-            if team_id is not None:
-                team = next(t for t in teams if t.id == team_id)
-            elif team_name:
-                team = self.cadences.team_named(team_name, stored.workspace_id)
-            elif len(teams) == 1:
-                team = teams[0]
-            else:
-                tell("Which team? `/rehearse cadence <team>` — teams: " + ", ".join(t.name for t in teams)
-                     if teams else "There are no teams yet, so there is no cadence to set.")
-                return
-        except (UnknownTeam, StopIteration) as exc:
-            tell(exc.user_message if isinstance(exc, UnknownTeam) else "That team no longer exists.")
+            form = self.core.cadence_chat.form(who, team_name=team_name, team_id=team_id)
+        except (NotAllowed, UnknownTeam, PickTeam) as exc:
+            tell(exc.user_message)
             return
-        values = self.cadences.form_values(team.id)  # type: ignore[arg-type]
-        view = cadence_modal(team.id, team.name, values, self.core.library)  # type: ignore[arg-type]
+        view = cadence_modal(form.team_id, form.team_name, form.values, self.core.library)
         self.chat.client.views_open(trigger_id=trigger_id, view=view)
 
     def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:
         """A submitted cadence modal: None when saved, else error messages keyed by input block."""
-        stored = self.core.repos.people.find(PLATFORM, person.workspace, person.user_id)
         team_id = team_of(view)
         first = "sessions_per_week"
-        if stored is None or team_id is None:
+        if team_id is None:
             return {first: CADENCE_REFUSAL}
         try:
-            self.cadences.set(stored.id, team_id, read_cadence_form(view))  # type: ignore[arg-type]
+            self.core.cadence_chat.change(person, read_cadence_form(view), team_id=team_id, whole_form=True)
         except CadenceError as exc:
             return form_errors(exc, input_blocks(view))
-        except (NotAllowed, UnknownTeam) as exc:
+        except (NotAllowed, UnknownTeam, PickTeam) as exc:
             return {first: exc.user_message}
         return None
 
     def after_cadence_saved(self, person: PersonRef, team_id: int) -> None:
-        team = self.cadences.cadences.team(team_id)
-        spec = self.cadences.get(team_id)
-        name = team.name if team is not None else f"team {team_id}"
-        self.chat.send_direct(person, Text(f"Saved. {name} now practises {spec.describe()}."))
+        saved = self.core.cadence_chat.current(team_id)
+        self.chat.send_direct(person, Text(f"Saved. {saved.team_name} now practises {saved.spec.describe()}."))
         self.publish_home(person)
 
     # ---- helpers ------------------------------------------------------------
@@ -216,12 +195,6 @@ class SlackJobs:
                     f"Rehearse coaches members of {team}, so I can't run practice for you here. "
                     "If your own workspace uses Rehearse, you'll find me there."))
             return None
-
-    def _stored(self, who: PersonRef) -> Person | None:
-        return self.core.repos.people.find(PLATFORM, who.workspace, who.user_id)
-
-    def _today(self, who: PersonRef) -> date:
-        return local_date(who.tz, self.core.clock.now())
 
     @staticmethod
     def _best_effort(fn: Callable[[], object]) -> None:

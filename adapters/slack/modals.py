@@ -12,9 +12,8 @@ import json
 from typing import Any, Mapping
 
 from adapters.slack.blocks import clip
-from bot.scheduling.cadences import CadenceError
+from bot.scheduling.cadences import WEEKDAY_NAMES, CadenceError
 from scenarios.loader import ScenarioLibrary
-from scheduler.days import WEEKDAY_NAMES
 from scoring import all_behaviors
 
 CADENCE_CALLBACK = "rehearse_cadence"

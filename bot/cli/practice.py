@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -14,18 +13,17 @@ from bot.settings import get_settings
 
 
 def console_practice(scenario_id: str | None, resume: bool = False) -> None:
-    from adapters.console.chat import ConsoleChat, run_practice
     from bot.app import build_core
     from bot.practice.engine import PracticeOnHold
+    from bot.runtime import load_platform
     from scenarios.loader import UnknownScenario
 
     settings = get_settings()
-    console = Console(highlight=False)
     core = build_core(settings)
-    chat = ConsoleChat(console, Path(settings.data_dir) / "media")
-    service = core.practice({"console": chat})
+    terminal = load_platform("console").build(core, settings)
+    console = terminal.console
     try:
-        run_practice(service, chat, sys.stdin, scenario_id, resume=resume)
+        terminal.practise(sys.stdin, scenario_id, resume=resume)
     except UnknownScenario as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)

@@ -1,5 +1,7 @@
-"""`rehearse serve`: the Slack HTTP endpoint (POST /slack/events, GET /healthz) on PORT,
-and `rehearse slack-manifest`: the manifest that creates the Slack app it serves.
+"""`rehearse serve`: the Slack HTTP endpoint (POST /slack/events, GET /healthz) on PORT.
+
+(`rehearse slack-manifest`, the manifest that creates the Slack app it serves, is the Slack
+adapter's own command: adapters/slack/cli.py.)
 
 With SLACK_APP_TOKEN set, Slack's events arrive over Socket Mode as well (no
 public URL needed) and the HTTP port still answers /healthz for the platform.
@@ -34,7 +36,7 @@ def serve(
     from bot.runtime import build_process
 
     # The web process: Slack and the core (with every button's use case wired), no scheduler.
-    process = build_process(settings, slack=True, discord=False, scheduler=False)
+    process = build_process(settings, platforms=("slack",), scheduler=False)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
     console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")
@@ -42,21 +44,3 @@ def serve(
         process.slack.serve(port if port is not None else settings.port, host=host)
     finally:
         process.stop()
-
-
-@app.command("slack-manifest")
-def slack_manifest(
-    url: Optional[str] = typer.Option(None, "--url", help="Public https:// URL where `rehearse serve` runs"),
-    socket_mode: bool = typer.Option(False, "--socket-mode", help="For Socket Mode: no public URL needed"),
-) -> None:
-    """Print the Slack app manifest to paste into api.slack.com/apps → Create New App → From a manifest."""
-    from adapters.slack.manifest import BadManifestUrl, manifest_text
-
-    if url is None and not socket_mode:
-        Console(stderr=True).print("Give --url https://your-host (HTTP events) or --socket-mode.")
-        raise typer.Exit(2)
-    try:
-        typer.echo(manifest_text(url, socket_mode), nl=False)
-    except BadManifestUrl as exc:
-        Console(stderr=True, highlight=False).print(str(exc))
-        raise typer.Exit(2)

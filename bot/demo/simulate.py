@@ -102,7 +102,6 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
 def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     from bot.digests import render
     from bot.scheduling.build import build_scheduling
-    from scheduler.ratelimit import RateLimiter
 
     started = wallclock.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -119,7 +118,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     manager_id, habits = _seed(core)
 
     # One process, no leader election to wait for.
-    scheduling = build_scheduling(core.repos, core.library, clock, RateLimiter(), core.practice(), core.chats, data_dir,
+    scheduling = build_scheduling(core.repos, core.library, clock, core.limiter, core.practice(), core.chats, data_dir,
                                   name=f"demo-{uuid.uuid4().hex[:6]}", elect=False)
     digests = scheduling.digests
     # Delivery runs every simulated step; the other jobs at most hourly (their timing is not the story).

@@ -40,7 +40,6 @@ from storage.repos.digests import DigestRepo, ManagerSchedule, TeamView
 from storage.repos.pushes import NewPush
 
 if TYPE_CHECKING:
-    from bot.app import Core
     from bot.practice.engine import PracticeService, Started
     from storage.repos.digests import Member
 
@@ -101,14 +100,6 @@ class DigestService:
         self.grace = grace
         self.store = DigestRepo(repos.db)
         self.nudger = DigestNudger(repos, chats, clock, outbox)
-
-    @classmethod
-    def from_core(cls, core: Core, outbox: Outbox) -> DigestService:
-        """The service over the core's chats, with its three buttons registered on the core's router."""
-        service = cls(core.repos, core.library, core.chats, core.clock, Path(core.settings.data_dir), core.practice,
-                      outbox=outbox)
-        service.register(core.actions)
-        return service
 
     def register(self, actions: ActionRouter) -> None:
         for action_id in (render.NUDGE, render.ASSIGN, render.REPORT):

@@ -70,6 +70,7 @@ class PracticeService:
         expiry: timedelta = timedelta(hours=24),
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
+        holds: Callable[[int, date], str | None] | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -84,8 +85,8 @@ class PracticeService:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
-        # pending baseline); None lets them. Wired by the composition root, like PushService.holds.
-        self.holds: Callable[[int, date], str | None] | None = None
+        # pending baseline); None lets them. Given by the composition root (Holds.message).
+        self.holds = holds
 
     # ---- people -----------------------------------------------------------
 

@@ -9,11 +9,13 @@ identity they practise under in their workspace.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.messages import Card, Field, PersonRef, Text
+from bot.messages import Card, ConversationRef, Field, PersonRef, Text
 from bot.ports import Clock
 from bot.practice.cards import trend_text
+from bot.practice.states import is_open
 from scheduler.hours import local_date
 from scoring import get_behavior
 from storage import Repositories
@@ -32,6 +34,15 @@ class SelfServiceError(ValueError):
         self.user_message = user_message
 
 
+@dataclass(frozen=True)
+class OpenSession:
+    """A practice session the rep left open on a platform, with what was said so far."""
+
+    session_id: str
+    ref: ConversationRef
+    transcript: tuple[tuple[str, str], ...]  # (speaker: "rep" | "buyer", text), oldest first
+
+
 class RepSelfService:
     def __init__(self, repos: Repositories, clock: Clock) -> None:
         self.repos = repos
@@ -47,6 +58,28 @@ class RepSelfService:
         person, ws = found[0]
         return PersonRef(who.platform, ws.external_id, who.user_id, who.display_name or person.display_name,
                          person.tz, who.is_bot)
+
+    def today(self, who: PersonRef) -> date:
+        """The date where the person is (their time zone, else UTC): what "until Friday" is read against."""
+        return local_date(who.tz, self.clock.now())
+
+    def open_session(self, who: PersonRef) -> OpenSession | None:
+        """The rep's latest session still open on their platform (to resume it), or None."""
+        person = self._person(who)
+        if person is None:
+            return None
+        found = [s for s in self.repos.sessions.open_sessions(person.id) if s.platform == who.platform]  # type: ignore[arg-type]
+        if not found:
+            return None
+        session = found[-1]
+        turns = tuple((t.speaker, t.text or "") for t in self.repos.sessions.turns(session.id))
+        return OpenSession(session.id, ConversationRef(session.platform, session.workspace, session.channel,
+                                                       session.thread), turns)
+
+    def session_is_open(self, session_id: str) -> bool:
+        """Whether the session still takes turns (not finished, skipped or expired)."""
+        session = self.repos.sessions.get(session_id)
+        return session is not None and is_open(session.state)
 
     def progress(self, who: PersonRef) -> Card:
         """The rep's scores per behavior: latest, trend against their earlier sessions, and how many."""

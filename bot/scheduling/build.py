@@ -96,14 +96,17 @@ def build_scheduling(
     every: Intervals = Intervals(),
     name: str = "main",
     elect: bool = True,
+    cadences: CadenceService | None = None,
+    holds: Holds | None = None,
 ) -> Scheduling:
     """Every scheduled service over one outbox and limiter, and the runner with their jobs.
 
-    `elect=False` runs the jobs without waiting on leader election (a single-process simulation)."""
+    `elect=False` runs the jobs without waiting on leader election (a single-process simulation).
+    `cadences` and `holds` are the core's own (bot/app.py), so a process builds each once."""
     outbox = build_outbox(repos, clock, limiter, policies=policies)
     store = ProgrammeRepo(repos.db)
-    cadences = CadenceService(repos, clock, library)
-    holds = Holds(store)
+    cadences = cadences or CadenceService(repos, clock, library)
+    holds = holds or Holds(store)
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)
     leader = LeaderLock(repos.db)

@@ -1,22 +1,27 @@
 """A whole bot in a few lines: the real engine, storage and offline buyer, with a recording chat.
 
 Like errbot's testbot: `bot.start()`, `bot.say("...")`, then read `bot.replies`.
-The chat is an in-memory ChatPort — the platform adapters are tested against
-fake servers in their own suites; here we test what the core decides.
+The core is built by the composition root (`bot.app.compose`), as in production,
+with fakes for the chat and the clock. The chat is an in-memory ChatPort — the
+platform adapters are tested against fake servers in their own suites; here we
+test what the core decides.
 """
 
 from __future__ import annotations
 
 import itertools
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from bot.app import Core, compose
 from bot.messages import ActionEvent, Attachment, Card, ConversationRef, Inbound, Outbound, PersonRef, Posted, Text
 from bot.practice import cards
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
 from bot.practice.judges.offline import OfflineJudge
+from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
 from storage import Repositories
 
@@ -69,8 +74,10 @@ class TestBot:
         self.clock = clock or ManualClock()
         self.chat = chat or RecordingChat()
         self.repos = Repositories.open(db_url)
-        self.service = PracticeService(self.repos, ScenarioLibrary.load(), OfflineBuyer(), OfflineJudge(),
-                                       {self.chat.platform: self.chat}, self.clock)
+        settings = Settings(_env_file=None, database_url=db_url, data_dir=tempfile.mkdtemp(prefix="testbot-"))  # type: ignore[call-arg]
+        self.core: Core = compose(settings, self.repos, ScenarioLibrary.load(), OfflineBuyer(), OfflineJudge(),
+                                  self.clock, chats={self.chat.platform: self.chat})
+        self.service: PracticeService = self.core.practice_service
         self.person = PersonRef(self.chat.platform, "W1", user, f"Rep {user}", "Europe/London")
         self.ref: ConversationRef | None = None
         self.session_id: str | None = None

@@ -18,7 +18,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import DiscordAdapter, build_discord
-from bot.app import Core, make_buyer_and_judge
+from bot.app import Core, compose, make_buyer_and_judge
 from bot.ports import SpeechPort, SystemClock
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
@@ -47,7 +47,7 @@ def _core(settings: Settings, speech: SpeechPort | None) -> Core:
     """The composition root's core on a fresh database, with the scenario library parsed once."""
     repos = Repositories.open(settings.database_url)
     buyer, judge = make_buyer_and_judge(settings, repos)
-    return Core(settings, repos, _library(), buyer, judge, SystemClock(), speech=speech)
+    return compose(settings, repos, _library(), buyer, judge, SystemClock(), speech=speech)
 
 
 @asynccontextmanager

@@ -17,7 +17,7 @@ import pytest
 
 from adapters.slack import SlackAdapter, build_slack
 from adapters.slack.server import make_server, shutdown
-from bot.app import Core, make_buyer_and_judge
+from bot.app import Core, compose, make_buyer_and_judge
 from bot.ports import BuyerPort, SpeechPort
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary
@@ -84,8 +84,8 @@ def make_world(db_url: str, *, speech: SpeechPort | None = None, buyer: BuyerPor
     # What build_core does, with the scenario library and the migrated schema shared across tests.
     repos = Repositories.open(db_url, migrate=migrate)
     default_buyer, judge = make_buyer_and_judge(config, repos)
-    core = Core(config, repos, library or ScenarioLibrary.load(), buyer or default_buyer, judge, clock,
-                speech=speech)
+    core = compose(config, repos, library or ScenarioLibrary.load(), buyer or default_buyer, judge, clock,
+                   speech=speech)
     adapter = build_slack(core, config, workers=workers)
     server = make_server(adapter.wsgi(), "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)

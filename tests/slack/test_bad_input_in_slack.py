@@ -22,7 +22,7 @@ def test_a_reply_in_a_thread_whose_session_expired_says_so_and_offers_a_new_one(
     thread = slack.start(rep)
     slack.say(rep, thread, LINE)
     slack.clock.advance(hours=25)
-    assert slack.core.practice().expire_stale() == 1
+    assert slack.core.practice_service.expire_stale() == 1
     expiry_note = slack.fake.in_thread(slack.dm(rep), thread)[-1]
     assert "timed out" in expiry_note.text
     late = slack.say(rep, thread, "Sorry, I was out. Who else is involved?")[-1]

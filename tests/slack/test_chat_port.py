@@ -44,7 +44,7 @@ def test_a_dm_that_slack_no_longer_knows_is_reopened_once(slack: SlackWorld) -> 
 
 def test_when_slack_keeps_rate_limiting_the_core_hears_rate_limited_with_retry_after(slack: SlackWorld) -> None:
     client = make_web_client(BOT_TOKEN, slack.fake.api_url, rate_limit_retries=1)
-    chat = SlackChat(client, SlackDirectory(client, slack.core.repos, slack.clock))
+    chat = SlackChat(client, SlackDirectory(client, slack.core.people, slack.clock))
     slack.fake.fail("chat.postMessage", 429, times=2, retry_after=0)
     with pytest.raises(RateLimited) as raised:
         chat.send(ConversationRef("slack", TEAM_ID, "D0X", "1.1"), Text("hello"))
@@ -69,4 +69,4 @@ def test_the_bot_token_is_only_sent_to_slacks_own_file_hosts(slack: SlackWorld) 
     # With a token Slack does not accept, it answers with its sign-in page, which is not taken for audio.
     stranger = make_web_client("xoxb-revoked", slack.fake.api_url)
     with pytest.raises(PlatformError, match="sign-in page"):
-        SlackChat(stranger, SlackDirectory(stranger, slack.core.repos, slack.clock)).fetch_attachment(attachment)
+        SlackChat(stranger, SlackDirectory(stranger, slack.core.people, slack.clock)).fetch_attachment(attachment)

@@ -1,8 +1,9 @@
-"""`rehearse discord invite-url`: the link that installs the bot with exactly the permissions it uses."""
+"""`rehearse discord invite-url`: the link that installs the bot with exactly the permissions it uses.
+
+Found by bot/cli through the `rehearse.commands` entry point "discord", like every platform's commands.
+"""
 
 from __future__ import annotations
-
-from typing import Optional
 
 import typer
 
@@ -15,14 +16,15 @@ app.add_typer(discord_app, name="discord")
 
 @discord_app.command("invite-url")
 def invite_url(
-    client_id: Optional[str] = typer.Option(None, "--client-id", help="Application id; default: read from DISCORD_TOKEN"),
+    client_id: str | None = typer.Option(None, "--client-id", help="Application id; default: read from DISCORD_TOKEN"),
     voice_messages: bool = typer.Option(False, "--voice-messages",
                                         help="Also ask for Send Voice Messages, so the buyer's voice replies show "
                                              "as voice messages in server threads (DMs don't need it)"),
     explain: bool = typer.Option(False, "--explain", help="List each permission and why the bot needs it"),
 ) -> None:
     """Print the OAuth2 URL (scopes bot + applications.commands) with the bot's permission integer."""
-    from adapters.discord.invite import PERMISSIONS, VOICE_PERMISSION, client_id_from_token, invite_url as build
+    from adapters.discord.invite import PERMISSIONS, VOICE_PERMISSION, client_id_from_token
+    from adapters.discord.invite import invite_url as build
 
     if client_id is None:
         token = get_settings().discord_token
