@@ -25,6 +25,7 @@ from bot.impact.holds import Holds
 from bot.people.directory import PeopleDirectory
 from bot.people.home import HomeService
 from bot.people.privacy import PrivacyService
+from bot.people.workspaces import Workspaces
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
 from bot.practice.buyers.offline import OfflineBuyer
@@ -75,6 +76,7 @@ class Core:
     people: PeopleDirectory
     home: HomeService
     privacy: PrivacyService
+    workspaces: Workspaces  # installations per workspace, when Slack is installed through "Add to Slack"
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest
@@ -118,12 +120,14 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         audio_store=audio_store, holds=holds.message,
     )
     cadences = CadenceService(repos, clock, library)
+    privacy = PrivacyService(repos, settings, clock)
     core = Core(
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
         chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
         holds=holds, cadences=cadences, cadence_chat=CadenceFromChat(repos, cadences, clock),
         self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
-        home=HomeService(repos, cadences, library, clock), privacy=PrivacyService(repos, settings, clock),
+        home=HomeService(repos, cadences, library, clock), privacy=privacy,
+        workspaces=Workspaces(repos, privacy, clock, settings.uninstall_retention_days),
     )
     for action_id in (cards.FINISH, cards.SKIP):
         actions.register(action_id, practice.act)

@@ -5,11 +5,14 @@ thread root and every later message goes under it. Text and cards become
 chat.postMessage calls with Block Kit; voice notes and charts are uploaded with
 files_upload_v2 into the same thread. A call Slack still rate-limits after the
 client's retries raises bot.ports.RateLimited; any other refusal PlatformError.
+Every call goes out with the token of the workspace it is about (the ref's or
+the person's): one SLACK_BOT_TOKEN, or each installation's own (issue #22).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import urllib.error
 import urllib.request
 from typing import Any, Callable
@@ -19,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack import blocks
+from adapters.slack.client import Clients, as_clients
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.parse import PLATFORM
 from bot.messages import Attachment, Audio, Card, ConversationRef, Image, Outbound, PersonRef, Posted, Text
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024  # far beyond a three-minute clip; refuses anything absurd
 DOWNLOAD_TIMEOUT_S = 30
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+# Slack's private file URLs name the file's workspace: https://files.slack.com/files-pri/T0123-F0456/name
+_FILE_TEAM = re.compile(r"/files-pri/([A-Z0-9]+)-")
 
 
 class SlackRefused(PlatformError):
@@ -43,14 +49,19 @@ class SlackRefused(PlatformError):
 class SlackChat:
     platform = PLATFORM
 
-    def __init__(self, client: WebClient, directory: SlackDirectory, *,
-                 persona_style: blocks.PersonaStyle = "username") -> None:
-        self.client = client
+    def __init__(self, clients: WebClient | Clients, directory: SlackDirectory, *,
+                 persona_style: blocks.PersonaStyle = "username", api_url: str | None = None) -> None:
+        self.clients = as_clients(clients)
         self.directory = directory
         self.persona_style = persona_style
         # The bot token goes only to Slack's own file hosts (and the configured API host, e.g. a proxy).
-        api_host = urlparse(client.base_url).hostname or ""
+        base = clients.base_url if isinstance(clients, WebClient) else (api_url or "")
+        api_host = urlparse(base).hostname or ""
         self._trusted_hosts = {"files.slack.com", api_host}
+
+    def client(self, workspace: str) -> WebClient:
+        """The Web API client with this workspace's bot token (NotInstalled when it has none)."""
+        return self.clients(workspace)
 
     # ---- ChatPort ---------------------------------------------------------
 
@@ -71,7 +82,11 @@ class SlackChat:
         host = urlparse(url).hostname or ""
         if not url or not (host in self._trusted_hosts or host.endswith(".slack.com")):
             raise PlatformError(f"refusing to send the bot token to {host or 'an empty URL'}")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.client.token}"})
+        team = _FILE_TEAM.search(urlparse(url).path)
+        if self.clients.per_workspace and team is None:
+            raise PlatformError("cannot tell which workspace the file belongs to")
+        token = self.clients(team.group(1) if team else "").token
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
         try:
             with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response:
                 # Without a valid token Slack answers 200 with its sign-in page, not the file.
@@ -91,7 +106,7 @@ class SlackChat:
         args: dict[str, Any] = {"channel": ref.channel, "user": user_id, "text": blocks.escape(text)}
         if ref.thread:
             args["thread_ts"] = ref.thread
-        self._call("chat.postEphemeral", self.client.chat_postEphemeral, **args)
+        self._call("chat.postEphemeral", self.client(ref.workspace).chat_postEphemeral, **args)
 
     # ---- internals --------------------------------------------------------
 
@@ -119,7 +134,8 @@ class SlackChat:
             raise TypeError(f"SlackChat cannot post {type(message).__name__}")
         if ref.thread:
             args["thread_ts"] = ref.thread
-        data = self._call("chat.postMessage", self.client.chat_postMessage, channel=ref.channel, **args)
+        data = self._call("chat.postMessage", self.client(ref.workspace).chat_postMessage, channel=ref.channel,
+                          **args)
         channel = str(data.get("channel") or ref.channel)
         return Posted(ConversationRef(PLATFORM, ref.workspace, channel, ref.thread), str(data.get("ts", "")))
 
@@ -133,7 +149,7 @@ class SlackChat:
         if ref.thread:
             args["thread_ts"] = ref.thread
         try:
-            data = self._call("files.upload", self.client.files_upload_v2, **args)
+            data = self._call("files.upload", self.client(ref.workspace).files_upload_v2, **args)
         except RateLimited:
             raise
         except PlatformError:

@@ -36,9 +36,8 @@ from slack_sdk.oauth.installation_store import Bot, Installation, InstallationSt
 from slack_sdk.oauth.state_store import OAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
-from adapters.slack.client import api_base, make_web_client
+from adapters.slack.client import NotInstalled, api_base, make_web_client
 from bot.people.workspaces import Install, Workspaces
-from bot.ports import PlatformError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,14 +47,6 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 # Bolt's default: a rotating token (12 hours) is renewed when it has less than this left.
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 MAX_CLIENTS = 10_000  # one WebClient per live token; far beyond any deployment's workspace count
-
-
-class NotInstalled(PlatformError):
-    """Rehearse is not (or no longer) installed in this workspace: nothing can be sent there."""
-
-    def __init__(self, workspace: str) -> None:
-        super().__init__(f"Rehearse is not installed in Slack workspace {workspace or '(unknown)'}")
-        self.workspace = workspace
 
 
 class OrgWideInstallRefused(BoltError):
@@ -157,6 +148,8 @@ class WorkspaceClients:
 
     Scheduled sends have no request to take a token from, so they look it up the way Bolt does
     for requests (by the workspace's team_id); a token rotated here is saved for every process."""
+
+    per_workspace = True
 
     def __init__(self, workspaces: Workspaces, settings: Settings, base: WebClient) -> None:
         self.workspaces = workspaces

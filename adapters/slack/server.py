@@ -1,4 +1,5 @@
-"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress.
+"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress,
+and GET /slack/install and /slack/oauth_redirect when workspaces install through "Add to Slack".
 
 Bolt's WSGI adapter verifies each request's signature and timestamp and
 dispatches events, slash commands and interactivity, all on the one path Slack
@@ -33,6 +34,10 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
     events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
+    # "Add to Slack" (many workspaces): Bolt's own handler serves the install page and the redirect.
+    flow = adapter.bolt_app.oauth_flow
+    installs = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if flow is not None else None
+    install_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
     modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
     mode = "+".join(name for name, on in modes if on)
 
@@ -42,6 +47,8 @@ def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
             return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
         if path == EVENTS_PATH and events is not None:
             return events(environ, start_response)
+        if installs is not None and path in install_paths and method == "GET":
+            return installs(environ, start_response)
         if path == EVENTS_PATH:
             return _json(start_response, "404 Not Found",
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})
