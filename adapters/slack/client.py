@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.ports import PlatformError
+from bot.ports import Unreachable
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # Rate limits clear after Retry-After, so waiting is nearly always right; give up only after
@@ -46,7 +46,7 @@ def make_web_client(token: str | None, api_url: str | None = None, timeout_s: in
     )
 
 
-class NotInstalled(PlatformError):
+class NotInstalled(Unreachable):
     """Rehearse is not (or no longer) installed in this workspace: nothing can be sent there."""
 
     def __init__(self, workspace: str) -> None:

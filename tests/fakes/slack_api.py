@@ -127,6 +127,7 @@ class FakeSlack:
         self.tokens: dict[str, FakeWorkspace] = {bot_token: home}  # every bot token Slack would accept
         self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
         self.token_rotation = False  # on: installs hand out expiring tokens with refresh tokens
+        self.redirect_uri: str | None = None  # the app's configured Redirect URL (when the link names none)
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self._expiring: dict[str, float] = {}  # rotating access token -> expiry (time.time())
         self._refresh: dict[str, Grant] = {}
@@ -396,7 +397,7 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        args = dict(request.query)
+        args: dict[str, Any] = dict(request.query)
         if request.method == "POST" and request.can_read_body:
             raw = await request.read()
             if request.content_type == "application/json":
@@ -664,7 +665,7 @@ class FakeSlack:
         """slack.com/oauth/v2/authorize: the admin presses Allow (or Cancel) and is sent back with a code."""
         query = dict(request.query)
         self._record(Call("oauth.authorize", query))
-        redirect = query.get("redirect_uri")
+        redirect = query.get("redirect_uri") or self.redirect_uri
         if query.get("client_id") != self.client_id or not redirect:
             return web.Response(status=400, text="invalid client_id or no redirect_uri")
         answer = self._approvals.popleft() if self._approvals else "access_denied"
