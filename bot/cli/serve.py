@@ -29,7 +29,8 @@ def serve(
     if not settings.has_slack:
         console.print(
             "rehearse serve needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). "
+            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); or, to be installed in "
+            "many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET. "
             "Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
@@ -39,7 +40,8 @@ def serve(
     process = build_process(settings, platforms=("slack",), scheduler=False)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
-    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} (/slack/events, /healthz)")
+    paths = "/slack/events, /healthz" + (", /slack/install, /slack/oauth_redirect" if settings.slack_oauth else "")
+    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} ({paths})")
     try:
         process.slack.serve(port if port is not None else settings.port, host=host)
     finally:
