@@ -65,7 +65,7 @@ def delete(person: int = typer.Option(..., "--person", help="Person id"),
 
 
 @privacy_app.command("purge")
-def purge(workspace: Optional[str] = typer.Option(
+def purge(workspace: str | None = typer.Option(
               None, "--workspace", help="An uninstalled Slack workspace's id (T...): purge its practice data now"),
           yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation")) -> None:
     """Apply the retention settings now (the scheduler also runs this every few hours).
