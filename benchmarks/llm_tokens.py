@@ -1,7 +1,7 @@
 """Claude token use for one scripted practice session, measured against the fake Messages API.
 
 A curious rep plays the 6-turn discovery scenario through the real composition
-root (build_core, the practice engine, ClaudeBuyer and ClaudeJudge, the real
+root (build_core, the practice engine, LlmBuyer and LlmJudge, the real
 SDK) against tests/fakes/anthropic_api.py, whose usage figures come from the
 cache_control breakpoints we actually send (about 4 characters per token; the
 fake's prompt cache follows the service's documented rules, including the
@@ -16,7 +16,11 @@ scenario's stable prefix is shared between sessions. `--transcripts` also
 prints a session the offline buyer answers (every Claude buyer call fails with
 529) and the judge's output for it.
 
-Run: .venv/bin/python benchmarks/llm_tokens.py [--transcripts]
+`--provider openai` plays the same session on an own model instead: the real
+`openai` SDK against tests/fakes/openai_api.py (an OpenAI-compatible server,
+tokens from its `usage` field), printing calls, tokens and latency per turn.
+
+Run: .venv/bin/python benchmarks/llm_tokens.py [--transcripts] [--provider anthropic|openai]
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ from bot.llm.pricing import price_of  # noqa: E402
 from bot.messages import Card, Inbound, PersonRef, Text  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.core.testbot import ManualClock, RecordingChat  # noqa: E402
-from tests.fakes.anthropic_api import Fault, FakeAnthropic, Recorded, Reply  # noqa: E402
+from tests.fakes.anthropic_api import FakeAnthropic, Fault, Recorded, Reply  # noqa: E402
+from tests.fakes.openai_api import Answer, FakeOpenAI  # noqa: E402
 
 SCENARIO = "discovery-procurement-stall"
 REP_TURNS = [
@@ -139,11 +144,74 @@ def print_transcripts(fake: FakeAnthropic, settings: Settings) -> None:
     core.repos.db.dispose()
 
 
+def own_model_responder(request: dict[str, Any]) -> Answer:
+    """The same script for an OpenAI-compatible server: the request is read in chat-completions form."""
+    tool = ((request.get("tool_choice") or {}).get("function") or {}).get("name")
+    if tool == "buyer_reply":
+        turn = sum(1 for m in request["messages"] if m["role"] == "user") - 2  # minus the opening cue
+        text, revealed = BUYER_LINES[min(turn, len(BUYER_LINES) - 1)]
+        return Answer.function(tool, {"text": text, "revealed_fact_ids": revealed})
+    body = request["messages"][-1]["content"]
+    rep = [html.unescape(m.group(1)) for m in FENCED.finditer(body)]
+    enum = request["tools"][0]["function"]["parameters"]["properties"]["scores"]["items"]["properties"]["behavior"]["enum"]
+    return Answer.function("record_scores", {"scores": [
+        {"behavior": b, "level": 3, "score": 78, "confidence": 0.8, "evidence": [rep[1].split("?")[0] + "?"],
+         "try_next": "Quantify the impact back to them before you offer the summary."} for b in enum]})
+
+
+def main_own_model() -> int:
+    """Six turns and the judge on an OpenAI-compatible server: calls, tokens and latency per turn."""
+    import statistics
+    import time
+
+    with FakeOpenAI(own_model_responder) as fake, tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp}/bench.db",  # type: ignore[call-arg]
+                            openai_base_url=fake.url, llm_model="llama-3.1-8b-instruct")
+        core = build_core(settings, clock=ManualClock())
+        service = core.practice({"console": RecordingChat()})
+        person = PersonRef("console", "W1", "U-own", "Rep U-own")
+        started = service.start(person, SCENARIO)
+        print(f"Scripted {len(REP_TURNS)}-turn session, scenario {SCENARIO}, provider openai "
+              f"(model {settings.llm_model}) on the fake OpenAI-compatible server; tokens from its usage field\n")
+        print(f"{'turn':>4} {'calls':>5} {'prompt tok':>10} {'output tok':>10} {'latency ms':>10}  engine")
+        latencies: list[float] = []
+        for i, line in enumerate(REP_TURNS):
+            if core.repos.sessions.get(started.session.id).state not in ("offered", "started"):
+                break
+            before = len(fake.requests)
+            core.clock.advance(seconds=40)
+            t0 = time.perf_counter()
+            service.handle(Inbound(started.ref, person, f"own-{i}", core.clock.now(), line))
+            latencies.append((time.perf_counter() - t0) * 1000)
+            calls = fake.requests[before:]
+            usage = [c.usage_tokens for c in calls]
+            engine = core.repos.sessions.turns(started.session.id)[-1].engine
+            print(f"{i + 1:>4} {len(calls):>5} {sum(u[0] for u in usage):>10,} {sum(u[1] for u in usage):>10,} "
+                  f"{latencies[-1]:>10.1f}  {engine}")
+        session = core.repos.sessions.get(started.session.id)
+        buyer = [r for r in fake.requests if r.purpose == "buyer"]
+        judge = [r for r in fake.requests if r.purpose == "judge"]
+        total_in = sum(r.usage_tokens[0] for r in fake.requests)
+        total_out = sum(r.usage_tokens[1] for r in fake.requests)
+        print(f"\ncalls: {len(fake.requests)} ({len(buyer)} buyer + {len(judge)} judge) for {len(latencies)} rep turns;"
+              f" session state {session.state}, judge engine {session.judge_engine}")
+        print(f"tokens: {total_in:,} prompt, {total_out:,} output; turn latency median "
+              f"{statistics.median(latencies):.1f} ms, max {max(latencies):.1f} ms (the last turn includes the judge)")
+        ok = len(buyer) <= len(latencies) and len(judge) == 1
+        print(f"target <= 1 buyer call per turn and 1 judge call per session: {'PASS' if ok else 'FAIL'}")
+        core.repos.db.dispose()
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcripts", action="store_true", help="also print an offline-buyer transcript and the judge's output")
+    parser.add_argument("--provider", choices=("anthropic", "openai"), default="anthropic",
+                        help="anthropic: Claude's Messages API (fake); openai: an OpenAI-compatible server (fake)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # the fallback warnings of --transcripts are expected here
+    if args.provider == "openai":
+        return main_own_model()
     warnings.simplefilter("ignore", DeprecationWarning)  # the SDK warns about the default model's end of life
     with FakeAnthropic(responder) as fake, tempfile.TemporaryDirectory() as tmp:
         os.environ["ANTHROPIC_BASE_URL"] = fake.url

@@ -197,6 +197,34 @@ def line(name: str, values: list[float]) -> str:
             f"p99={pct(values, 99):7.1f} ms  max={max(values) * 1000:7.1f} ms")
 
 
+def turn_buckets(exposition: str) -> list[tuple[float, float]]:
+    """(upper bound, cumulative count) of the server's turn-latency histogram for Slack, engines summed."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    counts: dict[float, float] = defaultdict(float)
+    for family in text_string_to_metric_families(exposition):
+        if family.name == "rehearse_turn_seconds":
+            for sample in family.samples:
+                if sample.name.endswith("_bucket") and sample.labels.get("platform") == "slack":
+                    counts[float(sample.labels["le"])] += sample.value
+    return sorted(counts.items())
+
+
+def histogram_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
+    """Prometheus's histogram_quantile: linear interpolation inside the bucket the rank falls in."""
+    if not buckets or buckets[-1][1] == 0:
+        return float("nan")
+    rank = q * buckets[-1][1]
+    lower_bound, lower_count = 0.0, 0.0
+    for bound, count in buckets:
+        if count >= rank:
+            if bound == float("inf"):
+                return lower_bound
+            return lower_bound + (bound - lower_bound) * (rank - lower_count) / max(count - lower_count, 1e-9)
+        lower_bound, lower_count = bound, count
+    return lower_bound
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=50)
@@ -219,6 +247,8 @@ def main() -> int:
             sender = SlackSender(f"http://127.0.0.1:{port}/slack/events")
             wall = asyncio.run(run_reps(args.reps, args.turns, tuple(args.think), sender, fake, figures, args.ramp))
             peak = peak_rss_mb(server.pid)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+                scraped = response.read().decode()
         finally:
             server.terminate()
             server.wait(20)
@@ -230,6 +260,11 @@ def main() -> int:
     print(line("/practice -> scenario card", figures.cards))
     print(line("done -> scorecard", figures.scorecards))
     print(line("HTTP acknowledgement", figures.acks))
+    buckets = turn_buckets(scraped)
+    p50, p99 = histogram_quantile(0.5, buckets), histogram_quantile(0.99, buckets)
+    print(f"  from /metrics (rehearse_turn_seconds, slack): n={int(buckets[-1][1]) if buckets else 0} "
+          f"p50={p50 * 1000:.1f} ms  p99={p99 * 1000:.1f} ms  (vs measured here {pct(figures.turns, 50):.1f} / "
+          f"{pct(figures.turns, 99):.1f} ms)")
     over = sum(1 for v in figures.acks + figures.turns + figures.cards + figures.scorecards if v > SLACK_DEADLINE_S)
     print(f"  requests or replies over {SLACK_DEADLINE_S:.0f} s: {over}")
     print(f"  buyer replies/s: {len(figures.turns) / wall:.1f} over {wall:.1f} s")

@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING
 from bot.actions import ActionRouter
 from bot.digests import render as digest_render
 from bot.impact.holds import Holds
+from bot.observability.http import Operations
 from bot.people.directory import PeopleDirectory
 from bot.people.home import HomeService
 from bot.people.privacy import PrivacyService
 from bot.people.workspaces import Workspaces
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
-from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.engine import PracticeService
-from bot.practice.judges.offline import OfflineJudge
 from bot.practice.self_service import RepSelfService
 from bot.scheduling.cadence_chat import CadenceFromChat
 from bot.scheduling.cadences import CadenceService
@@ -77,6 +76,7 @@ class Core:
     home: HomeService
     privacy: PrivacyService
     workspaces: Workspaces  # installations per workspace, when Slack is installed through "Add to Slack"
+    ops: Operations  # /metrics and /readyz of this process; running parts add their checks
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest
@@ -128,12 +128,21 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         self_service=RepSelfService(repos, clock), people=PeopleDirectory(repos, clock),
         home=HomeService(repos, cadences, library, clock), privacy=privacy,
         workspaces=Workspaces(repos, privacy, clock, settings.uninstall_retention_days),
+        ops=_operations(settings, repos),
     )
     for action_id in (cards.FINISH, cards.SKIP):
         actions.register(action_id, practice.act)
     for action_id in DIGEST_ACTIONS:
         actions.register(action_id, lambda event: core.digests.act(event))
     return core
+
+
+def _operations(settings: Settings, repos: Repositories) -> Operations:
+    from storage.health import database_problem
+
+    ops = Operations(metrics_token=settings.metrics_token)
+    ops.add_check("database", lambda: database_problem(repos.db))
+    return ops
 
 
 def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:
@@ -146,23 +155,11 @@ def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = T
 
 def make_buyer_and_judge(settings: Settings, repos: Repositories, clock: Clock | None = None
                          ) -> tuple[BuyerPort, JudgePort]:
-    """Offline engines always; Claude in front of them, behind one circuit breaker, when a key is configured."""
-    buyer, judge = OfflineBuyer(), OfflineJudge()
-    if not settings.has_claude:
-        return buyer, judge
-    # Imported here so a process without a key never loads the SDK.
-    from bot.llm import LlmClient
-    from bot.llm.breaker import CircuitBreaker
-    from bot.practice.buyers.claude import ClaudeBuyer
-    from bot.practice.fallback import FallbackBuyer, FallbackJudge
-    from bot.practice.judges.claude import ClaudeJudge
+    """Offline engines always; a model (Claude or an OpenAI-compatible server) in front of them when set up."""
+    from bot.practice.engines import make_engines
     from storage.repos.usage import UsageRepo
 
-    client = LlmClient(settings, UsageRepo(repos.db))
-    breaker = CircuitBreaker(settings.anthropic_breaker_failures,
-                             timedelta(seconds=settings.anthropic_breaker_cooldown_s), clock)
-    return (FallbackBuyer(ClaudeBuyer(client), buyer, breaker),
-            FallbackJudge(ClaudeJudge(client), judge, breaker))
+    return make_engines(settings, UsageRepo(repos.db), clock)
 
 
 def make_speech(settings: Settings) -> SpeechPort | None:

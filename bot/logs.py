@@ -47,13 +47,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str | None] = ()) -> RedactSecrets:
-    """Install the redaction filter on every root handler (and on the handlers added later by libraries)."""
+def configure_logging(level: str, secrets: Iterable[str | None] = (), fmt: str = "plain") -> RedactSecrets:
+    """Install the redaction filter on every root handler (and on the handlers added later by libraries).
+
+    `fmt` is LOG_FORMAT: "plain" for a terminal, "json" for one JSON object per line (bot/observability/jsonlog.py)."""
     redact = RedactSecrets(secrets)
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     root = logging.getLogger()
     for handler in root.handlers:
         handler.addFilter(redact)
+        if fmt == "json":
+            from bot.observability.jsonlog import JsonFormatter
+
+            handler.setFormatter(JsonFormatter())
     root.addFilter(redact)
     for name in CHATTY_LIBRARIES:
         library = logging.getLogger(name)

@@ -60,6 +60,8 @@ class Inbound:
     sent_at: datetime
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # time.monotonic() when the adapter took the request in: turn latency counts the queue too, as a rep does.
+    received: float | None = field(default=None, compare=False)
 
 
 # ---- outbound -------------------------------------------------------------

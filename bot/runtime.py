@@ -117,8 +117,8 @@ def build_process(settings: Settings, *, platforms: Iterable[str] = CHAT_PLATFOR
     """The core, each named platform that is configured, and (when asked) the scheduler."""
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
                                            settings.slack_app_token, settings.slack_client_secret,
-                                           settings.discord_token,
-                                           settings.anthropic_api_key])
+                                           settings.discord_token, settings.anthropic_api_key,
+                                           settings.openai_api_key])
     core = build_core(settings)
     process = Process(core)
     for name in platforms:
@@ -170,9 +170,33 @@ def run_worker(settings: Settings) -> None:
     Pushes to Slack go through the Web API, so the worker builds the Slack chat too
     (without serving HTTP; the web process does that)."""
     process = build_process(settings, scheduler=True)
+    server = None
     try:
+        if settings.worker_metrics_port is not None:
+            server = serve_worker_operations(process, settings.worker_metrics_port)
         if process.discord is None:
             log.info("worker running the scheduler (no DISCORD_TOKEN)")
         _run_foreground(process)
     finally:
+        if server is not None:
+            server.close()
         process.stop()
+
+
+def serve_worker_operations(process: Process, port: int, host: str = "0.0.0.0") -> Any:
+    """/metrics, /readyz and /healthz on the worker's own port, with its leadership and Discord gateway."""
+    from bot.observability.http import serve_operations
+    from bot.observability.metrics import SCHEDULER_LEADER
+
+    ops = process.core.ops
+    scheduling = process.scheduling
+    if scheduling is not None:
+        ops.add_info("scheduler", lambda: "leader" if scheduling.runner.is_leader else "standby")
+        ops.on_scrape(lambda: SCHEDULER_LEADER.set(1 if scheduling.runner.is_leader else 0))
+    discord = process.discord
+    if discord is not None:
+        ops.add_check("discord", lambda: None if discord.client.is_ready() and not discord.client.is_closed()
+                      else "Discord gateway not connected")
+    server = serve_operations(ops, host, port)
+    log.info("worker metrics and readiness on port %s (/metrics, /readyz)", server.effective_port)
+    return server

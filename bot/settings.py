@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///rehearse.db"
     port: int = 3000
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"  # json: one object per line with the extra fields
+    metrics_token: str | None = None  # when set, GET /metrics needs `Authorization: Bearer <token>`
+    worker_metrics_port: int | None = None  # the worker's /metrics and /readyz port; off by default
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -46,6 +50,18 @@ class Settings(BaseSettings):
     anthropic_judge_timeout_s: float = 30.0  # the judge's whole budget; the buyer's is anthropic_timeout_s
     anthropic_breaker_failures: int = 3  # failed calls in a row before the offline engines take over
     anthropic_breaker_cooldown_s: float = 30.0  # how long they do before one call probes Claude again
+
+    # Which LLM plays the buyer and judges (bot/llm/providers.py). `auto`: Anthropic when ANTHROPIC_API_KEY is
+    # set, else the OpenAI-compatible server at OPENAI_BASE_URL, else the offline engines.
+    llm_provider: Literal["auto", "anthropic", "openai", "offline"] = "auto"
+    llm_judge_provider: Literal["auto", "anthropic", "openai", "offline"] | None = None  # None: as LLM_PROVIDER
+    llm_model: str | None = None  # None: ANTHROPIC_MODEL on Anthropic; an OpenAI-compatible server needs it set
+    llm_judge_model: str | None = None  # None: LLM_MODEL (a small local buyer can sit beside a stronger judge)
+    openai_base_url: str | None = None  # e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)
+    openai_api_key: str | None = None  # local servers need none
+    # Dollars per million tokens on the OpenAI-compatible server; 0 for a self-hosted model.
+    llm_price_input_per_mtok: float = 0.0
+    llm_price_output_per_mtok: float = 0.0
 
     scenarios_dir: str | None = Field(default=None, description="Extra scenario YAML folder")
     session_expiry_hours: int = 24

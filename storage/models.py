@@ -220,6 +220,7 @@ class LlmUsage(SQLModel, table=True):
     session_id: Optional[str] = Field(default=None, max_length=36, index=True)
     person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
     purpose: str = Field(max_length=20)  # buyer | judge
+    provider: str = Field(default="anthropic", max_length=20)  # anthropic | openai (bot/llm/providers.py)
     model: str = Field(max_length=80)
     input_tokens: int = 0
     output_tokens: int = 0

@@ -53,3 +53,28 @@ def test_every_chat_platform_is_installed_as_an_entry_point() -> None:
         assert load_platform(name).name == name
     with pytest.raises(UnknownPlatform, match="found: console, discord, slack"):
         load_platform("teams")
+
+
+def test_the_worker_serves_readiness_with_its_leadership_and_metrics_on_its_own_port(tmp_path: Path) -> None:
+    import json
+    import urllib.request
+
+    from bot.runtime import serve_worker_operations
+
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=str(tmp_path))  # type: ignore[call-arg]
+    process = build_process(settings, platforms=(), scheduler=True)
+    server = serve_worker_operations(process, 0, host="127.0.0.1")
+    try:
+        runner = process.scheduling.runner  # type: ignore[union-attr]
+        deadline = time.monotonic() + 60
+        while not runner.is_leader and time.monotonic() < deadline:
+            time.sleep(0.1)
+        base = f"http://127.0.0.1:{server.effective_port}"
+        with urllib.request.urlopen(f"{base}/readyz", timeout=10) as response:
+            body = json.loads(response.read())
+        assert body["ready"] is True and body["scheduler"] == "leader" and body["checks"] == {"database": "ok"}
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+            assert "rehearse_scheduler_leader 1.0" in response.read().decode()
+    finally:
+        server.close()
+        process.stop()

@@ -10,6 +10,7 @@ id, or "dm" for a conversation outside any guild.
 
 from __future__ import annotations
 
+import time
 from datetime import timezone
 
 import discord
@@ -72,6 +73,7 @@ def inbound(message: discord.Message, in_session_place: bool = True) -> Inbound:
         sent_at=message.created_at.astimezone(timezone.utc),
         text=message.content or "",
         attachments=tuple(attachment(a) for a in message.attachments),
+        received=time.monotonic(),
     )
 
 

@@ -20,6 +20,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import listeners
 from adapters.slack.blocks import PersonaStyle
@@ -56,7 +57,22 @@ class SlackAdapter:
     work: OrderedWork
     jobs: SlackJobs
     client: WebClient  # the app's own client: the one token, or none (each installation brings its own)
+    directory: SlackDirectory | None = None
     _socket: SocketModeHandler | None = field(default=None, repr=False)
+
+    def connection_problem(self) -> str | None:
+        """Readiness: the bot token works (auth.test, once it has passed), and Socket Mode is connected if used."""
+        if self.settings.slack_app_token and (self._socket is None or not self._socket.client.is_connected()):
+            return "Slack Socket Mode is not connected"
+        # With many workspaces there is no one token to check: each installation is checked on use.
+        if self.directory is not None and not self.directory.clients.per_workspace:
+            try:
+                self.directory.identity()
+            except SlackApiError as exc:  # Slack's error code only, never the response body
+                return f"Slack token check failed ({exc.response.get('error')})"
+            except Exception as exc:  # noqa: BLE001
+                return f"Slack unreachable ({type(exc).__name__})"
+        return None
 
     @property
     def http_enabled(self) -> bool:
@@ -158,7 +174,9 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
     if settings.slack_oauth:
         # app_uninstalled and tokens_revoked: Bolt's own listeners, which call the installation store.
         bolt_app.enable_token_revocation_listeners()
-    return SlackAdapter(core, settings, chat, bolt_app, work, jobs, client)
+    adapter = SlackAdapter(core, settings, chat, bolt_app, work, jobs, client, directory=directory)
+    core.ops.add_check("slack", adapter.connection_problem)
+    return adapter
 
 
 def _many_workspaces(core: Core, settings: Settings, client: WebClient) -> dict[str, Any]:

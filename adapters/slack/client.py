@@ -15,7 +15,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
+from bot.observability.metrics import SLACK_429
 from bot.ports import Unreachable
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -32,6 +36,17 @@ def api_base(url: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+class CountedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Slack's own 429 handling (wait Retry-After, try again), counting each 429 by Web API method."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        limited = super()._can_retry(state=state, request=request, response=response, error=error)
+        if limited:
+            SLACK_429.labels(request.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]).inc()
+        return limited
+
+
 def make_web_client(token: str | None, api_url: str | None = None, timeout_s: int = TIMEOUT_S,
                     rate_limit_retries: int = RATE_LIMIT_RETRIES) -> WebClient:
     return WebClient(
@@ -40,7 +55,7 @@ def make_web_client(token: str | None, api_url: str | None = None, timeout_s: in
         timeout=timeout_s,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+            CountedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],
     )

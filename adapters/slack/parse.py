@@ -7,6 +7,7 @@ the adapter reads Slack's JSON shapes for events, commands or button presses.
 
 from __future__ import annotations
 
+import time
 import html
 import re
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def message(body: Payload, bot_user_id: str | None) -> Inbound | None:
         sent_at=_time(ts),
         text=plain_text(event.get("text") or "", drop_user=bot_user_id),
         attachments=tuple(_attachment(f) for f in event.get("files") or () if isinstance(f, Mapping)),
+        received=time.monotonic(),
     )
 
 

@@ -1,4 +1,4 @@
-"""The HTTP side of `rehearse serve`: POST /slack/events and GET /healthz under waitress,
+"""The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress,
 and GET /slack/install and /slack/oauth_redirect when workspaces install through "Add to Slack".
 
 Bolt's WSGI adapter verifies each request's signature and timestamp and
@@ -14,10 +14,14 @@ import json
 import logging
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.observability.metrics import ACK_SECONDS
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
@@ -32,7 +36,7 @@ MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few kilobytes
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
+def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
     events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
     # "Add to Slack" (many workspaces): Bolt's own handler serves the install page and the redirect.
     flow = adapter.bolt_app.oauth_flow
@@ -41,12 +45,19 @@ def wsgi_app(adapter: "SlackAdapter") -> WSGIApp:
     modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
     mode = "+".join(name for name, on in modes if on)
 
+    operations = adapter.core.ops.routes()  # /metrics and /readyz
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path in operations and method in ("GET", "HEAD"):
+            return operations[path](environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _json(start_response, "200 OK", {"ok": True, "slack": mode, "queued": adapter.work.pending})
         if path == EVENTS_PATH and events is not None:
-            return events(environ, start_response)
+            started = time.monotonic()
+            answer = events(environ, start_response)  # Bolt has acknowledged by the time it returns
+            ACK_SECONDS.labels("slack").observe(time.monotonic() - started)
+            return answer
         if installs is not None and path in install_paths and method == "GET":
             return installs(environ, start_response)
         if path == EVENTS_PATH:

@@ -109,7 +109,7 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
     for stale in data_dir.glob("demo.db*"):
         stale.unlink()
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_file}", data_dir=str(data_dir),  # type: ignore[call-arg]
-                        anthropic_api_key=None, slack_bot_token=None, discord_token=None)
+                        anthropic_api_key=None, llm_provider="offline", slack_bot_token=None, discord_token=None)
     start = datetime.combine(DEMO_START, datetime.min.time(), timezone.utc)
     clock = SimulatedClock(start)
     core = build_core(settings, clock=clock)

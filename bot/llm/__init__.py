@@ -8,7 +8,7 @@
 - pricing: the price table behind `rehearse usage`.
 
 Claude as the buyer and the judge lives with the practice engine
-(bot/practice/buyers/claude.py, bot/practice/judges/claude.py,
+(bot/practice/buyers/llm.py, bot/practice/judges/llm.py,
 bot/practice/fallback.py); nothing here imports bot.practice.
 
 Names are imported on first use, so `rehearse usage` (which needs only the

@@ -19,6 +19,7 @@ import threading
 from datetime import datetime, timedelta
 
 from bot.llm.client import LlmUnavailable
+from bot.observability.metrics import LLM_BREAKER_OPEN
 from bot.ports import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,9 @@ CLOSED, OPEN, PROBING = "closed", "open", "probing"
 
 class CircuitBreaker:
     def __init__(self, failures: int = 3, cooldown: timedelta = timedelta(seconds=30),
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, provider: str = "anthropic") -> None:
         self.failures = max(1, failures)
+        self.provider = provider  # the metric's label: one breaker per provider
         self.cooldown = cooldown
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
@@ -45,7 +47,7 @@ class CircuitBreaker:
             return OPEN if self._open_until is not None else CLOSED
 
     def allow(self) -> bool:
-        """Whether this call may try Claude; after the cooldown only one probe at a time may."""
+        """Whether this call may try the model; after the cooldown only one probe at a time may."""
         with self._lock:
             if self._open_until is None:
                 return True
@@ -57,7 +59,8 @@ class CircuitBreaker:
     def succeeded(self) -> None:
         with self._lock:
             if self._open_until is not None:
-                log.info("Claude answered again: circuit closed")
+                log.info("the model answered again: circuit closed")
+                LLM_BREAKER_OPEN.labels(self.provider).set(0)
             self._in_a_row, self._open_until, self._probing = 0, None, False
 
     def failed(self, exc: BaseException) -> None:
@@ -68,5 +71,6 @@ class CircuitBreaker:
             self._in_a_row += 1
             if self._open_until is not None or self._in_a_row >= self.failures:
                 self._open_until = self.clock.now() + self.cooldown
-                log.warning("Claude unavailable %d time(s) in a row: offline engines answer for %.0f s",
+                LLM_BREAKER_OPEN.labels(self.provider).set(1)
+                log.warning("the model was unavailable %d time(s) in a row: offline engines answer for %.0f s",
                             self._in_a_row, self.cooldown.total_seconds())

@@ -12,9 +12,10 @@ fails at once with `BudgetExhausted` so the offline engine can answer.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 from anthropic import APIConnectionError, APIRequest, APIResponse, CallNext, Middleware
 

@@ -1,4 +1,4 @@
-"""The one place in Rehearse that talks to Anthropic.
+"""The LLM client the buyer and the judge call, and its Anthropic implementation.
 
 `LlmClient.create` sends one Messages API request through the official SDK
 (model, limits and timeouts from settings; the SDK's own retries), keeps the
@@ -10,20 +10,26 @@ which the fallback engines catch.
 What is logged: purpose, session id, model, status, duration and token counts.
 Never the API key, never prompt or transcript text (the SDK logs request bodies
 at DEBUG, so its loggers are held at INFO or quieter).
+
+`ModelClient` is the port both providers fill: this Anthropic client and
+bot/llm/openai_compat.py's client for OpenAI-compatible servers take the same
+request and give the same `LlmResult`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol, Sequence, cast
+from typing import Any, Literal, Protocol, cast
 
 import anthropic
 from anthropic.types import MessageParam, TextBlockParam
 
 from bot.llm.budget import BudgetExhausted, DeadlineMiddleware, budget
+from bot.observability.metrics import record_llm_call
 from bot.ports import Clock, SystemClock
 from bot.settings import Settings
 
@@ -74,6 +80,8 @@ class LlmResult:
     tool_inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     usage: TokenUsage = TokenUsage()
     stop_reason: str | None = None
+    structured: str | None = None  # how a forced tool's input came back: tools, json_schema or prompt
+
 
     def tool_input(self, name: str) -> dict[str, Any]:
         if name not in self.tool_inputs:
@@ -84,9 +92,30 @@ class LlmResult:
 class UsageRecorder(Protocol):
     """Where usage goes (storage.repos.usage.UsageRepo in production)."""
 
-    def record(self, *, purpose: str, model: str, at: datetime, session_id: str | None = None,
+    def record(self, *, purpose: str, model: str, at: datetime, provider: str = "anthropic",
+               session_id: str | None = None,
                person_id: int | None = None, input_tokens: int = 0, output_tokens: int = 0,
                cache_read_tokens: int = 0, cache_write_tokens: int = 0, ok: bool = True) -> Any: ...
+
+
+class ModelClient(Protocol):
+    """What the buyer and the judge need of a model, whichever provider serves it."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def engine(self) -> str: ...
+
+    def create(self, purpose: Purpose, *, session_id: str | None, system: Sequence[dict[str, Any]],
+               messages: Sequence[dict[str, Any]], max_tokens: int, tools: Sequence[dict[str, Any]] | None = None,
+               tool_choice: dict[str, Any] | None = None, person_id: int | None = None) -> LlmResult: ...
 
 
 def cached(block: dict[str, Any]) -> dict[str, Any]:
@@ -101,11 +130,14 @@ def text_block(text: str) -> dict[str, Any]:
 class LlmClient:
     """Claude for the buyer and the judge, with budgets, retries and usage accounting."""
 
-    def __init__(self, settings: Settings, usage: UsageRecorder | None = None, clock: Clock | None = None) -> None:
+    provider = "anthropic"
+
+    def __init__(self, settings: Settings, usage: UsageRecorder | None = None, clock: Clock | None = None,
+                 model: str | None = None) -> None:
         if not settings.anthropic_api_key:
             raise ValueError("LlmClient needs ANTHROPIC_API_KEY; without it use the offline engines")
         self.settings = settings
-        self.model = settings.anthropic_model
+        self.model = model or settings.anthropic_model
         self.usage = usage
         self.clock = clock or SystemClock()
         self.budgets: dict[str, float] = {"buyer": settings.anthropic_timeout_s,
@@ -163,7 +195,7 @@ class LlmClient:
         except anthropic.APIConnectionError:
             raise self._failed(purpose, session_id, person_id, started, "connection") from None
         except anthropic.APIStatusError as exc:
-            raise self._failed(purpose, session_id, person_id, started, _status_reason(exc.status_code),
+            raise self._failed(purpose, session_id, person_id, started, status_reason(exc.status_code),
                                exc.status_code) from None
         except anthropic.AnthropicError as exc:
             raise self._failed(purpose, session_id, person_id, started, type(exc).__name__) from None
@@ -190,11 +222,14 @@ class LlmClient:
 
     def _record(self, purpose: str, session_id: str | None, person_id: int | None, usage: TokenUsage,
                 ok: bool) -> None:
+        record_llm_call(self.provider, purpose, ok, usage.input_tokens + usage.cache_write_tokens,
+                        usage.cache_read_tokens, usage.output_tokens)
         if self.usage is None:
             return
         try:
             self.usage.record(
-                purpose=purpose, model=self.model, at=self.clock.now(), session_id=session_id, person_id=person_id,
+                purpose=purpose, model=self.model, provider=self.provider, at=self.clock.now(),
+                session_id=session_id, person_id=person_id,
                 input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
                 cache_read_tokens=usage.cache_read_tokens, cache_write_tokens=usage.cache_write_tokens, ok=ok,
             )
@@ -202,7 +237,8 @@ class LlmClient:
             log.exception("could not record llm usage", extra={"purpose": purpose, "session_id": session_id})
 
 
-def _status_reason(status: int) -> str:
+def status_reason(status: int) -> str:
+    """Our reason code for an HTTP status, shared by both providers."""
     if status == 429:
         return "rate_limited"
     if status == 529:

@@ -10,7 +10,7 @@ after turn stays byte-identical and keeps hitting the prompt cache.
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 QUOTE_CHARS = " \t\r\n\"'“”‘’«»"
 

@@ -1,4 +1,9 @@
-"""Claude prices, in one place, for the cost estimates of `rehearse usage`.
+"""Model prices, in one place, for the cost estimates of `rehearse usage`.
+
+Claude's come from the table below. A model on your own OpenAI-compatible
+server costs what LLM_PRICE_INPUT_PER_MTOK / LLM_PRICE_OUTPUT_PER_MTOK say
+(0 by default: a self-hosted model bills nothing per token).
+
 
 US dollars per million tokens, as listed on Anthropic's pricing page
 (docs.anthropic.com/en/docs/about-claude/pricing) for the standard API with
@@ -11,6 +16,10 @@ caches at all (shorter prefixes are silently billed as plain input).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 PRICES_AS_OF = "2026-11"
 
@@ -48,3 +57,11 @@ PRICES: tuple[tuple[str, Price], ...] = (
 def price_of(model: str) -> Price | None:
     """The price for a model id, or None when the table does not know it (costs then show as unknown)."""
     return next((price for prefix, price in PRICES if model.startswith(prefix)), None)
+
+
+def price_for(provider: str, model: str, settings: Settings) -> Price | None:
+    """The price of one provider's model: Claude's table, or the configured own-model price."""
+    if provider == "openai":
+        inp, out = settings.llm_price_input_per_mtok, settings.llm_price_output_per_mtok
+        return Price(inp, out, cache_write=inp, cache_read=inp, min_cache_tokens=0)
+    return price_of(model)

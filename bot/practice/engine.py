@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import Callable, Mapping
+from datetime import date, timedelta
 
 from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
+from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
 from bot.practice.states import State, is_open, transition
-from scenarios.loader import ScenarioLibrary, UnknownScenario, checksum
+from scenarios.loader import ScenarioLibrary, checksum
 from scenarios.schema import Scenario
 from scheduler.hours import local_date
 from scheduler.planner import is_scheduled_push
@@ -150,11 +151,15 @@ class PracticeService:
         if not self.repos.events.claim(key, self.clock.now()):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
+        # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
+        started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
         try:
             self._handle(inbound)
         except Exception:
             self.repos.events.release(key)  # let the platform's retry try again
             raise
+        finally:
+            TURN_STARTED.reset(started)
 
     def act(self, event: ActionEvent) -> None:
         """A button press on a scenario card: Finish or Skip."""
@@ -178,6 +183,7 @@ class PracticeService:
             elif event.action_id == cards.SKIP:
                 self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED),
                                            finished_at=self.clock.now())
+                SESSIONS.labels("abandoned").inc()
                 chat.send(ref, Text("Skipped. No score this time — type `/practice` whenever you're ready."))
 
     def finish(self, session_id: str) -> list[BehaviorScore]:
@@ -198,6 +204,7 @@ class PracticeService:
                 continue
             with self._lock(session.id):
                 self.repos.sessions.update(session.id, state=transition(session.state, State.EXPIRED), finished_at=now)
+                SESSIONS.labels("expired").inc()
             chat = self.chats.get(session.platform)
             if chat is not None:
                 chat.send(self._session_ref(session), Text(
@@ -320,10 +327,13 @@ class PracticeService:
             engine=audio_engine, audio_duration_s=audio_duration,
             delivery=_delivery_dict(delivery), latency_s=latency, event_id=inbound.event_id[:200], created_at=now,
         ))
+        first_reply = session.started_at is None
         session = self.repos.sessions.update(
             session.id, state=transition(session.state, State.STARTED), started_at=session.started_at or now,
             last_activity_at=now, expires_at=now + self.expiry,
         )
+        if first_reply:
+            SESSIONS.labels("started").inc()
         self._buyer_turn(session, ref)
 
     def _buyer_turn(self, session: PracticeSession, ref: ConversationRef) -> None:
@@ -341,6 +351,7 @@ class PracticeService:
                                              last_activity_at=now)
         chat = self.chats[session.platform]
         self._deliver_buyer_turn(session, chat, ref, scenario, line)
+        observe_turn(session.platform, reply.engine)
         if reply.wants_to_end:
             self._finish(session, chat, ref)
 
@@ -391,6 +402,7 @@ class PracticeService:
         now = self.clock.now()
         if not any(t.speaker == "rep" for t in turns):
             self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED), finished_at=now)
+            SESSIONS.labels("abandoned").inc()
             chat.send(ref, Text("You finished before answering the buyer, so there's nothing to score. "
                                 "Type `/practice` to try again."))
             return []
@@ -409,6 +421,7 @@ class PracticeService:
         ])
         self.repos.sessions.update(session.id, state=transition(session.state, State.FINISHED), finished_at=now,
                                    judge_engine=scores[0].engine if scores else None)
+        SESSIONS.labels("finished").inc()
         chat.send(ref, cards.scorecard(scenario, scores, progress, assessment=session.kind == "assessment"))
         return scores
 

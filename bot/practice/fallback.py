@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LlmError
+from bot.observability.metrics import LLM_FALLBACKS
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, JudgeContext, JudgePort
 from scenarios.schema import Scenario
 from scoring.types import BehaviorScore
@@ -25,7 +27,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _purpose(what: str) -> str:
+    return "judge" if "judge" in what else "buyer"
+
+
 def _log(what: str, fallback: str, session_id: str, exc: BaseException) -> None:
+    LLM_FALLBACKS.labels(_purpose(what)).inc()
     why = _why(exc)
     log.warning("%s fell back to %s: %s %s", what, fallback, why["error"], why["reason"],
                 extra={"session_id": session_id, **why})
@@ -44,6 +51,7 @@ def _guarded(breaker: CircuitBreaker | None, primary: Callable[[], T], fallback:
     """The primary's answer, or the fallback's when it fails or the breaker is open."""
     if breaker is not None and not breaker.allow():
         log.debug("%s: circuit open, %s answers", what, fallback_name, extra={"session_id": session_id})
+        LLM_FALLBACKS.labels(_purpose(what)).inc()
         return fallback()
     try:
         result = primary()

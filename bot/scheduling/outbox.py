@@ -29,12 +29,14 @@ for each kind is written beside its entry.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Generic, ParamSpec, TypeVar
 
+from bot.observability.metrics import DELIVERIES, RATE_LIMIT_WAIT
 from bot.ports import Clock, RateLimited, Unreachable
 from scheduler.ratelimit import RateLimiter
 from storage.models import PushLog
@@ -166,15 +168,20 @@ class Outbox:
         policy = self.policy(row.kind)
         limited = 0
         for attempt in range(policy.rate_limit_tries):
+            waited = time.monotonic()
             self.limiter.acquire(platform)
+            RATE_LIMIT_WAIT.observe(time.monotonic() - waited)
             try:
-                return Attempt(SENT, call(*args, **kwargs), rate_limited=limited)
+                result = call(*args, **kwargs)
+                DELIVERIES.labels(row.kind, "sent").inc()
+                return Attempt(SENT, result, rate_limited=limited)
             except RateLimited as exc:  # nothing was posted: safe to ask again once allowed
                 limited += 1
                 self.limiter.slow_down(platform, exc.retry_after_s)
                 if attempt + 1 < policy.rate_limit_tries:
                     continue
                 error = f"rate limited by {platform}"
+                DELIVERIES.labels(row.kind, "retried").inc()
                 self._retry_at(row, self.clock.now() + timedelta(seconds=exc.retry_after_s), error, refund=True)
                 return Attempt(RATE_LIMITED, error=error, rate_limited=limited)
             except Unreachable as exc:  # e.g. the workspace uninstalled the app: no later attempt can succeed
@@ -192,7 +199,9 @@ class Outbox:
         policy = self.policy(row.kind)
         if row.attempts >= policy.max_attempts:
             self.log.close(row.id, FAILED, f"gave up after {row.attempts} attempts: {error}")
+            DELIVERIES.labels(row.kind, "failed").inc()
             return Attempt(FAILED_OUTCOME, error=error)
+        DELIVERIES.labels(row.kind, "retried").inc()
         self._retry_at(row, self.clock.now() + policy.backoff(row.attempts), error, refund=False)
         return Attempt(RETRIED, error=error)
 
@@ -210,6 +219,7 @@ class Outbox:
         """Closed as failed at once: retrying cannot help (e.g. a key this version does not understand)."""
         assert row.id is not None
         self.log.close(row.id, FAILED, reason)
+        DELIVERIES.labels(row.kind, "failed").inc()
 
     def mark_sent(self, row: PushLog, session_id: str | None = None, scenario_id: str | None = None) -> None:
         assert row.id is not None

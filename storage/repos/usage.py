@@ -1,4 +1,4 @@
-"""LLM token usage: one row per Claude call, summed per rep, team or month for `rehearse usage`."""
+"""LLM token usage: one row per model call, summed per rep, team or month for `rehearse usage`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ GroupBy = Literal["rep", "team", "month"]
 
 @dataclass(frozen=True)
 class UsageTotals:
-    """Summed usage of one group (a rep, a team or a month) on one model."""
+    """Summed usage of one group (a rep, a team or a month) on one provider's model."""
 
     key: str
     label: str
@@ -28,13 +28,15 @@ class UsageTotals:
     output_tokens: int
     cache_read_tokens: int
     cache_write_tokens: int
+    provider: str = "anthropic"
 
 
 class UsageRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def record(self, *, purpose: str, model: str, at: datetime, session_id: str | None = None,
+    def record(self, *, purpose: str, model: str, at: datetime, provider: str = "anthropic",
+               session_id: str | None = None,
                person_id: int | None = None, input_tokens: int = 0, output_tokens: int = 0,
                cache_read_tokens: int = 0, cache_write_tokens: int = 0, ok: bool = True) -> LlmUsage:
         """Store one call's usage; the rep is taken from the session when not given."""
@@ -42,7 +44,8 @@ class UsageRepo:
             if person_id is None and session_id is not None:
                 person_id = s.exec(select(PracticeSession.person_id).where(PracticeSession.id == session_id)).first()
             row = LlmUsage(
-                session_id=session_id, person_id=person_id, purpose=purpose[:20], model=model[:80],
+                session_id=session_id, person_id=person_id, purpose=purpose[:20], provider=provider[:20],
+                model=model[:80],
                 input_tokens=input_tokens, output_tokens=output_tokens, cache_read_tokens=cache_read_tokens,
                 cache_write_tokens=cache_write_tokens, ok=ok, created_at=at,
             )
@@ -65,22 +68,23 @@ class UsageRepo:
         )
         if by == "rep":
             keys: tuple = (LlmUsage.person_id, Person.display_name, Person.platform_user_id)
-            query = select(*keys, LlmUsage.model, *sums).outerjoin(Person, col(Person.id) == LlmUsage.person_id)
+            query = (select(*keys, LlmUsage.provider, LlmUsage.model, *sums)
+                     .outerjoin(Person, col(Person.id) == LlmUsage.person_id))
         elif by == "team":
             keys = (Team.id, Team.name)
-            query = (select(*keys, LlmUsage.model, *sums)
+            query = (select(*keys, LlmUsage.provider, LlmUsage.model, *sums)
                      .outerjoin(Person, col(Person.id) == LlmUsage.person_id)
                      .outerjoin(Team, col(Team.id) == Person.team_id))
         elif by == "month":
             keys = (extract("year", LlmUsage.created_at).cast(Integer), extract("month", LlmUsage.created_at).cast(Integer))
-            query = select(*keys, LlmUsage.model, *sums)
+            query = select(*keys, LlmUsage.provider, LlmUsage.model, *sums)
         else:
             raise ValueError(f"cannot group usage by {by!r}; use rep, team or month")
         if since is not None:
             query = query.where(col(LlmUsage.created_at) >= since)
         if until is not None:
             query = query.where(col(LlmUsage.created_at) < until)
-        query = query.group_by(*keys, LlmUsage.model)
+        query = query.group_by(*keys, LlmUsage.provider, LlmUsage.model)
         with self.db.session() as s:
             rows = list(s.exec(query).all())  # type: ignore[call-overload]
         out = [_totals(by, row) for row in rows]
@@ -99,6 +103,6 @@ def _totals(by: GroupBy, row: tuple) -> UsageTotals:
     else:
         key = label = f"{int(row[0]):04d}-{int(row[1]):02d}"
         rest = row[2:]
-    model, calls, failed, inp, out, read, write = rest
+    provider, model, calls, failed, inp, out, read, write = rest
     return UsageTotals(key, label, str(model), int(calls or 0), int(failed or 0), int(inp or 0), int(out or 0),
-                       int(read or 0), int(write or 0))
+                       int(read or 0), int(write or 0), str(provider))

@@ -93,3 +93,21 @@ def test_rehearse_usage_prints_tables_and_explains_bad_options(cli_db: str) -> N
     assert bad.exit_code == 2 and "choose rep, team or month" in bad.output
     bad_day = CliRunner().invoke(app, ["usage", "--since", "last tuesday"])
     assert bad_day.exit_code == 2 and "not a date" in bad_day.output
+
+
+def test_usage_shows_each_provider_apart_and_prices_an_own_model_as_configured(
+        cli_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    repos = Repositories.open(cli_db)
+    ana = repos.people.ensure_person("slack", "T1", "U-ana", NOV, "Ana")[0]
+    UsageRepo(repos.db).record(purpose="buyer", provider="openai", model="llama-3.1-8b-instruct", at=DEC,
+                               person_id=ana.id, input_tokens=2_000_000, output_tokens=1_000_000)
+    repos.db.dispose()
+    free = CliRunner().invoke(app, ["usage", "--by", "rep"])
+    assert free.exit_code == 0 and "Anthropic (Claude)" in free.output and "own model" in free.output
+    monkeypatch.setenv("LLM_PRICE_INPUT_PER_MTOK", "0.5")
+    monkeypatch.setenv("LLM_PRICE_OUTPUT_PER_MTOK", "1.5")
+    get_settings.cache_clear()
+    lines = [json.loads(x) for x in CliRunner().invoke(app, ["usage", "--by", "rep", "--json"]).output.splitlines()]
+    own = [ln for ln in lines if ln["provider"] == "openai"]
+    assert len(own) == 1 and own[0]["cost_usd"] == pytest.approx(2 * 0.5 + 1 * 1.5)
+    assert {ln["provider"] for ln in lines} == {"anthropic", "openai"}

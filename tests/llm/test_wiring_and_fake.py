@@ -5,10 +5,10 @@ from __future__ import annotations
 import anthropic
 
 from bot.app import make_buyer_and_judge
-from bot.practice.buyers.claude import ClaudeBuyer
+from bot.practice.buyers.llm import LlmBuyer
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.fallback import FallbackBuyer, FallbackJudge
-from bot.practice.judges.claude import ClaudeJudge
+from bot.practice.judges.llm import LlmJudge
 from bot.practice.judges.offline import OfflineJudge
 from storage import Repositories
 from tests.fakes.anthropic_api import FakeAnthropic
@@ -25,9 +25,9 @@ def test_without_a_key_the_offline_engines_run_alone(sqlite_url: str) -> None:
 def test_with_a_key_claude_runs_in_front_of_the_offline_engines(sqlite_url: str) -> None:
     repos = Repositories.open(sqlite_url)
     buyer, judge = make_buyer_and_judge(claude_settings(sqlite_url), repos)
-    assert isinstance(buyer, FallbackBuyer) and isinstance(buyer.primary, ClaudeBuyer)
+    assert isinstance(buyer, FallbackBuyer) and isinstance(buyer.primary, LlmBuyer)
     assert isinstance(buyer.fallback, OfflineBuyer) and buyer.name == "claude:claude-sonnet-4-6"
-    assert isinstance(judge, FallbackJudge) and isinstance(judge.primary, ClaudeJudge)
+    assert isinstance(judge, FallbackJudge) and isinstance(judge.primary, LlmJudge)
     assert isinstance(judge.fallback, OfflineJudge)
     repos.db.dispose()
 

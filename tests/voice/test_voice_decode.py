@@ -96,7 +96,9 @@ def test_the_length_limit_is_configurable_and_says_so(speech: AudioSegment) -> N
     with pytest.raises(ClipTooLong) as caught:
         decode_clip(data, max_seconds=5)
     assert "5 seconds" in caught.value.user_message
-    assert len(decode_clip(data, max_seconds=60)) == len(speech) * 2
+    # The whole clip comes back. Not to the sample: the decoder may drop a few padding frames at the end
+    # (8 frames, 0.5 ms, seen here), and two clips' lengths in whole ms round apart.
+    assert len(decode_clip(data, max_seconds=60)) == pytest.approx(len(speech + speech), abs=2)
 
 
 @pytest.mark.parametrize("error", [VoiceError, UnsupportedAudio, CorruptAudio, ClipTooLong, SilentClip, NoSpeechHeard])

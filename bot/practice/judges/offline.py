@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from bot.observability.metrics import SCORER_SECONDS
 from bot.ports import JudgeContext
 from scoring import score_session
 from scoring.types import BehaviorScore
@@ -11,4 +14,7 @@ class OfflineJudge:
     name = "offline"
 
     def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
-        return score_session(ctx.behaviors, ctx.turns)
+        started = time.perf_counter()
+        scores = score_session(ctx.behaviors, ctx.turns)
+        SCORER_SECONDS.observe(time.perf_counter() - started)
+        return scores

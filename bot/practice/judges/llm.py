@@ -1,14 +1,15 @@
-"""ClaudeJudge: scores a finished session with Claude, grounded in and bounded by the offline scorer.
+"""LlmJudge: scores a finished session with a model, grounded in and bounded by the offline scorer.
 
 One call per session. The offline scores come first (they are the grounding
-Claude sees and the floor under everything); Claude answers through the forced
-`record_scores` tool; bot/practice/judges/blend.py turns the two into the final score.
-A behavior Claude leaves out keeps its offline score.
+the model sees and the floor under everything); the model answers through the
+forced `record_scores` tool (or its JSON, on servers without tools);
+bot/practice/judges/blend.py turns the two into the final score, keeping only
+evidence quoted verbatim. A behavior the model leaves out keeps its offline score.
 """
 
 from __future__ import annotations
 
-from bot.llm.client import LlmClient
+from bot.llm.client import ModelClient
 from bot.ports import JudgeContext
 from bot.practice.judges import prompt
 from bot.practice.judges.blend import blend, gaming_flags
@@ -16,8 +17,8 @@ from scoring import get_behavior, score_session
 from scoring.types import BehaviorScore
 
 
-class ClaudeJudge:
-    def __init__(self, client: LlmClient) -> None:
+class LlmJudge:
+    def __init__(self, client: ModelClient) -> None:
         self.client = client
         self.name = client.engine
 

@@ -1,11 +1,14 @@
-"""ClaudeBuyer: the virtual buyer played by Claude, one call per rep turn.
+"""LlmBuyer: the virtual buyer played by a model (Claude or your own), one call per rep turn.
 
 It keeps the offline buyer's state shape (`revealed`, `rep_turns`, ...) so the
 offline buyer can take over mid-session and hand back, and it ends the
 conversation at the scenario's `max_turns` exactly like the offline buyer.
-What Claude answers is checked before the rep sees it: a line that breaks
-character (mentions being an AI, the rubric, scoring, a behavior id) or is
-empty is refused with LlmBadOutput, and the fallback buyer answers instead.
+What the model answers is checked before the rep sees it: a line that breaks
+character (mentions being an AI, the rubric, scoring, a behavior id), leaks
+the hidden facts (two or more at once, or one it did not mark as revealed) or
+is empty is refused with LlmBadOutput, and the fallback buyer answers instead;
+a line past the length limit is cut at a sentence end. Small local models do
+all of these now and then.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.llm.client import LlmBadOutput, LlmClient
+from bot.llm.client import LlmBadOutput, ModelClient
 from bot.ports import BuyerContext, BuyerReply
 from bot.practice.buyers import prompt
 from bot.practice.buyers.offline import OfflineBuyer
@@ -30,8 +33,8 @@ OUT_OF_CHARACTER = re.compile(
 )
 
 
-class ClaudeBuyer:
-    def __init__(self, client: LlmClient) -> None:
+class LlmBuyer:
+    def __init__(self, client: ModelClient) -> None:
         self.client = client
         self.name = client.engine
 
@@ -66,6 +69,8 @@ class ClaudeBuyer:
         new = [] if last else [
             f for f in dict.fromkeys(str(x) for x in claimed if isinstance(x, (str, int))) if f in known and f not in revealed
         ]
+        if leaks_facts(text, scenario, allowed=set(revealed) | set(new)):
+            raise LlmBadOutput("buyer line leaked hidden facts")
         state.update(revealed=revealed + new, rep_turns=rep_turn)
         return BuyerReply(text, self.name, revealed=tuple(new), state=state, wants_to_end=last)
 
@@ -81,6 +86,24 @@ def clean_line(text: object) -> str:
         cut = max(line.rfind(mark, 0, MAX_CHARS) for mark in (". ", "? ", "! "))
         line = line[: cut + 1] if cut > 0 else line[:MAX_CHARS].rsplit(" ", 1)[0] + "…"
     return line
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if len(w) > 3}
+
+
+# A fact counts as told when this share of its content words is in the line. A model that pastes the
+# facts list copies them nearly word for word; a buyer telling one in their own words stays below it.
+FACT_OVERLAP = 0.7
+LIST_DUMP = 3  # this many facts in one line is the list read out, whatever the model marked
+
+
+def leaks_facts(text: str, scenario: Scenario, allowed: set[str]) -> bool:
+    """True when the line tells hidden facts the buyer did not mark as revealed, or reads the list out."""
+    words = _content_words(text)
+    told = [f.id for f in scenario.hidden_facts
+            if (fw := _content_words(f.fact)) and len(fw & words) / len(fw) >= FACT_OVERLAP]
+    return len(told) >= LIST_DUMP or any(fact not in allowed for fact in told)
 
 
 def breaks_character(text: str, scenario: Scenario) -> bool:

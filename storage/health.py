@@ -1,0 +1,56 @@
+"""Is the database ready: reachable within a deadline, the file still there, the schema at head?
+
+Used by `/readyz`. A probe runs on its own thread so a PostgreSQL server that
+accepts the connection but never answers cannot hold the health check past
+its deadline; the probe is abandoned, not cancelled (the pool's connection
+times out on its own).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from storage.db import Database
+
+_PROBES = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-probe")
+
+
+def database_problem(db: Database, timeout_s: float = 1.0) -> str | None:
+    """Why the database is not ready, or None when it is."""
+    url = make_url(db.url)
+    # SQLite would create an empty file on connect, and an open connection keeps reading a deleted one.
+    file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    if file is not None and not Path(file).exists():
+        return f"database file {file} is missing"
+    probe = _PROBES.submit(_schema_revision, db)
+    try:
+        current = probe.result(timeout=timeout_s)
+    except concurrent.futures.TimeoutError:
+        return f"database did not answer within {timeout_s:g} s"
+    except Exception as exc:  # noqa: BLE001 - any failure to query is "not ready"; the reason is the class name
+        return f"database unreachable ({type(exc).__name__})"
+    head = _head_revision()
+    if current != head:
+        return f"schema at {current or 'nothing'}, migrations at {head}: run `rehearse db upgrade`"
+    return None
+
+
+def _schema_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        has_table = db.engine.dialect.has_table(conn, "alembic_version")
+        if not has_table:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
