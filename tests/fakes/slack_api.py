@@ -119,7 +119,7 @@ class FakeSlack:
     def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN, team_id: str = TEAM_ID,
                  team_name: str = TEAM_NAME, bot_user_id: str = BOT_USER_ID, bot_id: str = BOT_ID,
                  record_limit: int | None = None) -> None:
-        self.bot_token, self.app_token = bot_token, app_token
+        self._bot_token, self.app_token = bot_token, app_token
         self.team_id, self.team_name = team_id, team_name
         self.bot_user_id, self.bot_id = bot_user_id, bot_id
         home = FakeWorkspace(team_id, team_name, bot_user_id, bot_id)
@@ -159,6 +159,19 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
+
+    @property
+    def bot_token(self) -> str:
+        """The home workspace's bot token (the single-workspace deployment's SLACK_BOT_TOKEN)."""
+        return self._bot_token
+
+    @bot_token.setter
+    def bot_token(self, token: str) -> None:
+        """Slack now accepts only `token` for the home workspace (e.g. it was rotated elsewhere)."""
+        with self._cond:
+            home = self.tokens.pop(self._bot_token, self.workspaces[self.team_id])
+            self.tokens[token] = home
+            self._bot_token = token
 
     # ---- lifecycle --------------------------------------------------------
 

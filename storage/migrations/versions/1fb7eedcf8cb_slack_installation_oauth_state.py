@@ -1,7 +1,7 @@
 """slack: one installation per workspace and single-use OAuth states (issue #22)
 
 Revision ID: 1fb7eedcf8cb
-Revises: 5c2e9a41f0b7
+Revises: b71f3c2a9d10
 Create Date: 2026-12-04 15:18:19.870724
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision = '1fb7eedcf8cb'
-down_revision = '5c2e9a41f0b7'
+down_revision = 'b71f3c2a9d10'
 branch_labels = None
 depends_on = None
 
