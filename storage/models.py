@@ -296,27 +296,27 @@ class SlackInstallation(SQLModel, table=True):
     the grace period finds everything as it was."""
 
     __tablename__ = "slack_installation"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     # team_id, or "E:<enterprise_id>" for an org-wide install: one non-null unique key, because
     # SQLite and PostgreSQL both let NULLs repeat under a unique (enterprise_id, team_id).
     install_key: str = Field(max_length=80, unique=True)
-    enterprise_id: Optional[str] = Field(default=None, max_length=32, index=True)
-    enterprise_name: Optional[str] = Field(default=None, max_length=200)
-    team_id: Optional[str] = Field(default=None, max_length=32, index=True)
-    team_name: Optional[str] = Field(default=None, max_length=200)
-    app_id: Optional[str] = Field(default=None, max_length=32)
-    bot_token: Optional[str] = Field(default=None, max_length=255)
-    bot_id: Optional[str] = Field(default=None, max_length=32)
-    bot_user_id: Optional[str] = Field(default=None, max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32, index=True)
+    enterprise_name: str | None = Field(default=None, max_length=200)
+    team_id: str | None = Field(default=None, max_length=32, index=True)
+    team_name: str | None = Field(default=None, max_length=200)
+    app_id: str | None = Field(default=None, max_length=32)
+    bot_token: str | None = Field(default=None, max_length=255)
+    bot_id: str | None = Field(default=None, max_length=32)
+    bot_user_id: str | None = Field(default=None, max_length=32)
     bot_scopes: str = Field(default="", max_length=1000)  # comma-separated, as Slack sends them
-    bot_refresh_token: Optional[str] = Field(default=None, max_length=255)  # set when token rotation is on
-    bot_token_expires_at: Optional[datetime] = None
-    installer_user_id: Optional[str] = Field(default=None, max_length=32)
+    bot_refresh_token: str | None = Field(default=None, max_length=255)  # set when token rotation is on
+    bot_token_expires_at: datetime | None = None
+    installer_user_id: str | None = Field(default=None, max_length=32)
     is_enterprise_install: bool = False
-    token_type: Optional[str] = Field(default=None, max_length=32)
+    token_type: str | None = Field(default=None, max_length=32)
     installed_at: datetime
     updated_at: datetime
-    uninstalled_at: Optional[datetime] = Field(default=None, index=True)
+    uninstalled_at: datetime | None = Field(default=None, index=True)
 
 
 class OAuthState(SQLModel, table=True):
