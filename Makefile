@@ -9,10 +9,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast bench lint clean
 
+# pip shows each package as it goes: the first install takes a few minutes and should not look stuck.
 $(STAMP): pyproject.toml
+	@echo "Setting up .venv: installing Rehearse and its dependencies (first run only, a few minutes)..."
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --progress-bar on -e '.[test,lint]'
+	@echo "Installed. Next time this step is skipped unless pyproject.toml changes."
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -35,4 +38,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache rehearse.db
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache rehearse.db rehearse.db-wal rehearse.db-shm

@@ -146,3 +146,25 @@ class Posted:
     ref: ConversationRef
     message_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a surface names its controls, so the core never tells a terminal user to press a button.
+
+    A ChatPort may carry `wording`; chat platforms (threads, buttons, slash commands) use the default."""
+
+    start: str = "/practice"  # how to start a practice session where the person is
+    reply: str = "Reply in this thread."
+    finish: str = "Write `done` or press Finish to get your scorecard."
+
+
+CHAT_WORDING = Wording()
+TERMINAL_WORDING = Wording(start="rehearse practice", reply="Type your replies after “You:”.",
+                           finish="Type `done` to get your scorecard, or `skip` to skip.")
+
+
+def wording_of(chat: object) -> Wording:
+    """The surface's wording: its ChatPort's `wording`, else the chat platforms' one."""
+    wording = getattr(chat, "wording", None)
+    return wording if isinstance(wording, Wording) else CHAT_WORDING

@@ -78,11 +78,26 @@ def load_file(path: Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([ScenarioProblem(str(path), None, "", "not UTF-8 text")]) from None
-    scenario = parse_scenario(text, str(path))
+    try:
+        scenario = parse_scenario(text, str(path))
+    except ScenarioError as exc:  # every problem in one pass: a wrong id too, beside the field errors
+        raise ScenarioError(exc.problems + _id_problems(text, path)) from None
     if scenario.id != path.stem:
-        line = yaml_text.line_of(yaml_text.parse(text)[1], ("id",))
-        raise ScenarioError([ScenarioProblem(str(path), line, "id", f"'{scenario.id}' must match the file name '{path.stem}'")])
+        raise ScenarioError(_id_problems(text, path))
     return scenario
+
+
+def _id_problems(text: str, path: Path) -> list[ScenarioProblem]:
+    """The file's `id` when it is a string other than the file's name (load_file's rule)."""
+    try:
+        data, node = yaml_text.parse(text)
+    except yaml_text.YamlSyntaxError:
+        return []
+    found = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(found, str) or found == path.stem:
+        return []
+    return [ScenarioProblem(str(path), yaml_text.line_of(node, ("id",)), "id",
+                            f"'{found}' must match the file name '{path.stem}'")]
 
 
 def checksum(scenario: Scenario) -> str:
@@ -101,6 +116,9 @@ class ScenarioLibrary:
         scenarios: dict[str, Scenario] = {}
         problems: list[ScenarioProblem] = []
         for folder in dirs:
+            if not folder.is_dir():  # a mistyped SCENARIOS_DIR would otherwise hide its scenarios silently
+                problems.append(ScenarioProblem(str(folder), None, "", "scenario folder not found (check SCENARIOS_DIR)"))
+                continue
             for path in sorted(folder.glob("*.y*ml")):
                 try:
                     s = load_file(path)

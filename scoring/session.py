@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from scoring import feedback as fb
 from scoring.catalog import Behavior, get_behavior
 from scoring.delivery import Note, delivery_notes, latency_note, talk_share_note
-from scoring.feedback import short
 from scoring.scorer import MAX_EVIDENCE, confidence_of, level_of, score_analysis
 from scoring.signals import Analysis, analyse
-from scoring.types import BehaviorScore, Feedback, InvalidReply, Turn
+from scoring.types import BehaviorScore, Feedback, InvalidReply, Setting, Turn
 
 ORDER_CAP = 35  # product talk before any business question caps business_impact_first here
 
@@ -68,13 +68,13 @@ def _turn_score(b: Behavior, rt: _RepTurn) -> tuple[BehaviorScore, list[Note]]:
     return score_analysis(b, rt.analysis, penalty, tuple(n.message for n in notes)), notes
 
 
-def _empty(b: Behavior) -> BehaviorScore:
+def _empty(b: Behavior, setting: Setting = fb.SALES) -> BehaviorScore:
     return BehaviorScore(
         behavior=b.id,
         score=0,
         detected=False,
         evidence=(),
-        feedback=Feedback(went_well=b.feedback.went_well_none, try_next=b.feedback.try_next, rewrite=None),
+        feedback=Feedback(went_well="", try_next=fb.try_next(b, False, setting), rewrite=None),  # nothing to praise
         level=0,
         confidence=1.0,
     )
@@ -148,10 +148,10 @@ def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], s
     return value, value >= b.threshold, quote, note
 
 
-def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
+def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting = fb.SALES) -> BehaviorScore:
     reps = _rep_turns(turns)
     if not reps:
-        return _empty(b)
+        return _empty(b, setting)
     pairs = [_turn_score(b, rt) for rt in reps]
     scored = [p[0] for p in pairs]
     value, detected, quote_turns, note = _aggregate(b, reps, scored)
@@ -174,13 +174,16 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
     # When the behavior never counted, a turn that had its words without its substance says why first.
     reason = None if detected else next((sc.reason for sc in scored if sc.reason), None)
     lead = ([reason] if reason else []) + (delivery_msgs[:1] or []) + ([note] if note else []) + [n.message for n in share_notes]
-    try_next = lead[0] if lead else (get_behavior(b.id).feedback.try_next_done if detected else b.feedback.try_next)
-    went_well = b.feedback.went_well.format(quote=short(evidence[0])) if evidence else b.feedback.went_well_none
-    if b.session == "order" and note and evidence:
-        went_well = f"You did get to the business problem: “{short(evidence[0])}”."
+    feeling = fb.rep_feeling(" ".join(rt.turn.text or "" for rt in reps))  # the rep's own word, kept in advice
+    try_next = lead[0] if lead else fb.try_next(b, detected, setting, feeling)
+    went_well = fb.went_well(b, evidence)
+    if b.session == "order" and note and went_well:
+        went_well = fb.tidy(f"You did get to the business problem: “{fb.short(evidence[0])}”.")
     # Rewrite the turn that most needs it: the weakest turn, unless everything was strong.
     weakest = min(range(len(scored)), key=lambda i: scored[i].score)
-    rewrite = scored[weakest].feedback.rewrite or focus.feedback.rewrite
+    rewrite = (fb.rewrite(b, reps[weakest].analysis, setting, feeling)
+               or fb.rewrite(b, reps[quote_turns[0]].analysis, setting, feeling))
+    try_next = fb.tidy(try_next)
 
     signals: dict[str, float] = {}
     for s in scored:
@@ -209,7 +212,9 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn]) -> BehaviorScore:
     )
 
 
-def score_session(behaviors: Sequence[str], turns: Sequence[Turn]) -> list[BehaviorScore]:
-    """One BehaviorScore per behavior for a whole session. Raises UnknownBehavior before scoring anything."""
+def score_session(behaviors: Sequence[str], turns: Sequence[Turn], setting: Setting = fb.SALES) -> list[BehaviorScore]:
+    """One BehaviorScore per behavior for a whole session. Raises UnknownBehavior before scoring anything.
+
+    `setting` (sales or service, the customer's goal) makes the feedback's rewrites fit the call."""
     catalog = [get_behavior(b) for b in behaviors]
-    return [score_session_behavior(b, turns) for b in catalog]
+    return [score_session_behavior(b, turns, setting) for b in catalog]

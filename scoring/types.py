@@ -47,6 +47,17 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """What the conversation is, so feedback fits it: a sales call or a service call, and its own details.
+
+    `goal` is the customer's first goal in their own terms ("get back online today"); a rewrite uses it
+    instead of a generic line. The default is a sales call with no details (the catalog's own templates)."""
+
+    kind: Literal["sales", "service"] = "sales"
+    goal: str = ""
+
+
+@dataclass(frozen=True)
 class BehaviorScore:
     """The verdict on one behavior for one reply or one whole session."""
 

@@ -20,6 +20,38 @@ def _pg_enabled() -> bool:
     return bool(os.environ.get("REHEARSE_TEST_PG"))
 
 
+PG_NOTE = "PostgreSQL tests need REHEARSE_TEST_PG=1 (set by .ci/run)"
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec is not None else ()
+    return "postgres" in params or "pg_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker("postgres") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without REHEARSE_TEST_PG, PostgreSQL variants are deselected and counted in one line at the end,
+    rather than skipped one by one (a hundred identical skip lines buried `make test`'s summary)."""
+    if _pg_enabled():
+        return
+    kept, deselected = [], []
+    for item in items:
+        (deselected if _needs_postgres(item) else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+        config.stash[_PG_DESELECTED] = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    count = config.stash.get(_PG_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(f"{count} PostgreSQL tests not run: set REHEARSE_TEST_PG=1 to run them (.ci/run does).")
+
+
+_PG_DESELECTED = pytest.StashKey[int]()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'rehearse.db'}"
@@ -29,7 +61,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL schema per test, dropped afterwards."""
     if not _pg_enabled():
-        pytest.skip("PostgreSQL tests need REHEARSE_TEST_PG=1 (set by .ci/run)")
+        pytest.skip(PG_NOTE)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -70,7 +70,7 @@ def test_blank_lines_are_not_inputs():
 
 def test_a_missing_file_is_a_clear_error():
     result = runner.invoke(app, ["score", "/nonexistent/replies.jsonl"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # not found (README, Exit codes)
 
 
 def test_the_installed_console_script_pipes_json_lines():

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 
 from adapters.console.render import render
-from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, Outbound, PersonRef, Posted
+from bot.messages import (
+    TERMINAL_WORDING,
+    ActionEvent,
+    Attachment,
+    ConversationRef,
+    Inbound,
+    Outbound,
+    PersonRef,
+    Posted,
+    Text,
+)
 from bot.practice import cards
 
 if TYPE_CHECKING:
@@ -25,6 +35,7 @@ class ConsoleChat:
     """ChatPort for the terminal. Every thread is the same screen, so refs only carry ids."""
 
     platform = PLATFORM
+    wording = TERMINAL_WORDING  # "type `done`", "rehearse practice": no buttons or threads here
 
     def __init__(self, console: Console, media_dir: Path) -> None:
         self.console = console
@@ -86,20 +97,23 @@ def run_practice(core: Core, chat: ConsoleChat, stdin: TextIO, scenario_id: str 
     if resume and session is None:
         chat.console.print("No open practice session to resume; starting a new one.")
     for speaker, text in session.transcript if session is not None else ():
-        chat.console.print(f"[bold]{'You:' if speaker == 'rep' else 'Buyer:'}[/bold] ", end="")
-        chat.console.print(text, markup=False, highlight=False)
+        # One wrapped line each, and the buyer keeps their persona's name after a resume.
+        author = "You" if speaker == "rep" else session.buyer  # type: ignore[union-attr]
+        render(chat.console, Text(text, author=author), chat.media_dir)
     if session is None:
         started = service.start(who, scenario_id)
         session_id, ref = started.session.id, started.ref
     else:
         session_id, ref = session.session_id, session.ref
+    typed = stdin.isatty()
     while True:
-        chat.console.print("[bold]You:[/bold] ", end="")
+        if typed:
+            chat.console.print("[bold]You:[/bold] ", end="")
         line = stdin.readline()
-        if line and not stdin.isatty():
-            chat.console.print(line.rstrip("\n"), markup=False, highlight=False)  # piped input is not echoed
+        if line and not typed:  # piped input is not echoed: show it as one wrapped line, like the buyer's
+            render(chat.console, Text(line.rstrip("\n"), author="You"), chat.media_dir)
         if not line:
-            chat.console.print("\nSaved. Run `rehearse practice --resume` to continue this session.")
+            chat.console.print(("\n" if typed else "") + "Saved. Run `rehearse practice --resume` to continue this session.")
             return session_id
         if line.strip().lower() == "skip":
             service.act(ActionEvent(ref, who, cards.SKIP, session_id, uuid.uuid4().hex, datetime.now(UTC)))

@@ -8,6 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text as RichText
 
 from bot.messages import Audio, Card, Image, Outbound, Text
 
@@ -17,8 +18,9 @@ STYLE = {"scenario": "cyan", "scorecard": "green", "digest": "magenta", "notice"
 def render(console: Console, message: Outbound, media_dir: Path) -> None:
     if isinstance(message, Text):
         speaker = f"{message.author}:" if message.author else "Rehearse:"
-        console.print(f"[bold]{speaker}[/bold] ", end="")
-        console.print(message.text, markup=False, highlight=False)
+        # One Text, so Rich wraps the whole line, name included, at the terminal's width (printing the
+        # name first with end="" let the first line run past the edge and break mid-word).
+        console.print(RichText.assemble((speaker, "bold"), " ", message.text), highlight=False)
     elif isinstance(message, Card):
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
@@ -30,10 +32,9 @@ def render(console: Console, message: Outbound, media_dir: Path) -> None:
             parts.append(message.body)
         if message.fields:
             parts.append(table)
-        if message.actions:
-            parts.append("   ".join(f"[{a.label}]" for a in message.actions) + "  (type `done` to finish, `skip` to skip)")
+        # No buttons in a terminal: the card's footer says what to type instead (TERMINAL_WORDING).
         if message.footer:
-            parts.append(f"[dim]{message.footer}[/dim]")
+            parts.append(RichText(message.footer, style="dim"))
         console.print(Panel(Group(*parts), title=message.title, border_style=STYLE.get(message.kind, "white")))
     elif isinstance(message, Audio):
         path = _save(media_dir, message.filename, message.data)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -81,12 +83,24 @@ class DiscordAdapter:
                 log.debug("gateway ended with an error on close", exc_info=True)
 
     async def serve(self) -> None:
-        """Run until the gateway stops for good (or the task is cancelled)."""
-        await self.start()
+        """Run until the gateway stops for good, the task is cancelled, or SIGTERM arrives.
+
+        Platforms stop a process with SIGTERM (then SIGKILL). Python's default is to die on the
+        spot (exit 143, the gateway left open, the scheduler never shut down); here it ends this
+        loop like a normal stop, so the gateway closes and `run()` returns to the caller's
+        `finally` (tests/trust/test_clean_stop.py: exit 0 in under 10 s)."""
+        stopping = asyncio.Event()
+        forget_signal = _on_sigterm(stopping.set)
         try:
+            await self.start()
             assert self._connection is not None
-            await self._connection
+            stop = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait({self._connection, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if self._connection.done():
+                self._connection.result()  # the gateway's own end (or error), as before
         finally:
+            forget_signal()
             await self.close()
 
     def run(self) -> None:
@@ -102,6 +116,21 @@ class DiscordAdapter:
 
     def stop(self) -> None:
         """Nothing to do: `run` closes the gateway when its loop ends, and its thread is a daemon."""
+
+
+def _on_sigterm(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call `callback` on SIGTERM while the running loop lives; returns the undo. A loop outside
+    the main thread (Discord beside Slack in `rehearse run`) cannot take signals: nothing to do."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, callback)
+    except (ValueError, RuntimeError, NotImplementedError):
+        return lambda: None
+
+    def forget() -> None:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+    return forget
 
 
 def build_discord(core: "Core", settings: Settings, **client_options: Any) -> DiscordAdapter:

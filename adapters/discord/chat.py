@@ -21,18 +21,22 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, TypeVar
 
+import aiohttp
 import discord
 from discord.http import Route
 
 from adapters.discord import parse
 from adapters.discord.render import Rendered, render, voice_message_form
+from bot.guard.origins import DISCORD_CDN_HOSTS, OriginPolicy
 from bot.messages import Attachment, Card, ConversationRef, Outbound, PersonRef, Posted
 from bot.ports import PlatformError, RateLimited
+from bot.voice.errors import ClipTooBig
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
 THREAD_ARCHIVE_MINUTES = (60, 1440, 4320, 10080)  # the only values Discord accepts
 
 
@@ -78,9 +82,28 @@ class DiscordChat:
 
     def fetch_attachment(self, attachment: Attachment) -> bytes:
         if attachment.size is not None and attachment.size > MAX_ATTACHMENT_BYTES:
-            raise PlatformError(f"attachment of {attachment.size} bytes is over the {MAX_ATTACHMENT_BYTES} limit")
-        # The client's own HTTP session: the same proxy settings, and the fake CDN in tests.
-        return self._wait(lambda: self._retrying(lambda: self.client.http.get_from_cdn(attachment.url)))
+            raise ClipTooBig(f"attachment of {attachment.size} bytes is over the {MAX_ATTACHMENT_BYTES} limit")
+        # Only Discord's CDN (https, 443), or the exact origin the REST API was pointed at (a proxy, the fake).
+        cdn = OriginPolicy.of(DISCORD_CDN_HOSTS, [Route.BASE])
+        if not cdn.allows(attachment.url):
+            raise PlatformError(f"refusing to fetch an attachment from {cdn.describe(attachment.url)}")
+        return self._wait(lambda: self._download(attachment.url))
+
+    async def _download(self, url: str) -> bytes:
+        """Stream the body and stop at the limit: the declared size is Discord's metadata, not a promise
+        (a clip declared at 1 KB once streamed 60 MiB and was read whole). No redirects are followed."""
+        timeout = aiohttp.ClientTimeout(total=self.timeout_s)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(
+                url, allow_redirects=False, proxy=self.client.http.proxy,
+                proxy_auth=self.client.http.proxy_auth) as response:
+            if response.status != 200:
+                raise PlatformError(f"Discord's CDN answered {response.status} for an attachment")
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
+                body += chunk
+                if len(body) > MAX_ATTACHMENT_BYTES:
+                    raise ClipTooBig(f"attachment streamed past {MAX_ATTACHMENT_BYTES} bytes")
+            return bytes(body)
 
     # ---- the same, on the event loop --------------------------------------
 

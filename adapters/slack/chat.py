@@ -14,9 +14,8 @@ from __future__ import annotations
 import logging
 import re
 import urllib.error
-import urllib.request
-from typing import Any, Callable
 from urllib.parse import urlparse
+from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -25,8 +24,11 @@ from adapters.slack import blocks
 from adapters.slack.client import Clients, as_clients
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.parse import PLATFORM
+from bot.guard.downloads import DownloadRefused, DownloadTooLarge, download_with_token
+from bot.guard.origins import SLACK_FILE_HOSTS, OriginPolicy
 from bot.messages import Attachment, Audio, Card, ConversationRef, Image, Outbound, PersonRef, Posted, Text
 from bot.ports import PlatformError, RateLimited
+from bot.voice.errors import ClipTooBig
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +56,10 @@ class SlackChat:
         self.clients = as_clients(clients)
         self.directory = directory
         self.persona_style = persona_style
-        # The bot token goes only to Slack's own file hosts (and the configured API host, e.g. a proxy).
+        # The bot token goes only to Slack's file hosts over https on 443, and to the exact origin of the
+        # configured API URL (SLACK_API_URL: a proxy, or the fake in tests), never through a redirect elsewhere.
         base = clients.base_url if isinstance(clients, WebClient) else (api_url or "")
-        api_host = urlparse(base).hostname or ""
-        self._trusted_hosts = {"files.slack.com", api_host}
+        self._file_origins = OriginPolicy.of(SLACK_FILE_HOSTS, [base] if base else [])
 
     def client(self, workspace: str) -> WebClient:
         """The Web API client with this workspace's bot token (NotInstalled when it has none)."""
@@ -78,25 +80,25 @@ class SlackChat:
 
     def fetch_attachment(self, attachment: Attachment) -> bytes:
         """Download a file the rep shared, with the bot token (files:read)."""
-        url = attachment.url
-        host = urlparse(url).hostname or ""
-        if not url or not (host in self._trusted_hosts or host.endswith(".slack.com")):
-            raise PlatformError(f"refusing to send the bot token to {host or 'an empty URL'}")
-        team = _FILE_TEAM.search(urlparse(url).path)
+        if attachment.size is not None and attachment.size > MAX_DOWNLOAD_BYTES:
+            raise ClipTooBig(f"Slack says the file has {attachment.size} bytes")
+        # The file's own workspace's token (its URL names the workspace: /files-pri/T0123-F0456/...).
+        team = _FILE_TEAM.search(urlparse(attachment.url).path)
         if self.clients.per_workspace and team is None:
             raise PlatformError("cannot tell which workspace the file belongs to")
         token = self.clients(team.group(1) if team else "").token
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
         try:
-            with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response:
-                # Without a valid token Slack answers 200 with its sign-in page, not the file.
-                if (response.headers.get_content_type() or "").startswith("text/html"):
-                    raise PlatformError("Slack sent a sign-in page instead of the file (is files:read granted?)")
-                data = response.read(MAX_DOWNLOAD_BYTES + 1)
-        except urllib.error.URLError as exc:
+            data, content_type = download_with_token(attachment.url, token or "", self._file_origins,
+                                                     max_bytes=MAX_DOWNLOAD_BYTES, timeout_s=DOWNLOAD_TIMEOUT_S)
+        except DownloadTooLarge as exc:
+            raise ClipTooBig(str(exc)) from exc
+        except DownloadRefused as exc:
+            raise PlatformError(str(exc)) from exc
+        except (urllib.error.URLError, OSError) as exc:
             raise PlatformError(f"could not download {attachment.filename or 'the file'}: {exc}") from exc
-        if len(data) > MAX_DOWNLOAD_BYTES:
-            raise PlatformError(f"{attachment.filename or 'the file'} is larger than {MAX_DOWNLOAD_BYTES} bytes")
+        # Without a valid token Slack answers 200 with its sign-in page, not the file.
+        if content_type.startswith("text/html"):
+            raise PlatformError("Slack sent a sign-in page instead of the file (is files:read granted?)")
         return data
 
     # ---- beyond the port: Slack-only replies the adapter needs --------------

@@ -10,6 +10,7 @@ whole workspace.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import signal
@@ -21,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from adapters.slack.parse import PLATFORM
+from adapters.slack.screen import screened
+from bot.messages import PersonRef
 from bot.observability.metrics import ACK_SECONDS
 
 if TYPE_CHECKING:
@@ -32,13 +36,28 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 HTTP_THREADS = 8
 MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few kilobytes
+# Slow clients (issue 18): waitress's defaults (100 connections, 120 s idle timeout, select()) let 110
+# half-open connections stop /healthz and /slack/events answering at all. Connections cost a socket and
+# a small buffer each until a request is complete (only then does a worker thread see it), so allow many,
+# poll() them (select() stops at 1,024 descriptors), and close idle ones quickly: Slack sends a whole
+# request in one go. benchmarks/slowloris.py prints /healthz and event latency under 0/110/500 of them.
+# A reverse proxy in front (nginx, the platform's router) remains the defence against thousands.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_S = 10
+CLEANUP_INTERVAL_S = 2
+MAX_HEADER_BYTES = 32 * 1024  # Slack's headers are well under 2 KB
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
-    events = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if adapter.http_enabled else None
-    # "Add to Slack" (many workspaces): Bolt's own handler serves the install page and the redirect.
+    events = None
+    if adapter.http_enabled:
+        assert adapter.settings.slack_signing_secret is not None
+        events = screened(SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH),
+                          adapter.settings.slack_signing_secret, MAX_BODY_BYTES, _command_check(adapter))
+    # "Add to Slack" (many workspaces): Bolt's own handler serves the install page and the redirect
+    # (browser GETs, not Slack's signed POSTs, so they are not screened for a signature).
     flow = adapter.bolt_app.oauth_flow
     installs = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if flow is not None else None
     install_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
@@ -68,10 +87,23 @@ def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
     return app
 
 
+def _command_check(adapter: SlackAdapter) -> Callable[[dict[str, str]], str | None]:
+    """The core's command gate for a signed slash command: once per trigger_id, within the person's limit."""
+    def check(form: dict[str, str]) -> str | None:
+        who = PersonRef(PLATFORM, form.get("team_id", ""), form.get("user_id", ""))
+        # trigger_id is unique per invocation; a form without one is keyed by its whole (signed) content.
+        request_id = form.get("trigger_id") or hashlib.sha256(json.dumps(form, sort_keys=True).encode()).hexdigest()
+        return adapter.core.practice().commands.check(who, request_id)
+
+    return check
+
+
 def make_server(app: WSGIApp, host: str, port: int, threads: int = HTTP_THREADS) -> Any:
     """A waitress server bound now (port 0 picks a free one: `.effective_port`); `.run()` serves."""
     return waitress.create_server(app, host=host, port=port, threads=threads,
-                                  max_request_body_size=MAX_BODY_BYTES, ident="rehearse")
+                                  max_request_body_size=MAX_BODY_BYTES, max_request_header_size=MAX_HEADER_BYTES,
+                                  connection_limit=CONNECTION_LIMIT, channel_timeout=CHANNEL_TIMEOUT_S,
+                                  cleanup_interval=CLEANUP_INTERVAL_S, asyncore_use_poll=True, ident="rehearse")
 
 
 def shutdown(server: Any) -> None:

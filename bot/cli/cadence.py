@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.errors import BAD_INPUT, NOT_FOUND, fail
+from bot.cli.refs import UnknownReference, resolve_team
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -36,28 +39,20 @@ def _service():  # type: ignore[no-untyped-def]
     return CadenceService(repos, SystemClock(), ScenarioLibrary.load(settings.scenarios_dir))
 
 
-def _fail(message: str) -> None:
-    err.print(f"[red]{message}[/red]")
-    raise typer.Exit(2)
+def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    fail(message, code)
 
 
-def _team(service: Any, name: str, workspace: Optional[str]) -> Any:
-    from bot.scheduling.cadences import UnknownTeam
-
-    workspace_id = None
-    if workspace is not None:
-        matches = [w for _, w in service.cadences.teams() if w.external_id == workspace or w.name == workspace]
-        if not matches:
-            _fail(f"I don't know a workspace called '{workspace}'.")
-        workspace_id = matches[0].id
+def _team(service: Any, ref: str, workspace: Optional[str]) -> Any:
+    """A team by name or id (the same reference `programme --team` takes)."""
     try:
-        return service.team_named(name, workspace_id)
-    except UnknownTeam as exc:
-        _fail(exc.user_message)
+        return resolve_team(service.cadences.teams(), ref, workspace)
+    except UnknownReference as exc:
+        _fail(exc.user_message, BAD_INPUT if exc.ambiguous else NOT_FOUND)
 
 
 @cadence_app.command("show")
-def show(team: Optional[str] = typer.Argument(None, help="Team name; every team when left out"),
+def show(team: Optional[str] = typer.Argument(None, help="Team name or id; every team when left out"),
          workspace: Optional[str] = typer.Option(None, help="Workspace id or name, when team names repeat")) -> None:
     """Show a team's cadence (or every team's)."""
     service = _service()
@@ -73,7 +68,7 @@ def show(team: Optional[str] = typer.Argument(None, help="Team name; every team 
 
 @cadence_app.command("set")
 def set_(
-    team: str = typer.Argument(..., help="Team name"),
+    team: str = typer.Argument(..., help="Team name or id (see `rehearse teams list`)"),
     sessions: Optional[int] = typer.Option(None, "--sessions", help="Sessions per week, 1-5"),
     weekdays: Optional[str] = typer.Option(None, help="e.g. mon,wed,fri"),
     window: Optional[str] = typer.Option(None, help="Local working hours, e.g. 09:00-17:00"),
@@ -107,24 +102,38 @@ def set_(
 
 
 @cadence_app.command("apply")
-def apply(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A cadence YAML file")) -> None:
-    """Set cadences from a YAML file: one mapping with `team:`, or a list of them. All or nothing."""
+def apply(path: Path = typer.Argument(..., dir_okay=False, help="A cadence YAML file")) -> None:
+    """Set cadences from a YAML file: one mapping with `team:`, or a list of them. All or nothing.
+
+    Fields the file leaves out keep the team's current value, as `cadence set` does."""
     from bot.scheduling.cadences import CadenceError
 
     service = _service()
     try:
-        documents = service.from_yaml(path.read_text(encoding="utf-8"), str(path))
-    except CadenceError as exc:
-        _fail(exc.user_message)
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         _fail(f"{path}: not UTF-8 text")
+    except OSError as exc:
+        _fail(f"Cannot read {path}: {exc.strerror or exc}.", NOT_FOUND)
+    try:
+        documents = service.from_yaml(text, str(path))
+    except CadenceError as exc:
+        _fail(exc.user_message)
     missing = [i + 1 for i, d in enumerate(documents) if not d.team]
     if missing:
         _fail(f"{path}: cadence #{', #'.join(map(str, missing))} has no `team:`; say which team it is for")
     teams = [_team(service, d.team, None) for d in documents]  # every name checked before anything changes
-    for t, doc in zip(teams, documents):
-        service.set_by_operator(t.id, doc.spec)
-        out.print(f"[green]{t.name}[/green]: {doc.spec.describe()}")
+    merged = [{**service.get(t.id).model_dump(), **doc.spec.model_dump(include=doc.spec.model_fields_set)}
+              for t, doc in zip(teams, documents)]
+    specs = []
+    for t, values in zip(teams, merged):  # every cadence checked before anything changes
+        try:
+            specs.append(service.parse(values))
+        except CadenceError as exc:
+            _fail(f"{t.name}: {exc.user_message}")
+    for t, spec in zip(teams, specs):
+        service.set_by_operator(t.id, spec)
+        out.print(f"[green]{escape(t.name)}[/green]: {spec.describe()}")
 
 
 @cadence_app.command("clear")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -11,6 +12,9 @@ from rich.table import Table
 
 from bot.cli.root import app
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.demo.simulate import DemoResult
 
 
 @app.command()
@@ -34,4 +38,27 @@ def demo(
                   f"({result.rep_turns} rep turns), {result.nudges} nudges, {result.sessions_expired} expired, "
                   f"{result.digests_delivered} digests delivered — simulated in {result.wall_seconds:.1f} s.\n")
     typer.echo(result.digest_text)
-    console.print(f"\nChart: {result.chart_path}")
+    typer.echo("\n" + explore_text(result))
+
+
+def explore_commands(result: DemoResult) -> list[tuple[str, str]]:
+    """(what it shows, the exact command) for exploring the demo's own database afterwards."""
+    env = f"DATABASE_URL={shlex.quote(result.database_url)}"
+    period = result.period_start.isoformat()
+    return [
+        ("who is who (ids for the commands below)", f"{env} rehearse people list"),
+        ("the manager's digest, as printed above", f"{env} rehearse digest --manager {result.manager_id} --period {period}"),
+        ("the same digest as an HTML report (prints its path)",
+         f"{env} rehearse digest --manager {result.manager_id} --period {period} --format html"),
+        ("the enablement view: team figures", f"{env} rehearse digest --enablement {result.enablement_id} --period {period}"),
+        ("one rep's progress", f"{env} rehearse progress --person {result.rep_id}"),
+        ("pushes and nudges the scheduler sent", f"{env} rehearse cadence status --days {7 * result.weeks + 7}"),
+        ("Claude usage (none: the demo runs offline)", f"{env} rehearse usage"),
+    ]
+
+
+def explore_text(result: DemoResult) -> str:
+    lines = ["Explore what the demo made (its own database, so your rehearse.db is untouched):"]
+    for what, command in explore_commands(result):
+        lines += [f"  # {what}", f"  {command}"]
+    return "\n".join(lines)

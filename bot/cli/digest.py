@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from bot.cli.errors import BAD_INPUT, NOT_FOUND
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -61,8 +62,9 @@ def digest(
     core = build_core(settings)
     matches = DigestRepo(core.repos.db).find_person(manager.strip())
     if not matches:
-        err.print(f"No one matches '{manager}'. Use a person id (a number) or a platform user id such as U024BE7LH.")
-        raise typer.Exit(2)
+        err.print(f"No one matches '{manager}'. Use a person id (a number) or a platform user id such as U024BE7LH; "
+                  "`rehearse people list --role manager` shows them.")
+        raise typer.Exit(NOT_FOUND)
     if len(matches) > 1:
         listed = "; ".join(f"{m.person_id}: {m.display_name} ({m.platform} {m.workspace})" for m in matches)
         err.print(f"'{manager}' matches {len(matches)} people, pick one by person id: {listed}")
@@ -80,8 +82,9 @@ def _preview(service, manager_id: int, period: str, fmt: Format, output: Optiona
     try:
         built = service.build(manager_id, period)
     except NotAManager as exc:
-        err.print(f"{str(exc)[0].upper()}{str(exc)[1:]}. Give them the manager role (rehearse roster) first.")
-        raise typer.Exit(2)
+        err.print(f"{str(exc)[0].upper()}{str(exc)[1:]}. Give them the manager role (rehearse roster) first; "
+                  "`rehearse people list --role manager` shows who has it.")
+        raise typer.Exit(NOT_FOUND)
     except ValueError as exc:  # a --period that is neither a word we know nor a date
         err.print(str(exc))
         raise typer.Exit(2)
@@ -117,15 +120,16 @@ def _preview_enablement(key: str, period: str, fmt: Format, err: Console) -> Non
     core = build_core(get_settings())
     matches = DigestRepo(core.repos.db).find_person(key.strip())
     if len(matches) != 1:
-        err.print(f"'{key}' matches {len(matches)} people; use a person id (a number) or one platform user id.")
-        raise typer.Exit(2)
+        err.print(f"'{key}' matches {len(matches)} people; use a person id (a number) or one platform user id "
+                  "(`rehearse people list --role enablement`).")
+        raise typer.Exit(NOT_FOUND if not matches else BAD_INPUT)
     service = enablement.EnablementDigests(core.repos, Reporting(core.clock, ProgrammeRepo(core.repos.db)),
                                            core.chats, core.clock, build_outbox(core.repos, core.clock, RateLimiter()))
     try:
         built = service.build(matches[0].person_id, period)
     except AccessDenied as exc:
         err.print(f"{exc}. Give them the enablement role (rehearse roster) first.")
-        raise typer.Exit(2)
+        raise typer.Exit(NOT_FOUND)
     except ValueError as exc:
         err.print(str(exc))
         raise typer.Exit(2)

@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from bot.cli.errors import NOT_FOUND
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -25,11 +27,11 @@ def console_practice(scenario_id: str | None, resume: bool = False) -> None:
     try:
         terminal.practise(sys.stdin, scenario_id, resume=resume)
     except UnknownScenario as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+        console.print(f"[red]{escape(str(exc)[0].upper() + str(exc)[1:])}.[/red] See `rehearse scenarios list`.")
+        raise typer.Exit(NOT_FOUND)
     except PracticeOnHold as exc:
         console.print(exc.user_message, markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(NOT_FOUND)
 
 
 @app.command()

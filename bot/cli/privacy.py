@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import track
 
+from bot.cli.errors import BAD_INPUT, NOT_FOUND, fail
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -36,8 +37,7 @@ def export(person: int = typer.Option(..., "--person", help="Person id"),
     try:
         data = PrivacyService(core.repos, core.settings, core.clock).export(person)
     except KeyError:
-        Console(stderr=True).print(f"[red]No person with id {person}.[/red]")
-        raise typer.Exit(2)
+        fail(f"No person with id {person}. `rehearse people list` shows everyone's id.", NOT_FOUND)
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if out:
         out.write_text(text, encoding="utf-8")
@@ -59,8 +59,7 @@ def delete(person: int = typer.Option(..., "--person", help="Person id"),
     try:
         counts = PrivacyService(core.repos, core.settings, core.clock).erase(person)
     except KeyError:
-        console.print(f"[red]No person with id {person}.[/red]")
-        raise typer.Exit(2)
+        fail(f"No person with id {person}. `rehearse people list` shows everyone's id.", NOT_FOUND)
     console.print("Erased: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
@@ -111,8 +110,8 @@ def import_(path: Path = typer.Argument(..., help="CSV: platform,workspace,user_
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        console.print(f"[red]Cannot read {path}: {exc}[/red]")
-        raise typer.Exit(2)
+        fail(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.",
+             NOT_FOUND if isinstance(exc, OSError) else BAD_INPUT)
     core = _core()
     result = import_roster(core.repos, core.clock, text,
                            progress=lambda rows: track(list(rows), description="Importing", console=console))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.cli.errors import fail
 from bot.cli.root import app
 from bot.settings import get_settings
 
@@ -43,14 +44,13 @@ def parse_stagger(text: str) -> dict[int, int]:
     return waves
 
 
-def _fail(console: Console, message: str, code: int = 2) -> None:
-    console.print(f"[red]{message}[/red]", highlight=False)
-    raise typer.Exit(code)
+def _fail(console: Console, message: str, code: int = 2) -> NoReturn:
+    fail(message, code)  # to stderr, one scheme for the whole CLI (bot/cli/errors.py)
 
 
 @programme_app.command("start")
 def start(
-    team: int = typer.Option(..., "--team", help="Team id"),
+    team: str = typer.Option(..., "--team", help="Team name or id (see `rehearse teams list`)"),
     behaviors: str = typer.Option(..., "--behaviors", help="Comma-separated behavior ids, e.g. open_question,empathy"),
     holdout: float = typer.Option(0.0, "--holdout", help="Share of reps held out, 0 to 0.5 (typical 0.2)"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for the holdout (recorded; default random)"),
@@ -72,10 +72,13 @@ def start(
     except ValueError:
         _fail(console, f"--start '{start_date}' is not a date like 2026-01-05.")
     waves = parse_stagger(stagger) if stagger else None
-    if waves is not None:
-        waves.setdefault(team, 0)  # the named team starts first unless told otherwise
     core, service = _service()
-    request = ProgrammeRequest(team, tuple(behaviors.split(",")), holdout, seed, holdout_weeks, every_weeks, waves,
+    team_id = _team_id(core, team)
+    if waves is not None:
+        waves.setdefault(team_id, 0)  # the named team starts first unless told otherwise
+    elif holdout > 0:
+        _warn_small_cohorts(core, team_id, holdout)
+    request = ProgrammeRequest(team_id, tuple(behaviors.split(",")), holdout, seed, holdout_weeks, every_weeks, waves,
                                name, first)
     try:
         programme = service.start_programme(request, actor_id=as_person)
@@ -89,6 +92,40 @@ def start(
                   f"{len(members) - held} practising, {held} held out (seed {programme.seed}).")
     console.print(f"Baseline assessments go out first; then every {programme.assessment_every_weeks} weeks. "
                   f"See who is where: rehearse programme members {programme.id}")
+
+
+def _team_id(core, ref: str) -> int:  # type: ignore[no-untyped-def]
+    from bot.cli.refs import UnknownReference, resolve_team
+    from storage.repos.cadences import CadenceRepo
+
+    try:
+        team = resolve_team(CadenceRepo(core.repos.db).teams(), ref)
+    except UnknownReference as exc:
+        _fail(Console(highlight=False), exc.user_message, 2 if exc.ambiguous else 1)
+    assert team.id is not None
+    return team.id
+
+
+def _warn_small_cohorts(core, team_id: int, holdout: float) -> None:  # type: ignore[no-untyped-def]
+    """Say, before the programme starts, when its cohorts can never reach the reps a verdict needs."""
+    from bot.impact.cohorts import holdout_size
+    from bot.impact.effect import MIN_REPS
+
+    reps = [p for p in core.repos.people.team_members(team_id) if "rep" in p.roles.split(",")]
+    held = holdout_size(len(reps), holdout)
+    practising = len(reps) - held
+    if held < MIN_REPS or practising < MIN_REPS:
+        Console(stderr=True, highlight=False).print(
+            f"[yellow]Warning: a {holdout:.0%} holdout of {len(reps)} reps gives cohorts of {practising} practising "
+            f"and {held} held out; `rehearse impact` needs {MIN_REPS} in each, so it will say “not enough data” "
+            f"for this programme. For a verdict, use a team of at least {_smallest_team(holdout, MIN_REPS)} reps, "
+            f"or --stagger across teams.[/yellow]")
+
+
+def _smallest_team(holdout: float, need: int) -> int:
+    from bot.impact.cohorts import holdout_size
+
+    return next(n for n in range(2, 10_000) if min(holdout_size(n, holdout), n - holdout_size(n, holdout)) >= need)
 
 
 @programme_app.command("list")
@@ -169,7 +206,8 @@ def import_outcomes(path: Path = typer.Argument(..., help="CSV with columns rep,
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(console, f"Cannot read {path}: {exc}")
+        _fail(console, f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}.",
+              1 if isinstance(exc, OSError) else 2)
     from bot.impact.reporting import Reporting
 
     core, service = _service()

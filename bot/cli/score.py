@@ -15,8 +15,9 @@ from typing import IO, Any, Iterable, Iterator
 
 import typer
 
+from bot.cli.errors import NOT_FOUND
 from bot.cli.root import app
-from scoring import InvalidReply, UnknownBehavior, score_reply
+from scoring import InvalidReply, UnknownBehavior, all_behaviors, score_reply
 
 
 def score_line(line: str, number: int) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def score_line(line: str, number: int) -> dict[str, Any]:
     try:
         result = score_reply(behavior, text, context)
     except UnknownBehavior as exc:
-        return {"id": rid, "error": str(exc)}
+        return {"id": rid, "error": f"{exc}; valid ids: {', '.join(b.id for b in all_behaviors())}"}
     except InvalidReply as exc:
         return {"id": rid, "error": f"invalid reply: {exc}"}
     except Exception as exc:  # noqa: BLE001 - one bad line must never stop the batch
@@ -83,5 +84,5 @@ def score(
                 code = run(handle, sys.stdout)
         except OSError as exc:
             typer.echo(f"rehearse score: cannot read {file}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2) from exc
+            raise typer.Exit(NOT_FOUND) from exc
     raise typer.Exit(code)

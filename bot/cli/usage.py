@@ -108,8 +108,15 @@ def usage(
     repos = Repositories.open(settings.database_url)
     repo = UsageRepo(repos.db)
     console = Console(highlight=False)
-    for group in [by] if by else list(GROUPS):
-        lines = summarise(repo.report(group, since=start, until=end), settings)  # type: ignore[arg-type]
+    reports = {group: summarise(repo.report(group, since=start, until=end), settings)  # type: ignore[arg-type]
+               for group in ([by] if by else list(GROUPS))}
+    if not as_json and not any(reports.values()):
+        when = " in that period" if (since or until) else " yet"
+        console.print(f"No Claude calls recorded{when}: the offline buyer and scorer answered, so there are no "
+                      "tokens and no cost. Set ANTHROPIC_API_KEY to use Claude.")
+        repos.db.dispose()
+        return
+    for group, lines in reports.items():
         if as_json:
             for ln in lines:
                 typer.echo(json.dumps({"by": group, **asdict(ln)}))

@@ -28,7 +28,8 @@ from bot.settings import Settings
 WORKSPACE = "demo"
 STEP = timedelta(minutes=30)
 HOUR_S = 3600.0
-DEMO_START = date(2026, 9, 28)  # a Monday; fixed so every run tells the same story
+# The demo's weeks end on the Monday of the current week, so its digests are the latest ones and the
+# commands it prints (digest, progress) show them; the reps' habits and the random seed keep the story.
 DEMO_SCENARIOS = ("discovery-procurement-stall", "pricing-objection", "contact-centre-empathy",
                   "contact-centre-trust")
 
@@ -52,10 +53,19 @@ class RepStats:
     ignored: int = 0
 
 
+def demo_start(weeks: int, today: date) -> date:
+    """The Monday `weeks` weeks before the Monday of `today`'s week."""
+    return today - timedelta(days=today.weekday(), weeks=weeks)
+
+
 @dataclass
 class DemoResult:
     weeks: int
     manager_id: int
+    enablement_id: int
+    rep_id: int
+    database_url: str
+    period_start: date
     pushes_delivered: int
     sessions_finished: int
     sessions_expired: int
@@ -75,7 +85,7 @@ class _Pending:
     at: datetime
 
 
-def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
+def _seed(core: Core) -> tuple[int, int, int, dict[str, Habit]]:
     """A manager, an enablement lead and the eight reps, one team, and its cadence."""
     from bot.scheduling.cadences import CadenceService
 
@@ -87,19 +97,22 @@ def _seed(core: Core) -> tuple[int, dict[str, Habit]]:
     people.update(manager.id, roles="manager", team_id=team.id)  # type: ignore[arg-type]
     people.update(lead.id, roles="enablement", team_id=team.id)  # type: ignore[arg-type]
     habits: dict[str, Habit] = {}
+    first_rep = 0
     for i, habit in enumerate(DEMO_TEAM):
         user_id = f"rep{i + 1}"
         rep, _ = people.ensure_person(PLATFORM, WORKSPACE, user_id, now, habit.name, habit.tz)
         people.update(rep.id, roles="rep", team_id=team.id, manager_id=manager.id)  # type: ignore[arg-type]
         habits[user_id] = habit
+        first_rep = first_rep or rep.id  # type: ignore[assignment]
     CadenceService(core.repos, core.clock, core.library).set(lead.id, team.id, {  # type: ignore[arg-type]
         "sessions_per_week": 3, "weekdays": [0, 1, 2, 3, 4], "window": "09:00-17:00", "min_spacing_hours": 24,
         "scenario_ids": list(DEMO_SCENARIOS), "digest_weekday": 0, "digest_hour": 8,
     })
-    return manager.id, habits  # type: ignore[return-value]
+    return manager.id, lead.id, first_rep, habits  # type: ignore[return-value]
 
 
-def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
+def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | None = None) -> DemoResult:
+    """Simulate `weeks` weeks from `start_day` (default: ending this Monday) in a fresh DATA_DIR/demo.db."""
     from bot.digests import render
     from bot.scheduling.build import build_scheduling
 
@@ -110,12 +123,13 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
         stale.unlink()
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_file}", data_dir=str(data_dir),  # type: ignore[call-arg]
                         anthropic_api_key=None, llm_provider="offline", slack_bot_token=None, discord_token=None)
-    start = datetime.combine(DEMO_START, datetime.min.time(), timezone.utc)
+    first_day = start_day or demo_start(weeks, datetime.now(timezone.utc).date())
+    start = datetime.combine(first_day, datetime.min.time(), timezone.utc)
     clock = SimulatedClock(start)
     core = build_core(settings, clock=clock)
     chat = SimulatedChat()
     core.practice({PLATFORM: chat})  # binds the simulated chat; later calls share this service
-    manager_id, habits = _seed(core)
+    manager_id, enablement_id, rep_id, habits = _seed(core)
 
     # One process, no leader election to wait for.
     scheduling = build_scheduling(core.repos, core.library, clock, core.limiter, core.practice(), core.chats, data_dir,
@@ -159,11 +173,13 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11) -> DemoResult:
 
     finished = sum(s.finished for s in stats.values())
     expired = core.repos.sessions.state_counts().get("expired", 0)
+    clock.set(end)  # the final Monday: "last" is the period the simulated weeks just completed
     built = digests.build(manager_id, "last")
     chart = digests.save_chart(built)
     text = render.to_text(built.data, str(chart.resolve()))
     result = DemoResult(
-        weeks=weeks, manager_id=manager_id, pushes_delivered=len(chat.offers), sessions_finished=finished,
+        weeks=weeks, manager_id=manager_id, enablement_id=enablement_id, rep_id=rep_id,
+        database_url=f"sqlite:///{db_file.resolve()}", period_start=built.data.period_start, pushes_delivered=len(chat.offers), sessions_finished=finished,
         sessions_expired=expired, rep_turns=rep_turns,
         nudges=sum(chat.nudges_for(uid) for uid in habits), digests_delivered=len(chat.digest_images()),
         digest_text=text, chart_path=chart.resolve(), wall_seconds=wallclock.perf_counter() - started,

@@ -16,6 +16,7 @@ second worker or a re-run never sends it twice.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -124,12 +125,16 @@ def _team_text(team: TeamSection) -> list[str]:
 
 
 def to_text(digest: EnablementDigest) -> str:
-    out = [f"*{digest.title}*", "Team figures only: no rep is named here.", ""]
+    """The digest for a terminal: plain text, without the chat platforms' `*bold*` marks."""
+    out = [digest.title, "Team figures only: no rep is named here.", ""]
     for team in digest.teams:
-        out += [f"*{team.name}*", *_team_text(team), ""]
+        out += [team.name, *(_PLAIN_BOLD.sub(r"\1", line) for line in _team_text(team)), ""]
     if not digest.teams:
         out.append("No teams in your workspace yet.")
     return "\n".join(out).rstrip() + "\n"
+
+
+_PLAIN_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")  # chat bold, as the impact section writes it
 
 
 def to_json(digest: EnablementDigest) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from bot.messages import Action, Card, Field
+from bot.messages import CHAT_WORDING, Action, Card, Field, Wording
 from scenarios.schema import Scenario
 from scoring import get_behavior
 from scoring.types import BehaviorScore
@@ -15,7 +15,7 @@ SKIP = "rehearse_skip"
 START = "rehearse_start"
 
 
-def scenario_card(scenario: Scenario, session_id: str, opening_line: str) -> Card:
+def scenario_card(scenario: Scenario, session_id: str, opening_line: str, wording: Wording = CHAT_WORDING) -> Card:
     behavior = get_behavior(scenario.primary_behavior)
     persona = scenario.persona
     return Card(
@@ -31,7 +31,7 @@ def scenario_card(scenario: Scenario, session_id: str, opening_line: str) -> Car
             Action(FINISH, "Finish", session_id, "primary"),
             Action(SKIP, "Skip", session_id, "danger"),
         ),
-        footer=f"Reply in this thread. About {scenario.expected_minutes} minutes. Write `done` or press Finish to get your scorecard.",
+        footer=f"{wording.reply} About {scenario.expected_minutes} minutes. {wording.finish}",
     )
 
 
@@ -60,7 +60,7 @@ def scorecard(scenario: Scenario, scores: Sequence[BehaviorScore], progress: Map
             lines.extend(f"> “{quote}”" for quote in s.evidence[:2])
         elif not s.detected:
             lines.append("_Not seen in this session._")
-        if not assessment:
+        if not assessment and s.feedback.went_well:  # only when something did, with the rep's words
             lines.append(f"Went well: {s.feedback.went_well}")
         fields.append(Field(name, "\n".join(lines)))
     if assessment:

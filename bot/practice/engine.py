@@ -17,7 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text
+from bot.guard.commands import CommandGate
+from bot.guard.flood import FLOOD_NOTE, FloodGuard, Verdict, voice_attachment
+from bot.messages import (ActionEvent, Attachment, Audio, ConversationRef, Inbound, Outbound, PersonRef, Text,
+                          wording_of)
 from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
@@ -72,6 +75,7 @@ class PracticeService:
         voice_replies: bool = False,
         audio_store: AudioStore | None = None,
         holds: Callable[[int, date], str | None] | None = None,
+        guard: FloodGuard | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -83,6 +87,8 @@ class PracticeService:
         self.expiry = expiry
         self.voice_replies = voice_replies
         self.audio_store = audio_store  # rep clips are kept until the retention job deletes them
+        self.guard = guard or FloodGuard(clock)  # turns and clips per person per minute
+        self.commands = CommandGate(repos.events, self.guard, clock)  # each /practice request once, and not too often
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
         # Optional: why a rep may not practise on their local date (an impact programme's holdout or
@@ -126,7 +132,7 @@ class PracticeService:
         session_id = str(uuid.uuid5(PUSH_SESSIONS, push_key)) if push_key else str(uuid.uuid4())
         opening = self.buyer.opening(scenario, session_id)
         chat = self.chats[who.platform]
-        card = cards.scenario_card(scenario, session_id, opening.text)
+        card = cards.scenario_card(scenario, session_id, opening.text, wording_of(chat))
         posted = chat.open_practice_thread(who, replace(card, idempotency_key=push_key) if push_key else card)
         ref = posted.ref
         session = self.repos.sessions.create(
@@ -151,6 +157,12 @@ class PracticeService:
         if not self.repos.events.claim(key, self.clock.now()):
             log.info("duplicate event ignored", extra={"event_key": key})
             return
+        verdict = self.guard.admit_inbound(inbound)
+        if verdict is not Verdict.ADMIT:
+            log.info("flood: a message from %s:%s set aside", inbound.person.platform, inbound.person.user_id)
+            if verdict is Verdict.NOTE:
+                self.chats[inbound.ref.platform].send(inbound.ref, Text(FLOOD_NOTE))
+            return
         # read when the buyer's reply has gone out; from when the adapter took the message in, if it says
         started = TURN_STARTED.set(inbound.received if inbound.received is not None else time.monotonic())
         try:
@@ -169,7 +181,7 @@ class PracticeService:
         session = self.repos.sessions.get(event.value)
         chat = self.chats[event.ref.platform]
         if session is None:
-            chat.send(event.ref, Text("I can't find that practice session any more. Type `/practice` to start a new one."))
+            chat.send(event.ref, Text(f"I can't find that practice session any more. Type `{wording_of(chat).start}` to start a new one."))
             return
         ref = self._session_ref(session)
         if not self._owns(session, event.person):
@@ -184,7 +196,7 @@ class PracticeService:
                 self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED),
                                            finished_at=self.clock.now())
                 SESSIONS.labels("abandoned").inc()
-                chat.send(ref, Text("Skipped. No score this time — type `/practice` whenever you're ready."))
+                chat.send(ref, Text(f"Skipped. No score this time — type `{wording_of(chat).start}` whenever you're ready."))
 
     def finish(self, session_id: str) -> list[BehaviorScore]:
         session = self.repos.sessions.get(session_id)
@@ -209,7 +221,7 @@ class PracticeService:
             if chat is not None:
                 chat.send(self._session_ref(session), Text(
                     "This practice session timed out after a day without replies. No harm done — "
-                    "type `/practice` to pick it up with a fresh scenario."))
+                    f"type `{wording_of(chat).start}` to pick it up with a fresh scenario."))
             expired += 1
         return expired
 
@@ -288,8 +300,7 @@ class PracticeService:
         delivery: Delivery | None = None
         audio_engine: str | None = None
         audio_duration: float | None = None
-        audio = next((a for a in inbound.attachments if (a.mime or "").startswith(("audio/", "video/webm"))
-                      or a.is_voice_message), None)
+        audio = voice_attachment(inbound)
         if audio is not None:
             result = self._hear(chat, ref, audio)
             if result is None:
@@ -404,7 +415,7 @@ class PracticeService:
             self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED), finished_at=now)
             SESSIONS.labels("abandoned").inc()
             chat.send(ref, Text("You finished before answering the buyer, so there's nothing to score. "
-                                "Type `/practice` to try again."))
+                                f"Type `{wording_of(chat).start}` to try again."))
             return []
         scores = self.judge.judge(JudgeContext(scenario, scenario.behaviors, turns, session.id))
         progress = {s.behavior: self.repos.sessions.recent_scores(session.person_id, s.behavior, 3, before=now)
@@ -438,11 +449,11 @@ class PracticeService:
     def _speaks(self, session: PracticeSession) -> bool:
         return self.voice_replies and self.speech is not None
 
-    def _closed_note(self, session: PracticeSession) -> str:
+    def _closed_note(self, session: PracticeSession, start: str = "/practice") -> str:
         return {
-            State.FINISHED: "This session is already scored. Type `/practice` for a new scenario.",
-            State.ABANDONED: "You skipped this session. Type `/practice` for a new scenario.",
-            State.EXPIRED: "This session expired after a day without replies. Type `/practice` to start a fresh one.",
+            State.FINISHED: f"This session is already scored. Type `{start}` for a new scenario.",
+            State.ABANDONED: f"You skipped this session. Type `{start}` for a new scenario.",
+            State.EXPIRED: f"This session expired after a day without replies. Type `{start}` to start a fresh one.",
         }.get(State(session.state), "This session is closed.")
 
     def _owns(self, session: PracticeSession, who: PersonRef) -> bool:
@@ -461,7 +472,7 @@ class PracticeService:
             if is_open(current.state):
                 yield current
             else:
-                chat.send(ref, Text(self._closed_note(current)))
+                chat.send(ref, Text(self._closed_note(current, wording_of(chat).start)))
                 yield None
 
     def _lock(self, session_id: str) -> threading.Lock:

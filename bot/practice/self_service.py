@@ -41,6 +41,7 @@ class OpenSession:
     session_id: str
     ref: ConversationRef
     transcript: tuple[tuple[str, str], ...]  # (speaker: "rep" | "buyer", text), oldest first
+    buyer: str = "Buyer"  # the persona's name, so a resumed session keeps it
 
 
 class RepSelfService:
@@ -73,8 +74,10 @@ class RepSelfService:
             return None
         session = found[-1]
         turns = tuple((t.speaker, t.text or "") for t in self.repos.sessions.turns(session.id))
+        record = self.repos.scenarios.get(session.scenario_id, session.scenario_version)
+        persona = (record.body.get("persona") or {}).get("name") if record is not None else None
         return OpenSession(session.id, ConversationRef(session.platform, session.workspace, session.channel,
-                                                       session.thread), turns)
+                                                       session.thread), turns, persona or "Buyer")
 
     def session_is_open(self, session_id: str) -> bool:
         """Whether the session still takes turns (not finished, skipped or expired)."""

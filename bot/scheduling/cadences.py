@@ -264,6 +264,7 @@ class CadenceService:
         actor = self.repos.people.get(actor_person_id)
         if actor is None or actor.deleted_at is not None or not actor.has_role(ENABLEMENT):
             raise NotAllowed(CADENCE_REFUSAL)
+        self._in_workspace(team_id, actor.workspace_id)
         return self._save(team_id, self.parse(spec), actor.id)
 
     def set_by_operator(self, team_id: int, spec: CadenceSpec | Mapping[str, Any]) -> CadenceSpec:
@@ -284,8 +285,11 @@ class CadenceService:
 
     def clear(self, actor_person_id: int | None, team_id: int) -> bool:
         """Back to the default cadence. `None` is the operator's shell."""
-        if actor_person_id is not None and not self.can_edit(actor_person_id):
-            raise NotAllowed(CADENCE_REFUSAL)
+        if actor_person_id is not None:
+            actor = self.repos.people.get(actor_person_id)
+            if actor is None or not self.can_edit(actor_person_id):
+                raise NotAllowed(CADENCE_REFUSAL)
+            self._in_workspace(team_id, actor.workspace_id)
         return self.cadences.delete(team_id)
 
     # teams
@@ -295,14 +299,27 @@ class CadenceService:
         matches = [t for t, _ in self.cadences.teams_named(name) if workspace_id is None or t.workspace_id == workspace_id]
         if len(matches) == 1:
             return matches[0]
-        known = sorted({t.name for t, _ in self.cadences.teams()})
+        known = self._team_names(workspace_id)
         if not matches:
             raise UnknownTeam(name, known)
         raise UnknownTeam(name, known, ambiguous=True)
 
+    def _in_workspace(self, team_id: int, workspace_id: int) -> None:
+        """A team id typed or submitted by a person must be one of their own workspace's teams.
+
+        A team of another workspace is answered exactly like a team that does not exist,
+        listing only the person's own teams: nothing says the other one is there."""
+        team = self.cadences.team(team_id)
+        if team is None or team.workspace_id != workspace_id:
+            raise UnknownTeam(str(team_id), self._team_names(workspace_id))
+
+    def _team_names(self, workspace_id: int | None) -> list[str]:
+        """Team names a refusal may list: the asker's workspace's, or every one for the operator (None)."""
+        return sorted({t.name for t, _ in self.cadences.teams() if workspace_id is None or t.workspace_id == workspace_id})
+
     def _save(self, team_id: int, spec: CadenceSpec, actor_id: int | None) -> CadenceSpec:
         if self.cadences.team(team_id) is None:
-            raise UnknownTeam(str(team_id), sorted({t.name for t, _ in self.cadences.teams()}))
+            raise UnknownTeam(str(team_id), self._team_names(None))
         self.cadences.save(team_id, spec_to_row(spec), actor_id, self.clock.now())
         log.info("cadence of team %s set by %s: %s", team_id, actor_id or "operator", spec.describe())
         return spec

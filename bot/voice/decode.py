@@ -3,19 +3,26 @@
 Slack clips arrive as webm or mp4/m4a, Discord voice messages as ogg/opus,
 uploads as wav or mp3. The container is sniffed from the bytes first (platform
 mime types are not always right) and the mime type / filename is the fallback.
-The bundled ffmpeg has no ffprobe, so pydub is always told the format and the
+The bundled ffmpeg has no ffprobe, so ffmpeg is always told the format and the
 codec; when the first codec guess fails the next plausible one is tried.
+
+Cost is bounded whatever the container claims: the header's channel count and
+duration are checked before decoding, ffmpeg mixes down to mono and resamples
+to 16 kHz while it decodes (never Python), and its output stops just past the
+length limit (about 5.8 MB for three minutes).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import struct
+import subprocess
 import tempfile
 from dataclasses import dataclass
 
-from bot.voice.audio import AudioSegment, CouldntDecodeError, normalise
-from bot.voice.errors import ClipTooLong, CorruptAudio, SilentClip, UnsupportedAudio
+from bot.voice.audio import FFMPEG, SAMPLE_RATE, AudioSegment, normalise
+from bot.voice.errors import ClipTooBig, ClipTooLong, CorruptAudio, SilentClip, TooManyChannels, UnsupportedAudio
 
 #: Upper bound on what we even hand to ffmpeg: 3 minutes of 48 kHz stereo wav is ~35 MB.
 MAX_BYTES = 50 * 1024 * 1024
@@ -23,6 +30,12 @@ MAX_BYTES = 50 * 1024 * 1024
 LENGTH_TOLERANCE_S = 0.5
 #: Below this there is nothing a rep could have said.
 MIN_DURATION_S = 0.2
+#: Voice notes are mono or stereo; 7.1 film audio is the most a real clip carries. A 16-channel
+#: 1 MB Opus clip once cost 760 MB and 93 s; it is now refused from its header.
+MAX_CHANNELS = 8
+#: Reading headers is milliseconds; decoding three minutes of 8-channel Opus took ~1 s here.
+PROBE_TIMEOUT_S = 10
+DECODE_TIMEOUT_S = 60
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,7 @@ def decode_clip(data: bytes, *, mime: str | None = None, filename: str | None = 
     if not data:
         raise SilentClip("empty clip (0 bytes)")
     if len(data) > MAX_BYTES:
-        raise ClipTooLong(f"{len(data)} bytes", max_seconds=max_seconds)
+        raise ClipTooBig(f"{len(data)} bytes")
     container = _choose_container(data, mime, filename)
     codecs = _codecs_for(container, data)
     if container is OGG and _ogg_truncated(data):
@@ -176,19 +189,91 @@ def _run_ffmpeg(data: bytes, container: Container, codecs: tuple[str, ...],
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        _check_header(path, container, max_seconds)
         for codec in codecs:
             try:
-                segment = AudioSegment.from_file(
-                    path, format=container.demuxer, codec=codec,
-                    # Decode at most a little past the limit: enough to know it's too long.
-                    duration=max_seconds + 2 * LENGTH_TOLERANCE_S,
-                )
-            except (CouldntDecodeError, IndexError, ValueError, OSError) as exc:
-                errors.append(f"{codec}: {str(exc)[-300:]}")
+                raw = _decode_mono(path, container, codec, max_seconds)
+            except CorruptAudio as exc:
+                errors.append(f"{codec}: {exc}")
                 continue
-            if len(segment.raw_data) > 0:
-                return segment
+            if raw:
+                return AudioSegment(data=raw, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
             errors.append(f"{codec}: no samples")
     finally:
         os.unlink(path)
     raise CorruptAudio(f"ffmpeg could not decode {container.name}: " + " | ".join(errors))
+
+
+def _check_header(path: str, container: Container, max_seconds: float) -> None:
+    """Refuse, before any decoding, a clip whose header declares too many channels or too long a time.
+
+    ffmpeg with no output file reads only the headers (Ogg: also the last page's
+    granule) and prints what it found: a few milliseconds even for the 16-channel
+    bomb. What it cannot tell (webm from a browser has no duration) stays bounded
+    by `_decode_mono`'s `-t` and output cap."""
+    probe = subprocess.run([FFMPEG, "-nostdin", "-hide_banner", "-f", container.demuxer, "-i", path],
+                           capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
+    info = probe.stderr.decode("utf-8", "replace")
+    channels = declared_channels(info)
+    if channels is not None and channels > MAX_CHANNELS:
+        raise TooManyChannels(f"header declares {channels} channels (limit {MAX_CHANNELS})")
+    seconds = declared_seconds(info)
+    if seconds is not None and seconds > max_seconds + LENGTH_TOLERANCE_S:
+        raise ClipTooLong(f"header declares {seconds:.1f}s", max_seconds=max_seconds)
+
+
+def _decode_mono(path: str, container: Container, codec: str, max_seconds: float) -> bytes:
+    """Mono 16 kHz 16-bit PCM straight out of ffmpeg: it mixes down and resamples while it decodes,
+    so a many-channel clip is never held expanded (the old pydub path grew 760 MB on 16 channels)."""
+    limit_s = max_seconds + 2 * LENGTH_TOLERANCE_S  # a little past the limit: enough to know it's too long
+    command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1",
+               "-f", container.demuxer, "-acodec", codec, "-i", path,
+               "-map", "0:a:0", "-t", f"{limit_s:.3f}", "-ac", "1", "-ar", str(SAMPLE_RATE),
+               "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=DECODE_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ClipTooLong(f"decoding took over {DECODE_TIMEOUT_S}s", max_seconds=max_seconds) from exc
+    if done.returncode != 0:
+        raise CorruptAudio(done.stderr.decode("utf-8", "replace")[-300:].strip() or f"exit {done.returncode}")
+    # -t bounds the output already; this is the net under it (decoded size never exceeds the limit).
+    return done.stdout[:max_decoded_bytes(max_seconds)]
+
+
+def max_decoded_bytes(max_seconds: float) -> int:
+    """The most PCM a clip may decode to: mono 16-bit at 16 kHz, just past the length limit."""
+    return int((max_seconds + 2 * LENGTH_TOLERANCE_S) * SAMPLE_RATE) * 2
+
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_AUDIO_STREAM = re.compile(r"Stream #\d+:\d+[^:]*: Audio: [^\n]*?, \d+ Hz, ([^,\n]+)")
+_NAMED_LAYOUTS = {"mono": 1, "stereo": 2, "downmix": 2, "quad": 4, "hexagonal": 6, "octagonal": 8,
+                  "hexadecagonal": 16, "cube": 8}
+
+
+def declared_seconds(ffmpeg_info: str) -> float | None:
+    """The `Duration:` ffmpeg read from the header, or None when the container does not say."""
+    match = _DURATION.search(ffmpeg_info)
+    if match is None:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def declared_channels(ffmpeg_info: str) -> int | None:
+    """The most channels of any audio stream in ffmpeg's header listing ("mono", "7.1", "9.1.6", "16 channels")."""
+    counts = [_layout_channels(m.group(1).strip()) for m in _AUDIO_STREAM.finditer(ffmpeg_info)]
+    known = [c for c in counts if c is not None]
+    return max(known) if known else None
+
+
+def _layout_channels(layout: str) -> int | None:
+    name = layout.split("(", 1)[0].strip().lower()
+    if name in _NAMED_LAYOUTS:
+        return _NAMED_LAYOUTS[name]
+    counted = re.fullmatch(r"(\d+) channels?", name)
+    if counted:
+        return int(counted.group(1))
+    if re.fullmatch(r"\d+(\.\d+)+", name):  # "5.1", "7.1.4", "9.1.6": speakers per group
+        return sum(int(part) for part in name.split("."))
+    return None

@@ -30,6 +30,15 @@ class UnsupportedAudio(VoiceError):
     )
 
 
+class TooManyChannels(UnsupportedAudio):
+    """A container with more audio channels than any voice recording has (a decoding bomb, or a film mix)."""
+
+    user_message = (
+        "That file has more audio channels than a voice note, so I didn't play it. "
+        "Could you re-record your answer with your microphone, or type it?"
+    )
+
+
 class CorruptAudio(VoiceError):
     """Looks like audio but is damaged, truncated or empty."""
 
@@ -55,6 +64,15 @@ class ClipTooLong(VoiceError):
             )
         super().__init__(detail, user_message=user_message)
         self.max_seconds = max_seconds
+
+
+class ClipTooBig(VoiceError):
+    """More bytes than any voice answer needs: refused while downloading, before decoding."""
+
+    user_message = (
+        "That file is too large for one spoken answer, so I stopped downloading it. "
+        "Could you record a shorter answer, or type it?"
+    )
 
 
 class SilentClip(VoiceError):

@@ -7,9 +7,11 @@ carrying on with the session.
 
 from __future__ import annotations
 
+import time
 import threading
 from dataclasses import dataclass
 
+from bot.observability.metrics import STT_REALTIME_FACTOR, STT_SECONDS
 from bot.voice.decode import decode_clip
 from bot.voice.delivery import measure_delivery, spoken_part
 from bot.voice.errors import NoSpeechHeard, SilentClip
@@ -50,7 +52,12 @@ class VoicePipeline:
         # Noise or hiss has sound but no voice: don't let the recogniser invent words.
         if voiced_seconds(pitch_hz) < MIN_VOICED_S:
             raise NoSpeechHeard("no voiced sound in clip")
+        started = time.perf_counter()
         transcript = self.transcriber.transcribe(audio)
+        spent = time.perf_counter() - started
+        STT_SECONDS.observe(spent)
+        if len(audio):
+            STT_REALTIME_FACTOR.observe(spent / (len(audio) / 1000))
         if not transcript.text.strip():
             raise NoSpeechHeard(f"{transcript.engine} heard no words")
         delivery = measure_delivery(audio, transcript, speech, pitch_hz)

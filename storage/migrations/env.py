@@ -23,12 +23,20 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Leave storage.migrate's lock table out of autogenerate: it is not part of the models."""
+    from storage.migrate import SQLITE_LOCK_TABLE
+
+    return not (type_ == "table" and name == SQLITE_LOCK_TABLE)
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        include_object=_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

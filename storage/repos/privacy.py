@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 
 from storage.audio_store import AudioStore
@@ -19,6 +20,17 @@ from storage.models import (
     PushLog,
     TurnRecord,
 )
+
+
+@dataclass(frozen=True)
+class DigestScrub:
+    """What erasing a person changed in stored digests, and the files written from them."""
+
+    rewritten: int = 0  # digests that listed them as a rep: their row removed from the stored payload
+    deleted: int = 0  # digests addressed to them as a manager
+    digest_ids: tuple[int, ...] = ()  # every digest touched: its HTML report is stale
+    manager_ids: tuple[int, ...] = ()  # whose charts and previews showed them
+    chart_paths: tuple[str, ...] = field(default=())
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -72,7 +84,10 @@ class PrivacyRepo:
                 "scores": _count(s.exec(delete(BehaviorScoreRecord).where(BehaviorScoreRecord.person_id == person_id))),  # type: ignore[call-overload]
                 "pushes": _count(s.exec(delete(PushLog).where(PushLog.person_id == person_id))),  # type: ignore[call-overload]
             }
-            s.exec(update(LlmUsage).where(LlmUsage.person_id == person_id).values(person_id=None))  # type: ignore[call-overload]
+            # Usage rows stay for cost accounting, but nothing in them may lead back to the person.
+            mine = or_(col(LlmUsage.person_id) == person_id, col(LlmUsage.session_id).in_(ids or [""]))
+            counts["usage_rows"] = _count(s.exec(update(LlmUsage).where(mine)  # type: ignore[call-overload]
+                                                 .values(person_id=None, session_id=None)))
             counts["sessions"] = _count(s.exec(delete(PracticeSession).where(PracticeSession.person_id == person_id)))  # type: ignore[call-overload]
             person.display_name = "deleted person"
             person.email = None
@@ -84,6 +99,37 @@ class PrivacyRepo:
             self.audio.delete(ref)  # after the commit: a failed delete leaves a file, never a dangling row
         counts["audio_files"] = len(refs)
         return counts
+
+    def scrub_digests(self, person_id: int) -> DigestScrub:
+        """Take a person out of every stored digest: their rep row (name, scores, coaching line) leaves
+        the payload, and digests addressed to them as a manager are deleted.
+
+        Payloads are JSON, filtered here rather than in SQL so SQLite and PostgreSQL agree;
+        erasure is rare and a digest row is a few kilobytes."""
+        rewritten = deleted = 0
+        touched: list[int] = []
+        managers: set[int] = set()
+        charts: list[str] = []
+        with self.db.session() as s:
+            for record in s.exec(select(DigestRecord)).all():
+                reps = record.payload.get("reps") or []
+                listed = any(r.get("person_id") == person_id for r in reps)
+                if record.manager_id != person_id and not listed:
+                    continue
+                assert record.id is not None
+                touched.append(record.id)
+                managers.add(record.manager_id)
+                if record.chart_path:
+                    charts.append(record.chart_path)
+                if record.manager_id == person_id:
+                    s.delete(record)
+                    deleted += 1
+                    continue
+                record.payload = {**record.payload, "reps": [r for r in reps if r.get("person_id") != person_id]}
+                record.chart_path = None  # the chart drew their row: it is drawn again from the payload
+                s.add(record)
+                rewritten += 1
+        return DigestScrub(rewritten, deleted, tuple(touched), tuple(sorted(managers)), tuple(charts))
 
     def purge_audio(self, before: datetime) -> int:
         """Delete voice clips older than `before`; their transcripts and scores stay."""

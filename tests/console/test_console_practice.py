@@ -52,8 +52,8 @@ def test_end_of_input_keeps_the_session_and_resume_continues_it(tmp_path: Path) 
 
 def test_an_unknown_scenario_is_named_with_the_choices(tmp_path: Path) -> None:
     result = _rehearse(["practice", "no-such-thing"], "", tmp_path)
-    assert result.returncode == 2
-    assert "no scenario called 'no-such-thing'" in result.stdout
+    assert result.returncode == 1  # not found (README, Exit codes)
+    assert "No scenario called 'no-such-thing'" in result.stdout
     assert "pricing-objection" in result.stdout
 
 
@@ -94,7 +94,7 @@ def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_asse
     repos.db.dispose()
 
     refused = _rehearse(["practice", "discovery-procurement-stall"], "", tmp_path)
-    assert refused.returncode == 2, refused.stderr
+    assert refused.returncode == 1, refused.stderr  # not allowed (README, Exit codes)
     said = " ".join(refused.stdout.split())  # the terminal wraps long lines
     assert f"You're in the comparison group of programme {programme.id} until {until:%A %d %B %Y}" in said
     assert "assessments still come" in said

@@ -65,7 +65,7 @@ def test_png_and_html_previews_are_written_where_asked(seeded: Seeded, tmp_path:
 
 def test_a_manager_can_be_named_by_their_platform_user_id(seeded: Seeded) -> None:
     result = _run("--manager", "M-x")
-    assert result.exit_code == 2 and "No one matches 'M-x'" in result.output
+    assert result.exit_code == 1 and "No one matches 'M-x'" in result.output  # not found
     repos = Repositories.open(get_settings().database_url)
     user = repos.people.get(seeded.manager_ids[0]).platform_user_id  # type: ignore[union-attr]
     repos.db.dispose()
@@ -74,7 +74,7 @@ def test_a_manager_can_be_named_by_their_platform_user_id(seeded: Seeded) -> Non
 
 def test_someone_who_is_not_a_manager_gets_a_clear_error(seeded: Seeded) -> None:
     result = _run("--manager", str(seeded.rep_ids[0][0]))
-    assert result.exit_code == 2 and "is not an active manager" in result.output
+    assert result.exit_code == 1 and "is not an active manager" in result.output  # not found as a manager
 
 
 def test_a_bad_period_or_format_is_a_clear_error(seeded: Seeded) -> None:
@@ -97,10 +97,10 @@ def test_the_enablement_preview_shows_team_figures_and_names_no_rep(seeded: Seed
     repos.db.dispose()
     result = _run("--enablement", str(erin.id))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"*Enablement digest · {seeded.period.label()}*")
+    assert result.output.startswith(f"Enablement digest · {seeded.period.label()}\n")  # no chat *bold* here
     assert "Farid Haddad" not in result.output and "Empathy: " in result.output  # a rep of the seeded team
     data = json.loads(_run("--enablement", str(erin.id), "--format", "json").output)
     assert data["teams"] and all("name" in b or "behavior" in b for t in data["teams"] for b in t["behaviors"])
 
     refused = _run("--enablement", str(seeded.manager_ids[0]))
-    assert refused.exit_code == 2 and "enablement role" in refused.output
+    assert refused.exit_code == 1 and "enablement role" in refused.output  # not allowed

@@ -40,10 +40,10 @@ def test_the_enablement_digest_shows_team_figures_and_the_programmes_effect_with
     org.clock.current = AFTER_HOLDOUT
     seed_simulation(org.repos, simulate({"empathy": 10.0}, reps=30, seed=2), "Support", workspace="W1")
     text = to_text(_service(org).build(org.enablement.id, "last"))
-    assert text.startswith("*Enablement digest · 23 Feb – 8 Mar 2026*")
-    assert "*Renewals*\n• No scores this period." in text  # every team of the workspace, even a quiet one
-    assert "*Support*\n• Empathy: " in text and "30 reps" in text and "vs the period before" in text
-    assert "*Impact — Support (simulated)* (24 practising, 6 held out" in text
+    assert text.startswith("Enablement digest · 23 Feb – 8 Mar 2026\n")  # plain text: no chat *bold* in a terminal
+    assert "Renewals\n• No scores this period." in text  # every team of the workspace, even a quiet one
+    assert "Support\n• Empathy: " in text and "*" not in text and "30 reps" in text and "vs the period before" in text
+    assert "Impact — Support (simulated) (24 practising, 6 held out" in text
     assert "the difference from the holdout is" in text and "95 % CI" in text
     assert "Rep " not in text and "manager" not in text  # aggregates only
 
@@ -120,7 +120,7 @@ def test_a_managers_digest_carries_no_programme_effect_and_no_other_teams_figure
     own = render.to_text(digests.build(support_manager, "last").data)
     assert "Impact" not in own and "95 % CI" not in own
     enablement = to_text(_service(org).build(support_manager, "last"))
-    assert "*Impact — Support (simulated)*" in enablement and "Rep 0" not in enablement
+    assert "Impact — Support (simulated)" in enablement and "Rep 0" not in enablement
 
 
 def test_an_enablement_digest_the_platform_asks_to_slow_down_for_goes_out_on_a_later_run_once(org: Org) -> None:

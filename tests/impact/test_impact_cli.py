@@ -107,4 +107,4 @@ def test_outcomes_import_keeps_good_rows_and_lists_bad_ones(db: Repositories, tm
     assert "2 new, 0 updated, 1 problem(s)." in result.output
     assert f"{path}:line 3: value 'n/a' is not a number" in result.output.replace("\n", "")
     missing = _run("outcomes", "import", str(tmp_path / "nope.csv"))
-    assert missing.exit_code == 2 and "Cannot read" in missing.output
+    assert missing.exit_code == 1 and "Cannot read" in missing.output  # not found

@@ -10,10 +10,12 @@ import pytest
 from bot.voice.audio import SAMPLE_RATE, AudioSegment, encode
 from bot.voice.decode import decode_clip
 from bot.voice.errors import (
+    ClipTooBig,
     ClipTooLong,
     CorruptAudio,
     NoSpeechHeard,
     SilentClip,
+    TooManyChannels,
     UnsupportedAudio,
     VoiceError,
 )
@@ -101,7 +103,8 @@ def test_the_length_limit_is_configurable_and_says_so(speech: AudioSegment) -> N
     assert len(decode_clip(data, max_seconds=60)) == pytest.approx(len(speech + speech), abs=2)
 
 
-@pytest.mark.parametrize("error", [VoiceError, UnsupportedAudio, CorruptAudio, ClipTooLong, SilentClip, NoSpeechHeard])
+@pytest.mark.parametrize("error", [VoiceError, UnsupportedAudio, CorruptAudio, ClipTooLong, SilentClip, NoSpeechHeard,
+                                   TooManyChannels, ClipTooBig])
 def test_every_voice_error_offers_to_re_record_or_type(error: type[VoiceError]) -> None:
     message = error("internal detail").user_message
     assert "type" in message and ("re-record" in message or "record" in message)

@@ -37,6 +37,7 @@ from bot.llm.fence import verbatim
 from bot.practice.judges.prompt import JudgedBehavior
 from scoring import extract_signals
 from scoring.catalog import Behavior
+from scoring.feedback import is_brush_off, short, tidy
 from scoring.scorer import MAX_EVIDENCE, QUESTION_BARRAGE_FREE, level_of
 from scoring.types import BehaviorScore, Feedback, InvalidReply
 
@@ -106,7 +107,9 @@ def blend(behavior: Behavior, offline: BehaviorScore, verdict: JudgedBehavior, r
     feedback = offline.feedback
     if not gamed:
         feedback = Feedback(
-            went_well=_clip(verdict.went_well) if evidence.kept and verdict.went_well.strip() else offline.feedback.went_well,
+            # Claude's praise stands only beside kept evidence, and never for a brush-off (issue #17).
+            went_well=(_clip(verdict.went_well) if evidence.kept and verdict.went_well.strip()
+                       and not is_brush_off(verdict.went_well) else offline.feedback.went_well),
             try_next=_clip(verdict.try_next) or offline.feedback.try_next,
             rewrite=_clip(verdict.rewrite) or offline.feedback.rewrite,
         )
@@ -125,5 +128,4 @@ def blend(behavior: Behavior, offline: BehaviorScore, verdict: JudgedBehavior, r
 
 
 def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= FEEDBACK_CHARS else text[: FEEDBACK_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return tidy(short(text, FEEDBACK_CHARS))  # between words, never inside a quote; one mark after a quote

@@ -13,6 +13,7 @@ from bot.llm.client import ModelClient
 from bot.ports import JudgeContext
 from bot.practice.judges import prompt
 from bot.practice.judges.blend import blend, gaming_flags
+from bot.practice.judges.setting import setting_of
 from scoring import get_behavior, score_session
 from scoring.types import BehaviorScore
 
@@ -24,7 +25,7 @@ class LlmJudge:
 
     def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
         behaviors = list(ctx.behaviors)
-        offline = score_session(behaviors, ctx.turns)
+        offline = score_session(behaviors, ctx.turns, setting_of(ctx.scenario))
         rep_texts = [t.text for t in ctx.turns if t.speaker == "rep" and t.text]
         if not rep_texts:
             return offline  # nothing for Claude to read

@@ -6,6 +6,7 @@ import time
 
 from bot.observability.metrics import SCORER_SECONDS
 from bot.ports import JudgeContext
+from bot.practice.judges.setting import setting_of
 from scoring import score_session
 from scoring.types import BehaviorScore
 
@@ -15,6 +16,6 @@ class OfflineJudge:
 
     def judge(self, ctx: JudgeContext) -> list[BehaviorScore]:
         started = time.perf_counter()
-        scores = score_session(ctx.behaviors, ctx.turns)
+        scores = score_session(ctx.behaviors, ctx.turns, setting_of(ctx.scenario))
         SCORER_SECONDS.observe(time.perf_counter() - started)
         return scores
