@@ -10,6 +10,10 @@ Run 1 delivers the wave. Run 2 SIGKILLs the worker mid-wave and starts a new one
 Targets: at least 90 requests/s sustained, 0 lost, 0 duplicated, in both runs.
 
     .venv/bin/python benchmarks/push_wave.py [--pushes 2000] [--database-url postgresql://...]
+
+With `--workspaces N` it runs the multi-workspace wave instead (issue #22,
+benchmarks/push_wave_workspaces.py): N workspaces install through "Add to Slack"
+and the count of pushes sent with another workspace's token is printed (target 0).
 """
 
 from __future__ import annotations
@@ -327,7 +331,14 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file per run")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--platform-url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--workspaces", type=int, default=None,
+                        help="a push wave across N installed Slack workspaces, checking each push's token")
+    parser.add_argument("--reps", type=int, default=3, help="with --workspaces: reps per workspace")
     args = parser.parse_args()
+    if args.workspaces:
+        from benchmarks.push_wave_workspaces import run
+
+        return run(args.workspaces, args.reps, fresh_pg_schema(args.database_url) if args.database_url else None)
     if args.worker:
         run_worker(args.database_url, args.platform_url)
         return 0

@@ -29,6 +29,7 @@ from bot.observability.http import Operations
 from bot.people.directory import PeopleDirectory
 from bot.people.home import HomeService
 from bot.people.privacy import PrivacyService
+from bot.people.workspaces import Workspaces
 from bot.ports import BuyerPort, ChatPort, Clock, JudgePort, SpeechPort, SystemClock
 from bot.practice import cards
 from bot.practice.engine import PracticeService
@@ -80,6 +81,7 @@ class Core:
     people: PeopleDirectory
     home: HomeService
     privacy: PrivacyService
+    workspaces: Workspaces  # installations per workspace, when Slack is installed through "Add to Slack"
     ops: Operations  # /metrics and /readyz of this process; running parts add their checks
     libraries: WorkspaceLibraries  # the scenarios each workspace sees: the base plus its own (issue #23)
     authoring: AuthoringService  # enablement drafts, tries, publishes and retires its scenarios
@@ -140,6 +142,7 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
     authoring = AuthoringService(repos, libraries, clock, drafter)
     cadences = CadenceService(repos, clock, library)
     cadences.libraries = libraries.for_workspace  # a team's cadence may name its workspace's own scenarios
+    privacy = PrivacyService(repos, settings, clock)
     core = Core(
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,
         chats=connected, actions=actions, limiter=limiter, audio_store=audio_store, practice_service=practice,
@@ -147,7 +150,8 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         self_service=RepSelfService(repos, clock, history_link=rep_link(settings, clock)),
         people=PeopleDirectory(repos, clock),
         home=HomeService(repos, cadences, library, clock, history_link=rep_link(settings, clock)),
-        privacy=PrivacyService(repos, settings, clock),
+        privacy=privacy,
+        workspaces=Workspaces(repos, privacy, clock, settings.uninstall_retention_days),
         ops=_operations(settings, repos),
         libraries=libraries, authoring=authoring, drafts=draft_buttons.DraftActions(authoring, practice),
     )

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 SECRET_PATTERNS = [
-    re.compile(r"xox[abposr]-[A-Za-z0-9-]{8,}"),  # Slack bot/user/app tokens
+    re.compile(r"xox[abeposr]-[A-Za-z0-9-]{8,}"),  # Slack bot/user/app tokens
     re.compile(r"xapp-[A-Za-z0-9-]{8,}"),
     re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}"),  # Anthropic keys
     re.compile(r"[MN][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}"),  # Discord bot tokens

@@ -123,6 +123,12 @@ class PlatformError(Exception):
     """A chat platform refused or failed a call; adapters raise these so the core can react."""
 
 
+class Unreachable(PlatformError):
+    """The recipient can no longer be reached at all (e.g. the app was uninstalled from their workspace).
+
+    Retrying cannot help, so a scheduled delivery is closed as skipped, with this reason, not retried."""
+
+
 class RateLimited(PlatformError):
     """The platform said to slow down; `retry_after_s` is its Retry-After."""
 

@@ -109,14 +109,17 @@ def start_scheduling(core: Core) -> Scheduling:
     scheduling = core.scheduling
     scheduling.add_periodic("retention", core.privacy.purge_expired, RETENTION_EVERY_S)
     scheduling.add_periodic("event-ledger", core.practice_service.prune_events, RETENTION_EVERY_S)
+    # Workspaces that uninstalled Slack longer than UNINSTALL_RETENTION_DAYS ago lose their practice data.
+    scheduling.add_periodic("uninstalled-workspaces", core.workspaces.purge_uninstalled, RETENTION_EVERY_S)
     return scheduling.start()
 
 
 def build_process(settings: Settings, *, platforms: Iterable[str] = CHAT_PLATFORMS, scheduler: bool) -> Process:
     """The core, each named platform that is configured, and (when asked) the scheduler."""
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
-                                           settings.slack_app_token, settings.discord_token,
-                                           settings.anthropic_api_key, settings.openai_api_key])
+                                           settings.slack_app_token, settings.slack_client_secret,
+                                           settings.discord_token, settings.anthropic_api_key,
+                                           settings.openai_api_key])
     core = build_core(settings)
     process = Process(core)
     for name in platforms:

@@ -8,6 +8,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The bot scopes of adapters/slack/manifest.yml: what an "Add to Slack" install grants.
+SLACK_BOT_SCOPES = ("app_mentions:read,chat:write,chat:write.customize,commands,files:read,files:write,"
+                    "im:history,im:read,im:write,users:read")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -23,6 +27,14 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Distribution to many workspaces (issue #22): with a client id and secret, `rehearse serve` serves
+    # "Add to Slack" on /slack/install and each workspace runs with its own installation's token.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_scopes: str = SLACK_BOT_SCOPES  # comma-separated bot scopes asked for at install
+    slack_redirect_uri: str | None = None  # default: the redirect URL configured in the Slack app
+    slack_install_state_ttl_s: int = 600  # an "Add to Slack" link works this long, once
+    uninstall_retention_days: int = 30  # an uninstalled workspace's practice data waits this long, then is purged
 
     discord_token: str | None = None
     discord_api_url: str | None = None
@@ -71,7 +83,13 @@ class Settings(BaseSettings):
 
     @property
     def has_slack(self) -> bool:
-        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+        """One workspace with SLACK_BOT_TOKEN, or many through "Add to Slack"; either needs a way in."""
+        return bool((self.slack_bot_token or self.slack_oauth) and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces: each installs through /slack/install and runs with its own token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def has_discord(self) -> bool:

@@ -318,3 +318,44 @@ class WorkspaceScenario(SQLModel, table=True):
     published_at: datetime | None = None
     published_by: int | None = Field(default=None, foreign_key="person.id")
     retired_at: datetime | None = None
+
+
+class SlackInstallation(SQLModel, table=True):
+    """One Slack workspace's installation of the app (issue #22), found by team_id or enterprise_id.
+
+    One row per workspace (or per Enterprise Grid org, for an org-wide install), rewritten on
+    reinstall and on token rotation. Uninstalling clears the tokens and sets `uninstalled_at`; the
+    row stays until the retention job purges the workspace's practice data, so a reinstall within
+    the grace period finds everything as it was."""
+
+    __tablename__ = "slack_installation"
+    id: int | None = Field(default=None, primary_key=True)
+    # team_id, or "E:<enterprise_id>" for an org-wide install: one non-null unique key, because
+    # SQLite and PostgreSQL both let NULLs repeat under a unique (enterprise_id, team_id).
+    install_key: str = Field(max_length=80, unique=True)
+    enterprise_id: str | None = Field(default=None, max_length=32, index=True)
+    enterprise_name: str | None = Field(default=None, max_length=200)
+    team_id: str | None = Field(default=None, max_length=32, index=True)
+    team_name: str | None = Field(default=None, max_length=200)
+    app_id: str | None = Field(default=None, max_length=32)
+    bot_token: str | None = Field(default=None, max_length=255)
+    bot_id: str | None = Field(default=None, max_length=32)
+    bot_user_id: str | None = Field(default=None, max_length=32)
+    bot_scopes: str = Field(default="", max_length=1000)  # comma-separated, as Slack sends them
+    bot_refresh_token: str | None = Field(default=None, max_length=255)  # set when token rotation is on
+    bot_token_expires_at: datetime | None = None
+    installer_user_id: str | None = Field(default=None, max_length=32)
+    is_enterprise_install: bool = False
+    token_type: str | None = Field(default=None, max_length=32)
+    installed_at: datetime
+    updated_at: datetime
+    uninstalled_at: datetime | None = Field(default=None, index=True)
+
+
+class OAuthState(SQLModel, table=True):
+    """An "Add to Slack" state: issued with the install page, consumed once by the redirect, expiring."""
+
+    __tablename__ = "oauth_state"
+    state: str = Field(primary_key=True, max_length=100)
+    expires_at: datetime = Field(index=True)
+    created_at: datetime

@@ -5,18 +5,23 @@ thread root and every later message goes under it. Text and cards become
 chat.postMessage calls with Block Kit; voice notes and charts are uploaded with
 files_upload_v2 into the same thread. A call Slack still rate-limits after the
 client's retries raises bot.ports.RateLimited; any other refusal PlatformError.
+Every call goes out with the token of the workspace it is about (the ref's or
+the person's): one SLACK_BOT_TOKEN, or each installation's own (issue #22).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import urllib.error
+from urllib.parse import urlparse
 from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack import blocks
+from adapters.slack.client import Clients, as_clients
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.parse import PLATFORM
 from bot.guard.downloads import DownloadRefused, DownloadTooLarge, download_with_token
@@ -30,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024  # far beyond a three-minute clip; refuses anything absurd
 DOWNLOAD_TIMEOUT_S = 30
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+# Slack's private file URLs name the file's workspace: https://files.slack.com/files-pri/T0123-F0456/name
+_FILE_TEAM = re.compile(r"/files-pri/([A-Z0-9]+)-")
 
 
 class SlackRefused(PlatformError):
@@ -44,14 +51,19 @@ class SlackRefused(PlatformError):
 class SlackChat:
     platform = PLATFORM
 
-    def __init__(self, client: WebClient, directory: SlackDirectory, *,
-                 persona_style: blocks.PersonaStyle = "username") -> None:
-        self.client = client
+    def __init__(self, clients: WebClient | Clients, directory: SlackDirectory, *,
+                 persona_style: blocks.PersonaStyle = "username", api_url: str | None = None) -> None:
+        self.clients = as_clients(clients)
         self.directory = directory
         self.persona_style = persona_style
         # The bot token goes only to Slack's file hosts over https on 443, and to the exact origin of the
         # configured API URL (SLACK_API_URL: a proxy, or the fake in tests), never through a redirect elsewhere.
-        self._file_origins = OriginPolicy.of(SLACK_FILE_HOSTS, [client.base_url])
+        base = clients.base_url if isinstance(clients, WebClient) else (api_url or "")
+        self._file_origins = OriginPolicy.of(SLACK_FILE_HOSTS, [base] if base else [])
+
+    def client(self, workspace: str) -> WebClient:
+        """The Web API client with this workspace's bot token (NotInstalled when it has none)."""
+        return self.clients(workspace)
 
     # ---- ChatPort ---------------------------------------------------------
 
@@ -70,8 +82,13 @@ class SlackChat:
         """Download a file the rep shared, with the bot token (files:read)."""
         if attachment.size is not None and attachment.size > MAX_DOWNLOAD_BYTES:
             raise ClipTooBig(f"Slack says the file has {attachment.size} bytes")
+        # The file's own workspace's token (its URL names the workspace: /files-pri/T0123-F0456/...).
+        team = _FILE_TEAM.search(urlparse(attachment.url).path)
+        if self.clients.per_workspace and team is None:
+            raise PlatformError("cannot tell which workspace the file belongs to")
+        token = self.clients(team.group(1) if team else "").token
         try:
-            data, content_type = download_with_token(attachment.url, self.client.token or "", self._file_origins,
+            data, content_type = download_with_token(attachment.url, token or "", self._file_origins,
                                                      max_bytes=MAX_DOWNLOAD_BYTES, timeout_s=DOWNLOAD_TIMEOUT_S)
         except DownloadTooLarge as exc:
             raise ClipTooBig(str(exc)) from exc
@@ -91,7 +108,7 @@ class SlackChat:
         args: dict[str, Any] = {"channel": ref.channel, "user": user_id, "text": blocks.escape(text)}
         if ref.thread:
             args["thread_ts"] = ref.thread
-        self._call("chat.postEphemeral", self.client.chat_postEphemeral, **args)
+        self._call("chat.postEphemeral", self.client(ref.workspace).chat_postEphemeral, **args)
 
     # ---- internals --------------------------------------------------------
 
@@ -119,7 +136,8 @@ class SlackChat:
             raise TypeError(f"SlackChat cannot post {type(message).__name__}")
         if ref.thread:
             args["thread_ts"] = ref.thread
-        data = self._call("chat.postMessage", self.client.chat_postMessage, channel=ref.channel, **args)
+        data = self._call("chat.postMessage", self.client(ref.workspace).chat_postMessage, channel=ref.channel,
+                          **args)
         channel = str(data.get("channel") or ref.channel)
         return Posted(ConversationRef(PLATFORM, ref.workspace, channel, ref.thread), str(data.get("ts", "")))
 
@@ -133,7 +151,7 @@ class SlackChat:
         if ref.thread:
             args["thread_ts"] = ref.thread
         try:
-            data = self._call("files.upload", self.client.files_upload_v2, **args)
+            data = self._call("files.upload", self.client(ref.workspace).files_upload_v2, **args)
         except RateLimited:
             raise
         except PlatformError:

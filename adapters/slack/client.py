@@ -7,6 +7,8 @@ added here once, and Bolt, SlackChat and the App Home all share this client.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -18,6 +20,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.observability.metrics import SLACK_429
+from bot.ports import Unreachable
 
 from adapters.slack.pooled import PooledWebClient
 
@@ -46,7 +49,7 @@ class CountedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         return limited
 
 
-def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIMEOUT_S,
+def make_web_client(token: str | None, api_url: str | None = None, timeout_s: int = TIMEOUT_S,
                     rate_limit_retries: int = RATE_LIMIT_RETRIES) -> WebClient:
     return PooledWebClient(  # kept-alive connections: no TCP/TLS handshake per post (issue #26)
         token=token,
@@ -58,3 +61,35 @@ def make_web_client(token: str, api_url: str | None = None, timeout_s: int = TIM
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],
     )
+
+
+class NotInstalled(Unreachable):
+    """Rehearse is not (or no longer) installed in this workspace: nothing can be sent there."""
+
+    def __init__(self, workspace: str) -> None:
+        super().__init__(f"Rehearse is not installed in Slack workspace {workspace or '(unknown)'}")
+        self.workspace = workspace
+
+
+class Clients(Protocol):
+    """The WebClient that carries a workspace's bot token (workspace = its team_id)."""
+
+    per_workspace: bool  # False: one token for every workspace (SLACK_BOT_TOKEN)
+
+    def __call__(self, workspace: str) -> WebClient: ...
+
+
+class OneClient:
+    """Single-workspace mode: SLACK_BOT_TOKEN's client, whatever the workspace."""
+
+    per_workspace = False
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def __call__(self, workspace: str) -> WebClient:
+        return self.client
+
+
+def as_clients(clients: WebClient | Clients) -> Clients:
+    return OneClient(clients) if isinstance(clients, WebClient) else clients

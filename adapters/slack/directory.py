@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.client import Clients, NotInstalled, as_clients
 from adapters.slack.parse import PLATFORM
 from bot.messages import PersonRef
 from bot.people.directory import PeopleDirectory
@@ -41,35 +42,45 @@ class NotAMember(Exception):
 
 
 class SlackDirectory:
-    def __init__(self, client: WebClient, people: PeopleDirectory, clock: Clock,
+    def __init__(self, clients: WebClient | Clients, people: PeopleDirectory, clock: Clock,
                  profile_ttl: timedelta = PROFILE_TTL) -> None:
-        self.client = client
+        self.clients = as_clients(clients)
         self.people = people
         self.clock = clock
         self.profile_ttl = profile_ttl
-        self._identity: Identity | None = None
+        self._identity: dict[str, Identity] = {}
         self._dm: dict[tuple[str, str], str] = {}
         # Every rep message resolves its sender; keep fresh profiles in memory too, not just in the database.
         self._known: dict[tuple[str, str], tuple[PersonRef, datetime]] = {}
         self._lock = threading.Lock()
 
-    def identity(self) -> Identity:
-        """auth.test, once per process."""
+    def identity(self, workspace: str = "") -> Identity:
+        """auth.test, once per process (and per workspace when each has its own installation)."""
+        key = workspace if self.clients.per_workspace else ""
         with self._lock:
-            if self._identity is None:
-                data = self.client.auth_test()
-                self._identity = Identity(str(data.get("team_id") or ""), str(data.get("user_id") or ""),
-                                          str(data.get("bot_id") or ""), str(data.get("team") or ""))
-            return self._identity
+            known = self._identity.get(key)
+            if known is None:
+                data = self.clients(workspace).auth_test()
+                known = self._identity[key] = Identity(str(data.get("team_id") or ""), str(data.get("user_id") or ""),
+                                                       str(data.get("bot_id") or ""), str(data.get("team") or ""))
+            return known
 
     def resolve(self, who: PersonRef) -> PersonRef:
         """The person with their name and time zone, stored on first contact.
 
-        Raises NotAMember for someone from another workspace. A users.info failure
-        never blocks practice: the person goes on with what is already known."""
-        home = self.identity().team_id
+        Raises NotAMember for someone from another workspace (one that has not installed Rehearse,
+        when each workspace has its own installation). A users.info failure never blocks practice:
+        the person goes on with what is already known."""
+        # With one token, "home" is that token's workspace; with an installation per workspace,
+        # everyone belongs to their own, provided it installed Rehearse.
+        home = who.workspace if self.clients.per_workspace else self.identity().team_id
         if who.workspace and home and who.workspace != home:
             raise NotAMember(who.user_id)
+        if self.clients.per_workspace:
+            try:
+                self.clients(who.workspace)
+            except NotInstalled:
+                raise NotAMember(who.user_id) from None
         workspace = home or who.workspace
         now = self.clock.now()
         known = self._known.get((workspace, who.user_id))
@@ -78,7 +89,7 @@ class SlackDirectory:
         stored = self.people.known(replace(who, platform=PLATFORM, workspace=workspace))
         if stored is not None and stored.profile_fetched_at and now - stored.profile_fetched_at < self.profile_ttl:
             return self._remember(stored.ref, stored.profile_fetched_at)
-        profile = self._users_info(who.user_id)
+        profile = self._users_info(workspace, who.user_id)
         if profile is None:
             return stored.ref if stored is not None else replace(who, workspace=workspace)
         if home and profile.get("team_id") and profile["team_id"] != home:
@@ -96,7 +107,7 @@ class SlackDirectory:
             return cached
         channel = self.people.ensure(replace(who, platform=PLATFORM)).dm_channel
         if not channel:
-            channel = str(self.client.conversations_open(users=who.user_id)["channel"]["id"])
+            channel = str(self.clients(who.workspace).conversations_open(users=who.user_id)["channel"]["id"])
             self.people.remember_dm_channel(replace(who, platform=PLATFORM), channel)
         self._dm[key] = channel
         return channel
@@ -110,9 +121,11 @@ class SlackDirectory:
         self._known[(ref.workspace, ref.user_id)] = (ref, fetched_at)
         return ref
 
-    def _users_info(self, user_id: str) -> dict | None:
+    def _users_info(self, workspace: str, user_id: str) -> dict | None:
         try:
-            return dict(self.client.users_info(user=user_id)["user"])
+            return dict(self.clients(workspace).users_info(user=user_id)["user"])
+        except NotInstalled:
+            raise NotAMember(user_id) from None  # their workspace has not installed Rehearse
         except SlackApiError as exc:
             if exc.response.get("error") == "user_not_found":
                 raise NotAMember(user_id) from None  # not visible from this workspace

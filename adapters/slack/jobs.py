@@ -123,7 +123,7 @@ class SlackJobs:
         home = self.core.home.view(who) if who is not None else None
         if home is None:
             return
-        self.chat.client.views_publish(user_id=person.user_id, view=home_view(home))
+        self.chat.client(person.workspace).views_publish(user_id=person.user_id, view=home_view(home))
 
     def rehearse(self, command: SlashCommand, tell: Tell, tell_card: Callable[[Card], None]) -> None:
         """`/rehearse snooze|progress|cadence|help`."""
@@ -179,7 +179,7 @@ class SlackJobs:
             tell(exc.user_message)
             return
         view = cadence_modal(form.team_id, form.team_name, form.values, self.library_for(who))  # its own scenarios too
-        self.chat.client.views_open(trigger_id=trigger_id, view=view)
+        self.chat.client(who.workspace).views_open(trigger_id=trigger_id, view=view)
 
     def submit_cadence(self, person: PersonRef, view: dict) -> dict[str, str] | None:
         """A submitted cadence modal: None when saved, else error messages keyed by input block."""
@@ -219,7 +219,7 @@ class SlackJobs:
             tell(exc.user_message)
             return
         view = scenario_modal(self.core.authoring.can_describe and draft_id is None, values, draft_id)
-        self.chat.client.views_open(trigger_id=trigger_id, view=view)
+        self.chat.client(who.workspace).views_open(trigger_id=trigger_id, view=view)
 
     def submit_scenario(self, person: PersonRef, view: dict) -> tuple[dict[str, str] | None, Callable[[], None] | None]:
         """A submitted scenario modal: (errors by block, None), or (None, the work to do after the ack).
@@ -278,11 +278,16 @@ class SlackJobs:
         except NotAMember:
             log.info("ignored %s from another workspace (%s)", person.user_id, person.workspace)
             if tell is not None:
-                team = self.directory.identity().team_name or "this workspace"
+                team = self._team_name(person) or "this workspace"
                 self._best_effort(lambda: tell(
                     f"Rehearse coaches members of {team}, so I can't run practice for you here. "
                     "If your own workspace uses Rehearse, you'll find me there."))
             return None
+
+    def _team_name(self, person: PersonRef) -> str:
+        if self.directory.clients.per_workspace:
+            return ""  # each workspace coaches its own people; the one they came from has not installed Rehearse
+        return self.directory.identity().team_name
 
     @staticmethod
     def _best_effort(fn: Callable[[], object]) -> None:

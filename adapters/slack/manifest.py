@@ -14,6 +14,9 @@ import yaml
 MANIFEST = Path(__file__).with_name("manifest.yml")
 PLACEHOLDER = "https://rehearse.example.com"
 EVENTS_PATH = "/slack/events"
+REDIRECT_PATH = "/slack/oauth_redirect"  # where "Add to Slack" comes back (adapters/slack/oauth.py)
+# With a public URL the app can be installed in many workspaces: Slack must tell it when one leaves.
+UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
 class BadManifestUrl(ValueError):
@@ -21,7 +24,10 @@ class BadManifestUrl(ValueError):
 
 
 def manifest_text(url: str | None = None, socket_mode: bool = False) -> str:
-    """The manifest with the public URL filled in, or set up for Socket Mode (no URL needed)."""
+    """The manifest with the public URL filled in, or set up for Socket Mode (no URL needed).
+
+    With a URL it also carries the OAuth redirect URL and the uninstall events, so the same app
+    can be distributed to many workspaces ("Add to Slack", README: Distribute to many workspaces)."""
     text = MANIFEST.read_text(encoding="utf-8")
     if url is None and not socket_mode:
         return text
@@ -32,7 +38,11 @@ def manifest_text(url: str | None = None, socket_mode: bool = False) -> str:
                  if not line.strip().startswith(("request_url:", f"url: {PLACEHOLDER}"))]
         return "\n".join(lines).replace("socket_mode_enabled: false", "socket_mode_enabled: true") + "\n"
     assert url is not None
-    return text.replace(PLACEHOLDER, base_url(url))
+    base = base_url(url)
+    text = text.replace(PLACEHOLDER, base)
+    text = text.replace("oauth_config:\n", f"oauth_config:\n  redirect_urls:\n    - {base}{REDIRECT_PATH}\n", 1)
+    events = "".join(f"      - {event}\n" for event in UNINSTALL_EVENTS)
+    return text.replace("      - message.im\n", "      - message.im\n" + events, 1)
 
 
 def manifest(url: str | None = None, socket_mode: bool = False) -> dict[str, Any]:

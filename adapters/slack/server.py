@@ -1,4 +1,5 @@
-"""The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress.
+"""The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress,
+and GET /slack/install and /slack/oauth_redirect when workspaces install through "Add to Slack".
 
 Bolt's WSGI adapter verifies each request's signature and timestamp and
 dispatches events, slash commands and interactivity, all on the one path Slack
@@ -56,6 +57,11 @@ def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
         assert adapter.settings.slack_signing_secret is not None
         events = screened(SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH),
                           adapter.settings.slack_signing_secret, MAX_BODY_BYTES, _command_check(adapter))
+    # "Add to Slack" (many workspaces): Bolt's own handler serves the install page and the redirect
+    # (browser GETs, not Slack's signed POSTs, so they are not screened for a signature).
+    flow = adapter.bolt_app.oauth_flow
+    installs = SlackRequestHandler(adapter.bolt_app, path=EVENTS_PATH) if flow is not None else None
+    install_paths = (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
     modes = (("http", events is not None), ("socket", bool(adapter.settings.slack_app_token)))
     mode = "+".join(name for name, on in modes if on)
 
@@ -72,6 +78,8 @@ def wsgi_app(adapter: SlackAdapter) -> WSGIApp:
             answer = events(environ, start_response)  # Bolt has acknowledged by the time it returns
             ACK_SECONDS.labels("slack").observe(time.monotonic() - started)
             return answer
+        if installs is not None and path in install_paths and method == "GET":
+            return installs(environ, start_response)
         if path == EVENTS_PATH:
             return _json(start_response, "404 Not Found",
                          {"ok": False, "error": "HTTP events are off: SLACK_SIGNING_SECRET is not set"})

@@ -64,13 +64,40 @@ def delete(person: int = typer.Option(..., "--person", help="Person id"),
 
 
 @privacy_app.command("purge")
-def purge() -> None:
-    """Apply the retention settings now (the scheduler also runs this daily)."""
-    from bot.people.privacy import PrivacyService
+def purge(workspace: str | None = typer.Option(
+              None, "--workspace", help="An uninstalled Slack workspace's id (T...): purge its practice data now"),
+          yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation")) -> None:
+    """Apply the retention settings now (the scheduler also runs this every few hours).
 
+    Voice clips and transcripts past their retention, and the practice data of Slack workspaces
+    uninstalled longer than UNINSTALL_RETENTION_DAYS ago. With --workspace, an uninstalled
+    workspace's data goes at once instead of after the grace period."""
+    from bot.people.privacy import PrivacyService
+    from bot.people.workspaces import NotUninstalled
+
+    console = Console()
+    if workspace is not None:
+        if not yes and not typer.confirm(f"Erase every person's practice in Slack workspace {workspace} now?"):
+            raise typer.Exit(1)
+        core = _core()
+        try:
+            done = core.workspaces.purge_now(workspace)
+        except NotUninstalled:
+            console.print(f"[red]Rehearse is still installed in {workspace}: its data is in use. "
+                          "Remove the app from that workspace first (or erase people one by one with "
+                          "`rehearse privacy delete`).[/red]")
+            raise typer.Exit(2)
+        except KeyError:
+            console.print(f"[red]No uninstalled Slack workspace {workspace} is waiting to be purged.[/red]")
+            raise typer.Exit(1)
+        console.print(f"Purged {done.workspace}: {done.people} people; " +
+                      ", ".join(f"{v} {k}" for k, v in done.counts.items()))
+        return
     core = _core()
     result = PrivacyService(core.repos, core.settings, core.clock).purge_expired()
-    Console().print(f"Deleted {result.audio_files} voice clips and blanked {result.transcripts} transcript turns.")
+    console.print(f"Deleted {result.audio_files} voice clips and blanked {result.transcripts} transcript turns.")
+    for gone in core.workspaces.purge_uninstalled():
+        console.print(f"Purged uninstalled Slack workspace {gone.workspace}: {gone.people} people.")
 
 
 @roster_app.command("import")

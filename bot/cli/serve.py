@@ -33,8 +33,9 @@ def serve(
     if not settings.has_slack:
         console.print(
             "rehearse serve needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); or SECRET_KEY to serve "
-            "only the report pages. Without them, `rehearse run` practises in the terminal."
+            "(HTTP events), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); or, to be installed in "
+            "many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET; or SECRET_KEY to "
+            "serve only the report pages. Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
     from bot.runtime import build_process
@@ -43,9 +44,9 @@ def serve(
     process = build_process(settings, platforms=("slack",), scheduler=False)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
-    pages = ", /reports" if settings.secret_key else ""
-    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} "
-                  f"(/slack/events{pages}, /healthz)")
+    paths = "/slack/events" + (", /slack/install, /slack/oauth_redirect" if settings.slack_oauth else "")
+    paths += (", /reports" if settings.secret_key else "") + ", /healthz"
+    console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} ({paths})")
     try:
         process.slack.serve(port if port is not None else settings.port, host=host)
     finally:

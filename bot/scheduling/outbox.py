@@ -37,7 +37,7 @@ from types import MappingProxyType
 from typing import Generic, ParamSpec, TypeVar
 
 from bot.observability.metrics import DELIVERIES, RATE_LIMIT_WAIT
-from bot.ports import Clock, RateLimited
+from bot.ports import Clock, RateLimited, Unreachable
 from scheduler.ratelimit import RateLimiter
 from storage.models import PushLog
 from storage.repos.pushes import FAILED, SKIPPED, NewPush, PushLogRepo
@@ -58,6 +58,7 @@ ASSIGN = "assign"  # a scenario a manager assigned from a digest button: not sch
 
 # What `send` and `failed` report (also the field names of the callers' run reports).
 SENT, RETRIED, FAILED_OUTCOME, RATE_LIMITED = "sent", "retried", "failed", "rate_limited"
+SKIPPED_OUTCOME = "skipped"  # the recipient is unreachable for good (bot.ports.Unreachable): closed, not retried
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ RETRY_POLICIES: Mapping[str, RetryPolicy] = MappingProxyType({
 
 @dataclass(frozen=True)
 class Attempt(Generic[T]):
-    """What one `send` came to: `outcome` is SENT (with the call's `value`), RETRIED, FAILED or RATE_LIMITED."""
+    """What one `send` came to: `outcome` is SENT (with the call's `value`), RETRIED, FAILED, RATE_LIMITED
+    or SKIPPED (the recipient is unreachable for good)."""
 
     outcome: str
     value: T | None = None
@@ -182,6 +184,9 @@ class Outbox:
                 DELIVERIES.labels(row.kind, "retried").inc()
                 self._retry_at(row, self.clock.now() + timedelta(seconds=exc.retry_after_s), error, refund=True)
                 return Attempt(RATE_LIMITED, error=error, rate_limited=limited)
+            except Unreachable as exc:  # e.g. the workspace uninstalled the app: no later attempt can succeed
+                self.skip(row, str(exc))
+                return Attempt(SKIPPED_OUTCOME, error=str(exc), rate_limited=limited)
             except Exception as exc:  # one row's failure must not stop the others
                 log.warning("%s %s failed: %s", row.kind, row.idempotency_key, exc)
                 failed: Attempt[T] = self.failed(row, f"{type(exc).__name__}: {exc}")

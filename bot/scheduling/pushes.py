@@ -27,7 +27,7 @@ from typing import Any
 from bot.messages import PersonRef
 from bot.practice.engine import PracticeService
 from bot.scheduling.cadences import CadenceService
-from bot.scheduling.outbox import FAILED_OUTCOME, PUSH, RATE_LIMITED, RETRIED, Attempt, Outbox
+from bot.scheduling.outbox import FAILED_OUTCOME, PUSH, RATE_LIMITED, RETRIED, SKIPPED_OUTCOME, Attempt, Outbox
 from scenarios.loader import ScenarioLibrary
 from scheduler.cadence import CadenceSpec
 from scheduler.hours import in_working_hours, local_date, nudge_due_at
@@ -283,6 +283,7 @@ class PushService:
         """A push that did not go out: the outbox put it back (retried, rate limited) or gave up."""
         report.retried += attempt.outcome == RETRIED
         report.failed += attempt.outcome == FAILED_OUTCOME
+        report.skipped += attempt.outcome == SKIPPED_OUTCOME
         if attempt.outcome != RATE_LIMITED:
             report.errors.append(f"{row.idempotency_key}: {attempt.error}")
         return report

@@ -8,6 +8,12 @@ URL, files.completeUploadExternal, private file downloads, response_url
 replies, and Socket Mode (apps.connections.open plus a websocket that delivers
 envelopes and records acks).
 
+It hosts many workspaces (issue #22): each has its own bot token, users and DMs,
+"Add to Slack" runs through /oauth/v2/authorize and oauth.v2.access (with token
+rotation when `token_rotation` is on), and a call whose token belongs to another
+workspace than the user or channel it names is refused as Slack refuses it
+(user_not_found, channel_not_found) and counted in `wrong_workspace_calls()`.
+
 Every call is recorded (`calls`), and faults can be injected per method
 (`fail`) or at a rate over every method (`fail_rate`), so the load and fault
 tests of any issue can reuse it. It checks the Block Kit limits Slack enforces,
@@ -17,6 +23,7 @@ so a message Slack would refuse is refused here too.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import random
@@ -25,7 +32,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
 
@@ -35,6 +42,31 @@ TEAM_ID = "T0REHEARSE"
 TEAM_NAME = "Acme Sales"
 BOT_USER_ID = "U0REHBOT"
 BOT_ID = "B0REHBOT"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
+APP_ID = "A0REHEARSE"
+TOKEN_LIFETIME_S = 12 * 3600  # what Slack gives a rotating token
+
+
+@dataclass
+class FakeWorkspace:
+    """A workspace (or a Grid org, for an org-wide install) with the bot installed in it."""
+
+    team_id: str | None
+    team_name: str
+    bot_user_id: str
+    bot_id: str
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    is_enterprise_install: bool = False
+
+
+@dataclass
+class Grant:
+    """A rotating token's refresh token and when its access token expires (time.time())."""
+
+    workspace: FakeWorkspace
+    expires_at: float
 
 
 @dataclass
@@ -49,6 +81,13 @@ class Call:
     at: float = field(default_factory=time.perf_counter)
     headers: dict[str, str] = field(default_factory=dict)
     response: dict[str, Any] = field(default_factory=dict)
+    team: str | None = None  # the workspace the call's token belongs to
+    target_team: str | None = None  # the workspace of the user or channel it named, when known
+    token: str = ""
+
+    @property
+    def wrong_workspace(self) -> bool:
+        return self.team is not None and self.target_team is not None and self.team != self.target_team
 
 
 @dataclass
@@ -80,9 +119,22 @@ class FakeSlack:
     def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN, team_id: str = TEAM_ID,
                  team_name: str = TEAM_NAME, bot_user_id: str = BOT_USER_ID, bot_id: str = BOT_ID,
                  record_limit: int | None = None) -> None:
-        self.bot_token, self.app_token = bot_token, app_token
+        self._bot_token, self.app_token = bot_token, app_token
         self.team_id, self.team_name = team_id, team_name
         self.bot_user_id, self.bot_id = bot_user_id, bot_id
+        home = FakeWorkspace(team_id, team_name, bot_user_id, bot_id)
+        self.workspaces: dict[str, FakeWorkspace] = {team_id: home}
+        self.tokens: dict[str, FakeWorkspace] = {bot_token: home}  # every bot token Slack would accept
+        self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
+        self.token_rotation = False  # on: installs hand out expiring tokens with refresh tokens
+        self.redirect_uri: str | None = None  # the app's configured Redirect URL (when the link names none)
+        self.token_lifetime_s = TOKEN_LIFETIME_S
+        self._expiring: dict[str, float] = {}  # rotating access token -> expiry (time.time())
+        self._refresh: dict[str, Grant] = {}
+        self._codes: dict[str, tuple[FakeWorkspace, str]] = {}  # OAuth code -> (workspace, installer)
+        self._approvals: deque[tuple[FakeWorkspace, str] | str] = deque()  # what the next authorize page answers
+        self._token = bot_token
+        self._ws = home  # the workspace of the call being answered (handlers run one at a time on the loop)
         self.users: dict[str, dict[str, Any]] = {}
         self.calls: list[Call] = []
         self.messages: list[Message] = []
@@ -107,6 +159,19 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
+
+    @property
+    def bot_token(self) -> str:
+        """The home workspace's bot token (the single-workspace deployment's SLACK_BOT_TOKEN)."""
+        return self._bot_token
+
+    @bot_token.setter
+    def bot_token(self, token: str) -> None:
+        """Slack now accepts only `token` for the home workspace (e.g. it was rotated elsewhere)."""
+        with self._cond:
+            home = self.tokens.pop(self._bot_token, self.workspaces[self.team_id])
+            self.tokens[token] = home
+            self._bot_token = token
 
     # ---- lifecycle --------------------------------------------------------
 
@@ -162,10 +227,10 @@ class FakeSlack:
         return user
 
     def add_file(self, data: bytes, mimetype: str, name: str, *, subtype: str | None = None,
-                 duration_ms: int | None = None) -> dict[str, Any]:
+                 duration_ms: int | None = None, team_id: str | None = None) -> dict[str, Any]:
         """A file a user shared; returns the file object as it appears in a file_share event."""
         file_id = f"F{next(self._ids):08d}"
-        url = f"{self.base_url}/files-pri/{self.team_id}-{file_id}/{name}"
+        url = f"{self.base_url}/files-pri/{team_id or self.team_id}-{file_id}/{name}"
         info: dict[str, Any] = {"id": file_id, "name": name, "title": name, "mimetype": mimetype,
                                 "filetype": name.rsplit(".", 1)[-1], "size": len(data),
                                 "url_private": url, "url_private_download": url + "?download=1",
@@ -176,6 +241,58 @@ class FakeSlack:
             info["duration_ms"] = duration_ms
         self.files[file_id] = info
         return {k: v for k, v in info.items() if not k.startswith("_")}
+
+    def add_workspace(self, team_id: str, team_name: str, *, enterprise_id: str | None = None,
+                      enterprise_name: str | None = None) -> FakeWorkspace:
+        """A workspace where people can install the app (its bot token comes from the install)."""
+        workspace = FakeWorkspace(team_id, team_name, f"UB{team_id}", f"BB{team_id}", enterprise_id, enterprise_name)
+        self.workspaces[team_id] = workspace
+        return workspace
+
+    def approve_next_install(self, team_id: str, installer: str = "U0ADMIN", *, org_wide: bool = False) -> None:
+        """The next visit to the authorize page is an admin of `team_id` pressing Allow.
+
+        org_wide: an Enterprise Grid org admin installing for the whole org (no single team)."""
+        workspace = self.workspaces[team_id]
+        if org_wide:
+            workspace = FakeWorkspace(None, workspace.enterprise_name or "Grid org", f"UB{workspace.enterprise_id}",
+                                      f"BB{workspace.enterprise_id}", workspace.enterprise_id,
+                                      workspace.enterprise_name, is_enterprise_install=True)
+        self._approvals.append((workspace, installer))
+
+    def deny_next_install(self, error: str = "access_denied") -> None:
+        """The next visit to the authorize page is someone pressing Cancel."""
+        self._approvals.append(error)
+
+    def token_of(self, team_id: str) -> str:
+        """The newest bot token Slack issued for the workspace (what the app should be using)."""
+        tokens = [t for t, w in self.tokens.items() if w.team_id == team_id]
+        if not tokens:
+            raise KeyError(team_id)
+        return tokens[-1]
+
+    def expire_tokens(self, team_id: str) -> None:
+        """The workspace's rotating tokens reach their expiry (as 12 hours later)."""
+        for token, ws in self.tokens.items():
+            if ws.team_id == team_id and token in self._expiring:
+                self._expiring[token] = time.time() - 1
+
+    def uninstall(self, team_id: str) -> None:
+        """An admin removed the app: every token of the workspace stops working (Slack then sends app_uninstalled)."""
+        with self._cond:
+            for token in [t for t, w in self.tokens.items() if w.team_id == team_id]:
+                del self.tokens[token]
+            for refresh in [r for r, g in self._refresh.items() if g.workspace.team_id == team_id]:
+                del self._refresh[refresh]
+
+    def wrong_workspace_calls(self) -> list[Call]:
+        """Calls made with one workspace's token about another workspace's user or channel."""
+        with self._cond:
+            return [c for c in self.calls if c.wrong_workspace]
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.base_url}/oauth/v2/authorize"
 
     def fail(self, method: str, status: int = 429, times: int = 1, retry_after: int = 0) -> None:
         """The next `times` calls of `method` answer `status` (429 with Retry-After)."""
@@ -272,6 +389,7 @@ class FakeSlack:
         app.router.add_get("/files-pri/{path:.*}", self._download)
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -292,7 +410,7 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        args = dict(request.query)
+        args: dict[str, Any] = dict(request.query)
         if request.method == "POST" and request.can_read_body:
             raw = await request.read()
             if request.content_type == "application/json":
@@ -311,22 +429,62 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                          headers={"Retry-After": str(fault.retry_after)})
             return web.Response(status=fault.status, text="upstream connect error")
-        expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected:
-            body: dict[str, Any] = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        workspace = None if method in ("apps.connections.open", "oauth.v2.access") else self._workspace_of(token)
+        target = self._target_team(method, args)
+        if method == "oauth.v2.access":
+            body: dict[str, Any] = self._oauth_v2_access(args, headers)
+        elif method == "apps.connections.open" and token != self.app_token:
+            body = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        elif method != "apps.connections.open" and workspace is None:
+            body = {"ok": False, "error": "not_authed" if not token else
+                    ("token_expired" if token in self._expiring else "invalid_auth")}
+        elif workspace is not None and target is not None and workspace.team_id != target:
+            # Slack answers as if the other workspace's user or channel did not exist.
+            body = {"ok": False, "error": "user_not_found" if method in ("users.info", "conversations.open",
+                                                                          "views.publish") else "channel_not_found"}
         else:
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 body = {"ok": False, "error": "unknown_method"}
             else:
                 try:
+                    self._ws, self._token = workspace or self.workspaces[self.team_id], token
                     body = handler(args)
                 except BlockKitError as exc:
                     body = {"ok": False, "error": "invalid_blocks", "errors": [str(exc)]}
                 except KeyError as exc:
                     body = {"ok": False, "error": "invalid_arguments", "detail": f"missing {exc}"}
-        self._record(Call(method, args, 200, bool(body.get("ok")), body.get("error"), headers=headers, response=body))
+        self._record(Call(method, args, 200, bool(body.get("ok")), body.get("error"), headers=headers, response=body,
+                          team=workspace.team_id if workspace else None, target_team=target, token=token))
         return web.json_response(body)
+
+    def _workspace_of(self, token: str) -> FakeWorkspace | None:
+        workspace = self.tokens.get(token)
+        if workspace is None:
+            return None
+        expires = self._expiring.get(token)
+        if expires is not None and expires < time.time():
+            return None
+        return workspace
+
+    def _target_team(self, method: str, args: dict[str, Any]) -> str | None:
+        """The workspace of the user or channel a call names (None: it names neither, or one the fake made up)."""
+        user = args.get("users") if method == "conversations.open" else args.get("user_id") or (
+            args.get("user") if method == "users.info" else None)
+        if user is not None:
+            known = self.users.get(str(user))
+            return str(known["team_id"]) if known else None
+        channel = args.get("channel") or args.get("channel_id")
+        if channel:
+            channel = str(channel)
+            if channel.startswith(("U", "W")) and channel in self.users:
+                return str(self.users[channel]["team_id"])
+            owner = next((u for u, c in self._dms.items() if c == channel), None)
+            if owner is None and channel.startswith("D") and channel[1:] in self.users:
+                owner = channel[1:]
+            if owner is not None and owner in self.users:
+                return str(self.users[owner]["team_id"])
+        return None
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._cond:
@@ -358,9 +516,56 @@ class FakeSlack:
     # ---- methods ------------------------------------------------------------
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": f"https://{self.team_name.lower().replace(' ', '')}.slack.com/",
-                "team": self.team_name, "user": "rehearse", "team_id": self.team_id,
-                "user_id": self.bot_user_id, "bot_id": self.bot_id, "is_enterprise_install": False}
+        ws = self._ws
+        answer = {"ok": True, "url": f"https://{ws.team_name.lower().replace(' ', '')}.slack.com/",
+                  "team": ws.team_name, "user": "rehearse", "team_id": ws.team_id,
+                  "user_id": ws.bot_user_id, "bot_id": ws.bot_id, "is_enterprise_install": ws.is_enterprise_install}
+        if ws.enterprise_id:
+            answer["enterprise_id"] = ws.enterprise_id
+        return answer
+
+    def _m_auth_revoke(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.tokens.pop(self._token, None)
+        return {"ok": True, "revoked": True}
+
+    def _oauth_v2_access(self, args: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        """The code exchange of an install, or (grant_type=refresh_token) a token rotation."""
+        client_id, client_secret = args.get("client_id"), args.get("client_secret")
+        auth = headers.get("authorization", "")
+        if auth.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(auth[6:]).decode().partition(":")
+        if (client_id, client_secret) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id" if client_id != self.client_id else "bad_client_secret"}
+        if args.get("grant_type") == "refresh_token":
+            grant = self._refresh.pop(str(args.get("refresh_token") or ""), None)
+            if grant is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return {"ok": True, "app_id": APP_ID, "token_type": "bot", "scope": "chat:write",
+                    **self._issue_token(grant.workspace), "bot_user_id": grant.workspace.bot_user_id,
+                    "team": {"id": grant.workspace.team_id, "name": grant.workspace.team_name}}
+        issued = self._codes.pop(str(args.get("code") or ""), None)
+        if issued is None:
+            return {"ok": False, "error": "invalid_code"}
+        ws, installer = issued
+        return {"ok": True, "app_id": APP_ID, "authed_user": {"id": installer}, "scope": str(args.get("scope") or
+                "app_mentions:read,chat:write,commands,im:history,im:write,users:read"),
+                "token_type": "bot", **self._issue_token(ws), "bot_user_id": ws.bot_user_id,
+                "team": {"id": ws.team_id, "name": ws.team_name} if ws.team_id else None,
+                "enterprise": {"id": ws.enterprise_id, "name": ws.enterprise_name} if ws.enterprise_id else None,
+                "is_enterprise_install": ws.is_enterprise_install}
+
+    def _issue_token(self, ws: FakeWorkspace) -> dict[str, Any]:
+        n = next(self._ids)
+        key = ws.team_id or ws.enterprise_id
+        if not self.token_rotation:
+            token = f"xoxb-{key}-{n}"
+            self.tokens[token] = ws
+            return {"access_token": token}
+        token, refresh = f"xoxe.xoxb-{key}-{n}", f"xoxe-1-{key}-{n}"
+        self.tokens[token] = ws
+        self._expiring[token] = time.time() + self.token_lifetime_s
+        self._refresh[refresh] = Grant(ws, self._expiring[token])
+        return {"access_token": token, "refresh_token": refresh, "expires_in": self.token_lifetime_s}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args["users"]).split(",")
@@ -381,7 +586,7 @@ class FakeSlack:
         message = Message(channel, ts, text, args.get("thread_ts"), blocks, args.get("username"))
         self._posted(message)
         return {"ok": True, "channel": channel, "ts": ts,
-                "message": {"type": "message", "text": text, "ts": ts, "bot_id": self.bot_id,
+                "message": {"type": "message", "text": text, "ts": ts, "bot_id": self._ws.bot_id,
                             **({"thread_ts": message.thread_ts} if message.thread_ts else {})}}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -460,12 +665,30 @@ class FakeSlack:
         file_id = request.match_info["path"].split("/")[0].rsplit("-", 1)[-1]
         auth = request.headers.get("Authorization", "")
         info = self.files.get(file_id)
-        ok = auth == f"Bearer {self.bot_token}" and info is not None
+        team = request.match_info["path"].split("/")[0].rsplit("-", 1)[0]
+        holder = self._workspace_of(auth.removeprefix("Bearer ").strip())
+        ok = holder is not None and holder.team_id == team and info is not None
         self._record(Call("files.download", {"file_id": file_id}, ok=ok, headers={"authorization": auth}))
         if not ok:
             # Like Slack: no valid token gets the sign-in page, with status 200.
             return web.Response(text="<html><body>Sign in to Slack</body></html>", content_type="text/html")
         return web.Response(body=info["_data"], content_type=info["mimetype"])  # type: ignore[index]
+
+    async def _authorize_page(self, request: web.Request) -> web.Response:
+        """slack.com/oauth/v2/authorize: the admin presses Allow (or Cancel) and is sent back with a code."""
+        query = dict(request.query)
+        self._record(Call("oauth.authorize", query))
+        redirect = query.get("redirect_uri") or self.redirect_uri
+        if query.get("client_id") != self.client_id or not redirect:
+            return web.Response(status=400, text="invalid client_id or no redirect_uri")
+        answer = self._approvals.popleft() if self._approvals else "access_denied"
+        if isinstance(answer, str):
+            params = {"error": answer, "state": query.get("state", "")}
+        else:
+            code = f"code-{next(self._ids)}"
+            self._codes[code] = answer
+            params = {"code": code, "state": query.get("state", "")}
+        raise web.HTTPFound(f"{redirect}{'&' if '?' in redirect else '?'}{urlencode(params)}")
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -47,7 +47,8 @@ def test_the_manifest_grants_every_scope_a_whole_session_uses(speaking: SlackWor
 
 def test_the_manifest_subscribes_to_the_events_and_commands_the_bot_handles() -> None:
     m = manifest("https://coach.acme.io")
-    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened", "app_mention"}
+    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened", "app_mention",
+                                                                       "app_uninstalled", "tokens_revoked"}
     assert {c["command"] for c in m["features"]["slash_commands"]} == {"/practice", "/rehearse"}
     home = m["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"] and not home["messages_tab_read_only_enabled"]
@@ -66,3 +67,10 @@ def test_a_socket_mode_manifest_needs_no_public_url() -> None:
 def test_a_plain_http_url_is_refused_with_the_reason() -> None:
     with pytest.raises(BadManifestUrl, match="https://"):
         manifest("http://coach.acme.io")
+
+
+def test_a_manifest_with_a_url_can_be_installed_in_many_workspaces() -> None:
+    m = manifest("https://coach.acme.io/slack/events")
+    assert m["oauth_config"]["redirect_urls"] == ["https://coach.acme.io/slack/oauth_redirect"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(m["settings"]["event_subscriptions"]["bot_events"])
+    assert "redirect_urls" not in manifest(socket_mode=True)["oauth_config"]
