@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,7 +37,7 @@ from storage import Repositories  # noqa: E402
 from storage.repos.digests import QueryCounter  # noqa: E402
 from tests.core.testbot import ManualClock, RecordingChat  # noqa: E402
 
-NOW = datetime(2026, 11, 16, 7, 0, tzinfo=timezone.utc)  # the Monday morning digests are due (London)
+NOW = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)  # the Monday morning digests are due (London)
 
 
 def main() -> None:

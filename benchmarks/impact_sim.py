@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,7 +37,7 @@ from storage import Repositories  # noqa: E402
 from storage.repos.programmes import ProgrammeRepo  # noqa: E402
 from tests.core.testbot import ManualClock  # noqa: E402
 
-AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
+AFTER_HOLDOUT = datetime(2026, 3, 20, 9, tzinfo=UTC)
 
 
 def reports(url: str) -> None:

@@ -14,7 +14,7 @@ import resource
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,7 +42,7 @@ def make_reps(n: int, week: IsoWeek) -> tuple[list[RepPlanInput], dict[int, Cade
         4: CadenceSpec(sessions_per_week=3, weekdays="mon,tue,wed,thu,fri,sat", window="07:30-15:30",
                        min_spacing_hours=36),
     }
-    monday = datetime.combine(week.monday(), datetime.min.time(), timezone.utc)
+    monday = datetime.combine(week.monday(), datetime.min.time(), UTC)
     reps = []
     for person in range(1, n + 1):
         snoozed = week.monday() + timedelta(days=rng.randrange(7)) if rng.random() < 0.03 else None

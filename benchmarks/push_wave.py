@@ -33,7 +33,7 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter, deque
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ALLOWED_PER_SECOND = 100
-UTC = timezone.utc
+UTC = UTC
 
 
 # ---- the fake platform ------------------------------------------------------------

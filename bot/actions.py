@@ -7,7 +7,7 @@ the action ids they own, so adding a button never touches an adapter.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from bot.messages import ActionEvent, Text
 from bot.ports import ChatPort

@@ -22,7 +22,7 @@ class ConversationRef:
     channel: str
     thread: str | None = None
 
-    def in_thread(self, thread: str) -> "ConversationRef":
+    def in_thread(self, thread: str) -> ConversationRef:
         return ConversationRef(self.platform, self.workspace, self.channel, thread)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Protocol, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from bot.messages import Attachment, ConversationRef, Outbound, PersonRef, Posted
 
@@ -48,8 +49,8 @@ class BuyerReply:
 class BuyerContext:
     """Everything a buyer needs for one reply. `history` includes the rep's new turn last."""
 
-    scenario: "Scenario"
-    history: Sequence["Turn"]
+    scenario: Scenario
+    history: Sequence[Turn]
     state: dict
     session_id: str
 
@@ -57,23 +58,23 @@ class BuyerContext:
 class BuyerPort(Protocol):
     name: str
 
-    def opening(self, scenario: "Scenario", session_id: str) -> BuyerReply: ...
+    def opening(self, scenario: Scenario, session_id: str) -> BuyerReply: ...
 
     def reply(self, ctx: BuyerContext) -> BuyerReply: ...
 
 
 @dataclass(frozen=True)
 class JudgeContext:
-    scenario: "Scenario"
+    scenario: Scenario
     behaviors: Sequence[str]
-    turns: Sequence["Turn"]
+    turns: Sequence[Turn]
     session_id: str
 
 
 class JudgePort(Protocol):
     name: str
 
-    def judge(self, ctx: JudgeContext) -> list["BehaviorScore"]: ...
+    def judge(self, ctx: JudgeContext) -> list[BehaviorScore]: ...
 
 
 class Clock(Protocol):
@@ -82,7 +83,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class HeardLike(Protocol):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
 
 from pydantic import ValidationError
 
@@ -111,7 +111,7 @@ class ScenarioLibrary:
         self._by_id = {s.id: s for s in scenarios}
 
     @classmethod
-    def load(cls, *extra_dirs: str | Path | None) -> "ScenarioLibrary":
+    def load(cls, *extra_dirs: str | Path | None) -> ScenarioLibrary:
         dirs = [*BUILTIN_DIRS, *(Path(d) for d in extra_dirs if d)]
         scenarios: dict[str, Scenario] = {}
         problems: list[ScenarioProblem] = []

@@ -118,7 +118,7 @@ class Scenario(Strict):
         return value
 
     @model_validator(mode="after")
-    def _facts_use_known_behaviors(self) -> "Scenario":
+    def _facts_use_known_behaviors(self) -> Scenario:
         known = known_behavior_ids()
         for fact in self.hidden_facts:
             for b in fact.unlocked_by:

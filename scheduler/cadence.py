@@ -164,7 +164,7 @@ class CadenceSpec(BaseModel):
         return None if isinstance(value, str) and value.strip() == "" else value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "CadenceSpec":
+    def _consistent(self) -> CadenceSpec:
         if self.window_end <= self.window_start:
             raise FieldProblem("window_end", f"the working-hours window must end after it starts "
                              f"({self.window_start:%H:%M} to {self.window_end:%H:%M})")

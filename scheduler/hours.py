@@ -8,13 +8,13 @@ person's local date: call `zone(tz)` and `local_date(tz, at)`, time zone first.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.cadence import CadenceSpec
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @lru_cache(maxsize=512)

@@ -12,9 +12,9 @@ Pure: the caller hands in the history, the options and the time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 MASTERED = 80  # a score at or above this counts as a mastered session
 BASE_INTERVAL = timedelta(days=7)  # first wait after mastering a behavior

@@ -14,10 +14,10 @@ snooze) is memoised, so a week for 100,000 reps is a few seconds of Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from scheduler.cadence import CadenceSpec
 from scheduler.days import choose_days
 from scheduler.hours import zone
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True, order=True)
@@ -36,12 +36,12 @@ class IsoWeek:
     week: int
 
     @classmethod
-    def of(cls, day: date) -> "IsoWeek":
+    def of(cls, day: date) -> IsoWeek:
         iso = day.isocalendar()
         return cls(iso.year, iso.week)
 
     @classmethod
-    def parse(cls, label: str) -> "IsoWeek":
+    def parse(cls, label: str) -> IsoWeek:
         year, _, week = label.upper().partition("-W")
         return cls(int(year), int(week))
 
@@ -52,7 +52,7 @@ class IsoWeek:
         first = self.monday()
         return [first + timedelta(days=i) for i in range(7)]
 
-    def next(self, weeks: int = 1) -> "IsoWeek":
+    def next(self, weeks: int = 1) -> IsoWeek:
         return IsoWeek.of(self.monday() + timedelta(weeks=weeks))
 
     def __str__(self) -> str:

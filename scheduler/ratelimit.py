@@ -14,8 +14,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 # Calls per second a wave may make, per platform. Slack posts to many DMs are bounded by the
 # workspace-wide chat.postMessage allowance; Discord's global limit is 50 requests/s per bot.

@@ -19,9 +19,10 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -152,7 +153,7 @@ class SchedulerRunner:
 
     def _become_leader(self) -> None:
         log.info("this process is the scheduling leader (%s)", self.name)
-        self.became_leader_at = datetime.now(timezone.utc)
+        self.became_leader_at = datetime.now(UTC)
         if self.on_leadership is not None:
             try:
                 self.on_leadership()
@@ -162,7 +163,7 @@ class SchedulerRunner:
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine)},
             executors={"default": ThreadPoolExecutor(self.max_workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": self.misfire_grace_s},
-            timezone=timezone.utc,
+            timezone=UTC,
         )
         scheduler.start(paused=True)  # load stored jobs first, then reconcile them with ours
         for periodic in self._periodic.values():
@@ -178,10 +179,10 @@ class SchedulerRunner:
         unchanged = (job is not None and isinstance(job.trigger, IntervalTrigger)
                      and job.trigger.interval == interval and list(job.args) == args)
         if not unchanged:
-            scheduler.add_job(run_job, IntervalTrigger(seconds=periodic.seconds, timezone=timezone.utc),
+            scheduler.add_job(run_job, IntervalTrigger(seconds=periodic.seconds, timezone=UTC),
                               args=args, id=periodic.name, name=periodic.name, replace_existing=True)
         if periodic.run_at_start:  # due now; afterwards the interval carries on from this run
-            scheduler.modify_job(periodic.name, next_run_time=datetime.now(timezone.utc))
+            scheduler.modify_job(periodic.name, next_run_time=datetime.now(UTC))
 
     def _stop_scheduling(self, wait: bool) -> None:
         scheduler, self._scheduler = self._scheduler, None

@@ -21,7 +21,7 @@ class Repositories:
     events: EventLedger
 
     @classmethod
-    def open(cls, url: str, migrate: bool = True) -> "Repositories":
+    def open(cls, url: str, migrate: bool = True) -> Repositories:
         db = Database(url)
         if migrate:
             from storage.migrate import upgrade

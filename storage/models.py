@@ -9,7 +9,7 @@ turns platform retries into no-ops. Timestamps are timezone-aware UTC (sqlmodel 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Column, Float, Index, LargeBinary, Text, Unicode, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -19,7 +19,7 @@ class Workspace(SQLModel, table=True):
     """A Slack workspace, a Discord guild, or the local console."""
 
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=64)
     name: str = Field(default="", max_length=200)
@@ -28,7 +28,7 @@ class Workspace(SQLModel, table=True):
 
 class Team(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     created_at: datetime
@@ -38,24 +38,24 @@ class Person(SQLModel, table=True):
     """A rep, manager or enablement admin, as known on one platform."""
 
     __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     platform: str = Field(max_length=16)
     platform_user_id: str = Field(max_length=64)
     display_name: str = Field(default="", max_length=200)
-    email: Optional[str] = Field(default=None, max_length=320)
+    email: str | None = Field(default=None, max_length=320)
     tz: str = Field(default="UTC", max_length=64)
     # Comma-separated subset of rep,manager,enablement: a person may hold several.
     roles: str = Field(default="rep", max_length=64)
-    team_id: Optional[int] = Field(default=None, foreign_key="team.id", index=True)
-    manager_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    manager_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     # Cached so a push wave never calls conversations.open / users.info again.
-    dm_channel_id: Optional[str] = Field(default=None, max_length=64)
-    profile_fetched_at: Optional[datetime] = None
-    snoozed_until: Optional[date] = None
-    country: Optional[str] = Field(default=None, max_length=8)
+    dm_channel_id: str | None = Field(default=None, max_length=64)
+    profile_fetched_at: datetime | None = None
+    snoozed_until: date | None = None
+    country: str | None = Field(default=None, max_length=8)
     created_at: datetime
-    deleted_at: Optional[datetime] = None
+    deleted_at: datetime | None = None
 
     def has_role(self, role: str) -> bool:
         return role in self.roles.split(",")
@@ -78,23 +78,23 @@ class ScenarioRecord(SQLModel, table=True):
 class Cadence(SQLModel, table=True):
     """How often a team practises, set by enablement."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", index=True, unique=True)
     sessions_per_week: int = 3
     weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], sa_column=Column(JSON, nullable=False))
     window_start: str = Field(default="09:00", max_length=5)  # local HH:MM
     window_end: str = Field(default="17:00", max_length=5)
     min_spacing_hours: int = 24
-    start_date: Optional[date] = None
-    end_date: Optional[date] = None
+    start_date: date | None = None
+    end_date: date | None = None
     scenario_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     behaviors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    holidays_country: Optional[str] = Field(default=None, max_length=8)
-    nudge_after_hours: Optional[int] = None  # None: the next working morning
+    holidays_country: str | None = Field(default=None, max_length=8)
+    nudge_after_hours: int | None = None  # None: the next working morning
     max_nudges: int = 2
     digest_weekday: int = 0
     digest_hour: int = 8
-    updated_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    updated_by: int | None = Field(default=None, foreign_key="person.id")
     updated_at: datetime
 
 
@@ -115,17 +115,17 @@ class PracticeSession(SQLModel, table=True):
     platform: str = Field(max_length=16)
     workspace: str = Field(max_length=64)
     channel: str = Field(default="", max_length=64)
-    thread: Optional[str] = Field(default=None, max_length=64)
-    push_key: Optional[str] = Field(default=None, max_length=200, index=True)
-    programme_id: Optional[int] = None
+    thread: str | None = Field(default=None, max_length=64)
+    push_key: str | None = Field(default=None, max_length=200, index=True)
+    programme_id: int | None = None
     buyer_state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     buyer_engine: str = Field(default="offline", max_length=60)
-    judge_engine: Optional[str] = Field(default=None, max_length=60)
+    judge_engine: str | None = Field(default=None, max_length=60)
     offered_at: datetime
-    started_at: Optional[datetime] = None
+    started_at: datetime | None = None
     last_activity_at: datetime
-    finished_at: Optional[datetime] = None
-    expires_at: Optional[datetime] = None
+    finished_at: datetime | None = None
+    expires_at: datetime | None = None
     nudges_sent: int = 0
     shared_with_manager: bool = False
 
@@ -133,22 +133,22 @@ class PracticeSession(SQLModel, table=True):
 class TurnRecord(SQLModel, table=True):
     __tablename__ = "turn"
     __table_args__ = (UniqueConstraint("session_id", "seq"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="practice_session.id", index=True, max_length=36)
     seq: int
     speaker: str = Field(max_length=10)  # rep | buyer
-    text: Optional[str] = Field(default=None, sa_column=Column(Text))  # None once purged
-    engine: Optional[str] = Field(default=None, max_length=60)  # buyer engine or STT engine
-    audio_ref: Optional[str] = Field(default=None, max_length=500)
-    audio_duration_s: Optional[float] = None
-    delivery: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
-    latency_s: Optional[float] = None
-    event_id: Optional[str] = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, sa_column=Column(Text))  # None once purged
+    engine: str | None = Field(default=None, max_length=60)  # buyer engine or STT engine
+    audio_ref: str | None = Field(default=None, max_length=500)
+    audio_duration_s: float | None = None
+    delivery: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    latency_s: float | None = None
+    event_id: str | None = Field(default=None, max_length=200)
     created_at: datetime
-    purged_at: Optional[datetime] = None
+    purged_at: datetime | None = None
     # When a buyer line reached the platform. None: stored, then the process died or the platform
     # failed before it was sent; a restart or the platform's retry sends it then, instead of losing it.
-    sent_at: Optional[datetime] = None
+    sent_at: datetime | None = None
 
 
 class BehaviorScoreRecord(SQLModel, table=True):
@@ -157,7 +157,7 @@ class BehaviorScoreRecord(SQLModel, table=True):
         UniqueConstraint("session_id", "behavior"),
         Index("ix_score_person_time", "person_id", "created_at"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="practice_session.id", max_length=36)
     person_id: int = Field(foreign_key="person.id")
     behavior: str = Field(max_length=60)
@@ -175,35 +175,35 @@ class PushLog(SQLModel, table=True):
     """Every scheduled push, nudge and digest; the unique key makes delivery idempotent."""
 
     __tablename__ = "push_log"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)
     kind: str = Field(max_length=20)  # push | nudge | expire | digest
-    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     due_at: datetime = Field(index=True)
-    scenario_id: Optional[str] = Field(default=None, max_length=100)
-    session_id: Optional[str] = Field(default=None, max_length=36)
+    scenario_id: str | None = Field(default=None, max_length=100)
+    session_id: str | None = Field(default=None, max_length=36)
     status: str = Field(default="pending", max_length=20, index=True)  # pending|claimed|sent|failed|skipped
     attempts: int = 0
-    claimed_by: Optional[str] = Field(default=None, max_length=100)
-    claimed_at: Optional[datetime] = None
-    sent_at: Optional[datetime] = None
-    error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime
     # A failed attempt waits until then (exponential backoff, or the platform's Retry-After).
-    retry_at: Optional[datetime] = None
+    retry_at: datetime | None = None
 
 
 class DigestRecord(SQLModel, table=True):
     __tablename__ = "digest"
     __table_args__ = (UniqueConstraint("manager_id", "period_start"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     manager_id: int = Field(foreign_key="person.id", index=True)
     period_start: date
     period_end: date
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    chart_path: Optional[str] = Field(default=None, max_length=500)
+    chart_path: str | None = Field(default=None, max_length=500)
     created_at: datetime
-    delivered_at: Optional[datetime] = None
+    delivered_at: datetime | None = None
 
 
 class InboundEvent(SQLModel, table=True):
@@ -213,18 +213,18 @@ class InboundEvent(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     created_at: datetime = Field(index=True)
     # The event itself, from acknowledgement until it is handled (then None): what a restart resumes.
-    payload: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     # Where the event belongs (a session's lock key) and when the platform says it was sent: the
     # process holding a conversation's lock handles that conversation's earlier events first.
-    conversation: Optional[str] = Field(default=None, max_length=200, index=True)
-    sent_at: Optional[datetime] = None
+    conversation: str | None = Field(default=None, max_length=200, index=True)
+    sent_at: datetime | None = None
 
 
 class LlmUsage(SQLModel, table=True):
     __tablename__ = "llm_usage"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    session_id: Optional[str] = Field(default=None, max_length=36, index=True)
-    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str | None = Field(default=None, max_length=36, index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     purpose: str = Field(max_length=20)  # buyer | judge
     provider: str = Field(default="anthropic", max_length=20)  # anthropic | openai (bot/llm/providers.py)
     model: str = Field(max_length=80)
@@ -243,26 +243,26 @@ class SchedulerJob(SQLModel, table=True):
 
     __tablename__ = "apscheduler_jobs"
     id: str = Field(sa_column=Column(Unicode(191), primary_key=True))
-    next_run_time: Optional[float] = Field(default=None, sa_column=Column(Float(25), index=True))
+    next_run_time: float | None = Field(default=None, sa_column=Column(Float(25), index=True))
     job_state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Programme(SQLModel, table=True):
     """An impact programme (issue #11): assess, practise, reassess, and compare with a holdout."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", index=True)
     name: str = Field(max_length=200)
     behaviors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     holdout_share: float = 0.0
     seed: int  # the random.Random seed that chose the holdout, so the choice can be replayed
     start_date: date
-    holdout_until: Optional[date] = None  # a random holdout joins practice on this date
+    holdout_until: date | None = None  # a random holdout joins practice on this date
     assessment_every_weeks: int = 4
     # Staggered start instead of a random holdout: {"<team id>": weeks after start_date}.
-    stagger: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
-    ended_on: Optional[date] = None  # no assessments are pushed from this date on
-    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    stagger: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    ended_on: date | None = None  # no assessments are pushed from this date on
+    created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
 
 
@@ -271,11 +271,11 @@ class ProgrammeMember(SQLModel, table=True):
 
     __tablename__ = "programme_member"
     __table_args__ = (UniqueConstraint("programme_id", "person_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     cohort: str = Field(max_length=10)  # practice | holdout
-    team_id: Optional[int] = Field(default=None, foreign_key="team.id")  # the team at enrolment (stagger waves)
+    team_id: int | None = Field(default=None, foreign_key="team.id")  # the team at enrolment (stagger waves)
     practice_from: date  # holdout reps: the end of their holdout
     joined_at: datetime
 
@@ -285,7 +285,7 @@ class OutcomeFigure(SQLModel, table=True):
 
     __tablename__ = "outcome_figure"
     __table_args__ = (UniqueConstraint("person_id", "period", "metric"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     period: str = Field(max_length=20)  # YYYY-MM, YYYY-Qn, YYYY-Www or YYYY-MM-DD
     metric: str = Field(max_length=60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -11,7 +11,7 @@ from storage import Repositories
 from storage.migrate import current_revision
 from storage.models import PracticeSession, TurnRecord
 
-NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 def test_migrations_create_every_table(repos: Repositories) -> None:

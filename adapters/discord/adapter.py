@@ -43,7 +43,7 @@ class DiscordAdapter:
     platform: ClassVar[str] = PLATFORM
     foreground: ClassVar[bool] = True  # the gateway's event loop owns the thread that runs it
 
-    core: "Core"
+    core: Core
     client: RehearseClient
     chat: DiscordChat
     token: str
@@ -77,7 +77,7 @@ class DiscordAdapter:
         if self._connection is not None:
             try:
                 await asyncio.wait_for(self._connection, 10)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 self._connection.cancel()
             except Exception:  # the gateway's own error is logged by discord.py; closing must not fail
                 log.debug("gateway ended with an error on close", exc_info=True)
@@ -133,7 +133,7 @@ def _on_sigterm(callback: Callable[[], None]) -> Callable[[], None]:
     return forget
 
 
-def build_discord(core: "Core", settings: Settings, **client_options: Any) -> DiscordAdapter:
+def build_discord(core: Core, settings: Settings, **client_options: Any) -> DiscordAdapter:
     """The Discord adapter over `core`. `client_options` go to discord.py (tests: guild_ready_timeout=0.1)."""
     if not settings.discord_token:
         raise DiscordNotConfigured("DISCORD_TOKEN is not set")

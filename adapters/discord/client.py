@@ -59,7 +59,7 @@ def intents() -> discord.Intents:
 
 
 class RehearseClient(discord.AutoShardedClient):
-    def __init__(self, core: "Core", *, sync_commands: bool = True, **options: Any) -> None:
+    def __init__(self, core: Core, *, sync_commands: bool = True, **options: Any) -> None:
         # Rehearse never joins voice channels (voice messages are files), so it needs neither library.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         options.setdefault("intents", intents())

@@ -37,7 +37,7 @@ THREAD_PERMISSIONS = discord.Permissions(create_private_threads=True, send_messa
 class CommandHandlers:
     """What each command does on Discord; the decisions are the core's."""
 
-    def __init__(self, core: "Core") -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
         self.reps = core.self_service
 

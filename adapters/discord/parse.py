@@ -11,7 +11,7 @@ id, or "dm" for a conversation outside any guild.
 from __future__ import annotations
 
 import time
-from datetime import timezone
+from datetime import UTC
 
 import discord
 
@@ -70,7 +70,7 @@ def inbound(message: discord.Message, in_session_place: bool = True) -> Inbound:
         ref=ref,
         person=person(message.author, guild_id),
         event_id=str(message.id),
-        sent_at=message.created_at.astimezone(timezone.utc),
+        sent_at=message.created_at.astimezone(UTC),
         text=message.content or "",
         attachments=tuple(attachment(a) for a in message.attachments),
         received=time.monotonic(),
@@ -86,7 +86,7 @@ def action(interaction: discord.Interaction, action_id: str, value: str) -> Acti
         action_id=action_id,
         value=value,
         event_id=str(interaction.id),
-        sent_at=interaction.created_at.astimezone(timezone.utc),
+        sent_at=interaction.created_at.astimezone(UTC),
     )
 
 

@@ -132,7 +132,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=CUSTOM_ID
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> "ActionButton":
+                             match: re.Match[str], /) -> ActionButton:
         return cls(Action(match["action"], getattr(item, "label", None) or match["action"], match["value"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

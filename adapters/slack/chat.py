@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import re
 import urllib.error
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlparse
-from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError

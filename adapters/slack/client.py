@@ -19,10 +19,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from adapters.slack.pooled import PooledWebClient
 from bot.observability.metrics import SLACK_429
 from bot.ports import Unreachable
-
-from adapters.slack.pooled import PooledWebClient
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # Rate limits clear after Retry-After, so waiting is nearly always right; give up only after

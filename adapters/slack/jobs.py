@@ -10,9 +10,9 @@ and HomeService for the App Home view.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Callable
 
 from adapters.slack import commands
 from adapters.slack.chat import SlackChat

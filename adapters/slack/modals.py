@@ -9,7 +9,8 @@ input it is about (Slack's response_action "errors").
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from adapters.slack.blocks import clip
 from bot.scheduling.cadences import WEEKDAY_NAMES, CadenceError

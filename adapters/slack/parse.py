@@ -7,12 +7,13 @@ the adapter reads Slack's JSON shapes for events, commands or button presses.
 
 from __future__ import annotations
 
-import time
 import html
 import re
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.messages import ActionEvent, Attachment, ConversationRef, Inbound, PersonRef
 
@@ -168,6 +169,6 @@ def _workspace(body: Payload, event: Mapping[str, Any]) -> str:
 
 def _time(ts: Any) -> datetime:
     try:
-        return datetime.fromtimestamp(float(ts), timezone.utc)
+        return datetime.fromtimestamp(float(ts), UTC)
     except (TypeError, ValueError):
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)

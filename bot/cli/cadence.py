@@ -6,9 +6,9 @@ every value goes through the same validation as the Slack and Discord forms.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -43,7 +43,7 @@ def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
     fail(message, code)
 
 
-def _team(service: Any, ref: str, workspace: Optional[str]) -> Any:
+def _team(service: Any, ref: str, workspace: str | None) -> Any:
     """A team by name or id (the same reference `programme --team` takes)."""
     try:
         return resolve_team(service.cadences.teams(), ref, workspace)
@@ -52,8 +52,8 @@ def _team(service: Any, ref: str, workspace: Optional[str]) -> Any:
 
 
 @cadence_app.command("show")
-def show(team: Optional[str] = typer.Argument(None, help="Team name or id; every team when left out"),
-         workspace: Optional[str] = typer.Option(None, help="Workspace id or name, when team names repeat")) -> None:
+def show(team: str | None = typer.Argument(None, help="Team name or id; every team when left out"),
+         workspace: str | None = typer.Option(None, help="Workspace id or name, when team names repeat")) -> None:
     """Show a team's cadence (or every team's)."""
     service = _service()
     teams = [_team(service, team, workspace)] if team else [t for t, _ in service.cadences.teams()]
@@ -69,18 +69,18 @@ def show(team: Optional[str] = typer.Argument(None, help="Team name or id; every
 @cadence_app.command("set")
 def set_(
     team: str = typer.Argument(..., help="Team name or id (see `rehearse teams list`)"),
-    sessions: Optional[int] = typer.Option(None, "--sessions", help="Sessions per week, 1-5"),
-    weekdays: Optional[str] = typer.Option(None, help="e.g. mon,wed,fri"),
-    window: Optional[str] = typer.Option(None, help="Local working hours, e.g. 09:00-17:00"),
-    spacing: Optional[int] = typer.Option(None, "--spacing", help="Minimum hours between pushes"),
-    start: Optional[str] = typer.Option(None, help="First day, YYYY-MM-DD"),
-    end: Optional[str] = typer.Option(None, help="Last day, YYYY-MM-DD"),
-    scenarios: Optional[str] = typer.Option(None, help="Scenario ids to rotate, comma-separated"),
-    behaviors: Optional[str] = typer.Option(None, help="Behavior ids to focus on, comma-separated"),
-    holidays: Optional[str] = typer.Option(None, help="Skip public holidays of this country (e.g. GB); '' for none"),
-    nudge_after: Optional[int] = typer.Option(None, help="Hours before a nudge (default: next working morning)"),
-    max_nudges: Optional[int] = typer.Option(None, help="Nudges per push, 0-2"),
-    workspace: Optional[str] = typer.Option(None, help="Workspace id or name, when team names repeat"),
+    sessions: int | None = typer.Option(None, "--sessions", help="Sessions per week, 1-5"),
+    weekdays: str | None = typer.Option(None, help="e.g. mon,wed,fri"),
+    window: str | None = typer.Option(None, help="Local working hours, e.g. 09:00-17:00"),
+    spacing: int | None = typer.Option(None, "--spacing", help="Minimum hours between pushes"),
+    start: str | None = typer.Option(None, help="First day, YYYY-MM-DD"),
+    end: str | None = typer.Option(None, help="Last day, YYYY-MM-DD"),
+    scenarios: str | None = typer.Option(None, help="Scenario ids to rotate, comma-separated"),
+    behaviors: str | None = typer.Option(None, help="Behavior ids to focus on, comma-separated"),
+    holidays: str | None = typer.Option(None, help="Skip public holidays of this country (e.g. GB); '' for none"),
+    nudge_after: int | None = typer.Option(None, help="Hours before a nudge (default: next working morning)"),
+    max_nudges: int | None = typer.Option(None, help="Nudges per push, 0-2"),
+    workspace: str | None = typer.Option(None, help="Workspace id or name, when team names repeat"),
 ) -> None:
     """Change a team's cadence; options left out keep their current value."""
     from bot.scheduling.cadences import CadenceError
@@ -137,7 +137,7 @@ def apply(path: Path = typer.Argument(..., dir_okay=False, help="A cadence YAML 
 
 
 @cadence_app.command("clear")
-def clear(team: str = typer.Argument(...), workspace: Optional[str] = typer.Option(None)) -> None:
+def clear(team: str = typer.Argument(...), workspace: str | None = typer.Option(None)) -> None:
     """Remove a team's cadence: no more scheduled pushes for it."""
     service = _service()
     t = _team(service, team, workspace)
@@ -163,14 +163,14 @@ def plan() -> None:
 @cadence_app.command("status")
 def status(days: int = typer.Option(14, help="Look back this many days")) -> None:
     """Pushes and nudges by status, what is coming up, and anything that failed or was skipped."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from storage import Repositories
     from storage.repos.pushes import PushLogRepo
 
     repos = Repositories.open(get_settings().database_url)
     log = PushLogRepo(repos.db)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     counts = log.counts(since=now - timedelta(days=days))
     table = Table(title=f"Push log, last {days} days and ahead")
     statuses = ["pending", "claimed", "sent", "failed", "skipped"]

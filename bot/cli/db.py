@@ -16,7 +16,8 @@ app.add_typer(db_app, name="db")
 def upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations (also done automatically on start)."""
     from storage.db import Database
-    from storage.migrate import current_revision, upgrade as run_upgrade
+    from storage.migrate import current_revision
+    from storage.migrate import upgrade as run_upgrade
 
     db = Database(get_settings().database_url)
     run_upgrade(db, revision)

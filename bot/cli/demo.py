@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @app.command()
 def demo(
     weeks: int = typer.Option(6, min=1, max=12, help="Simulated weeks"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the demo database and chart (default DATA_DIR/demo)"),
+    out: Path | None = typer.Option(None, "--out", help="Folder for the demo database and chart (default DATA_DIR/demo)"),
     seed: int = typer.Option(11, help="Random seed for the reps' habits"),
 ) -> None:
     """Seed a demo organisation, simulate weeks of practice, and print the manager digest."""

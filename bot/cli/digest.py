@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -24,14 +23,14 @@ class Format(str, Enum):
 
 @app.command()
 def digest(
-    manager: Optional[str] = typer.Option(None, "--manager", "-m",
+    manager: str | None = typer.Option(None, "--manager", "-m",
                                           help="The manager: a person id, or their Slack/Discord user id"),
     period: str = typer.Option("last", "--period", "-p",
                                help="last (the latest complete period), current, previous, or a date in the period"),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json, png or html"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File for png/html (default: under DATA_DIR)"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File for png/html (default: under DATA_DIR)"),
     demo: bool = typer.Option(False, "--demo", help="Preview a seeded demo team (a throwaway database)"),
-    enablement: Optional[str] = typer.Option(
+    enablement: str | None = typer.Option(
         None, "--enablement", "-e", help="Preview an enablement person's digest instead: team aggregates and "
                                          "programme effects (text or json)"),
     link: bool = typer.Option(False, "--link", help="Print a signed link to the full report on the web instead "
@@ -103,7 +102,7 @@ def _print_link(settings, service, manager_id: int, period: str, err: Console) -
         raise typer.Exit(2)
 
 
-def _preview(service, manager_id: int, period: str, fmt: Format, output: Optional[Path],  # type: ignore[no-untyped-def]
+def _preview(service, manager_id: int, period: str, fmt: Format, output: Path | None,  # type: ignore[no-untyped-def]
              err: Console) -> None:
     from bot.digests import render
     from bot.digests.service import NotAManager

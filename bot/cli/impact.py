@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -19,7 +18,7 @@ FORMATS = ("text", "json")
 def impact(
     programme: int = typer.Option(..., "--programme", help="Programme id (see `rehearse programme list`)"),
     fmt: str = typer.Option("text", "--format", help="text or json"),
-    as_person: Optional[int] = typer.Option(
+    as_person: int | None = typer.Option(
         None, "--as", help="Show it as this person may see it (enablement: aggregates; manager: their reports)"),
 ) -> None:
     """Change from baseline in the practising cohort and the holdout, their difference with a 95 % CI, and a verdict."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -40,7 +40,7 @@ def console_practice(scenario_id: str | None, resume: bool = False, draft: Scena
 
 @app.command()
 def practice(
-    scenario: Optional[str] = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
+    scenario: str | None = typer.Argument(None, help="Scenario id (see `rehearse scenarios list`)"),
     resume: bool = typer.Option(False, "--resume", help="Continue your open terminal session"),
     file: Path | None = typer.Option(None, "--file", help="Try a scenario YAML file before publishing it"),
 ) -> None:

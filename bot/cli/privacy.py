@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -29,7 +28,7 @@ def _core():  # type: ignore[no-untyped-def]
 
 @privacy_app.command("export")
 def export(person: int = typer.Option(..., "--person", help="Person id"),
-           out: Optional[Path] = typer.Option(None, "--out", help="Write to a file instead of stdout")) -> None:
+           out: Path | None = typer.Option(None, "--out", help="Write to a file instead of stdout")) -> None:
     """All of a person's data as JSON."""
     from bot.people.privacy import PrivacyService
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -53,13 +53,13 @@ def start(
     team: str = typer.Option(..., "--team", help="Team name or id (see `rehearse teams list`)"),
     behaviors: str = typer.Option(..., "--behaviors", help="Comma-separated behavior ids, e.g. open_question,empathy"),
     holdout: float = typer.Option(0.0, "--holdout", help="Share of reps held out, 0 to 0.5 (typical 0.2)"),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for the holdout (recorded; default random)"),
-    holdout_weeks: Optional[int] = typer.Option(None, "--holdout-weeks", help="Weeks the holdout waits (default 2 rounds)"),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed for the holdout (recorded; default random)"),
+    holdout_weeks: int | None = typer.Option(None, "--holdout-weeks", help="Weeks the holdout waits (default 2 rounds)"),
     every_weeks: int = typer.Option(4, "--every-weeks", help="Weeks between assessment rounds"),
-    stagger: Optional[str] = typer.Option(None, "--stagger", help="Staggered start instead of a holdout: TEAM:WEEKS,..."),
-    name: Optional[str] = typer.Option(None, "--name", help="A name enablement and managers will recognise"),
-    start_date: Optional[str] = typer.Option(None, "--start", help="First day (YYYY-MM-DD; default today)"),
-    as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP),
+    stagger: str | None = typer.Option(None, "--stagger", help="Staggered start instead of a holdout: TEAM:WEEKS,..."),
+    name: str | None = typer.Option(None, "--name", help="A name enablement and managers will recognise"),
+    start_date: str | None = typer.Option(None, "--start", help="First day (YYYY-MM-DD; default today)"),
+    as_person: int | None = typer.Option(None, "--as", help=AS_HELP),
 ) -> None:
     """Start a programme for a team: everyone is assessed first, a random share may be held out."""
     from datetime import date
@@ -129,7 +129,7 @@ def _smallest_team(holdout: float, need: int) -> int:
 
 
 @programme_app.command("list")
-def list_programmes(as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP)) -> None:
+def list_programmes(as_person: int | None = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """Programmes you may see."""
     _, service = _service()
     table = Table("id", "name", "team", "behaviors", "start", "holdout", "ended")
@@ -143,7 +143,7 @@ def list_programmes(as_person: Optional[int] = typer.Option(None, "--as", help=A
 
 @programme_app.command("members")
 def members(programme: int = typer.Argument(..., help="Programme id"),
-            as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP)) -> None:
+            as_person: int | None = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """Who practises, who is held out, and why (a manager sees only their reports)."""
     from bot.impact.programmes import AccessDenied
 
@@ -184,7 +184,7 @@ def notices(programme: int = typer.Argument(..., help="Programme id")) -> None:
 
 @programme_app.command("stop")
 def stop(programme: int = typer.Argument(..., help="Programme id"),
-         as_person: Optional[int] = typer.Option(None, "--as", help=AS_HELP)) -> None:
+         as_person: int | None = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """End a programme: no more assessments; any holdout joins practice."""
     from bot.impact.programmes import NotAllowed, ProgrammeError
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List
 
 import typer
 from rich.console import Console
@@ -74,7 +73,7 @@ def show(scenario_id: str) -> None:
 
 
 @scenarios_app.command("validate")
-def validate(paths: List[Path] = typer.Argument(None, help="Files or folders; default: every scenario")) -> None:
+def validate(paths: list[Path] = typer.Argument(None, help="Files or folders; default: every scenario")) -> None:
     """Check scenario files; every problem in every file is reported, each with its file, line and field."""
     out = Console(highlight=False, soft_wrap=True)
     if not paths:

@@ -9,8 +9,6 @@ public URL needed) and the HTTP port still answers /healthz for the platform.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.console import Console
 
@@ -20,7 +18,7 @@ from bot.settings import Settings, get_settings
 
 @app.command()
 def serve(
-    port: Optional[int] = typer.Option(None, "--port", help="HTTP port (default: PORT, else 3000)"),
+    port: int | None = typer.Option(None, "--port", help="HTTP port (default: PORT, else 3000)"),
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on"),
 ) -> None:
     """Serve Slack (events, slash commands and interactivity on /slack/events), the report pages

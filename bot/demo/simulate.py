@@ -15,7 +15,7 @@ import random
 import time as wallclock
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import Core, build_core
@@ -123,8 +123,8 @@ def run_demo(data_dir: Path, weeks: int = 6, seed: int = 11, start_day: date | N
         stale.unlink()
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_file}", data_dir=str(data_dir),  # type: ignore[call-arg]
                         anthropic_api_key=None, llm_provider="offline", slack_bot_token=None, discord_token=None)
-    first_day = start_day or demo_start(weeks, datetime.now(timezone.utc).date())
-    start = datetime.combine(first_day, datetime.min.time(), timezone.utc)
+    first_day = start_day or demo_start(weeks, datetime.now(UTC).date())
+    start = datetime.combine(first_day, datetime.min.time(), UTC)
     clock = SimulatedClock(start)
     core = build_core(settings, clock=clock)
     chat = SimulatedChat()

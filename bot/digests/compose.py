@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
 
 from bot.digests.model import (
     MIN_TREND_SESSIONS,

@@ -9,7 +9,7 @@ before it. Nothing here reads a clock; callers pass `now`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from scheduler.hours import zone
 
@@ -28,15 +28,15 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def shift(self, periods: int) -> "Period":
+    def shift(self, periods: int) -> Period:
         delta = timedelta(days=PERIOD_DAYS * periods)
         return Period(self.start + delta, self.end + delta)
 
     def utc_bounds(self, tz: str) -> tuple[datetime, datetime]:
         """[start, end) as UTC instants: local midnight of the first day to local midnight after the last."""
         tzinfo = zone(tz)
-        start = datetime.combine(self.start, time(0), tzinfo).astimezone(timezone.utc)
-        end = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo).astimezone(timezone.utc)
+        start = datetime.combine(self.start, time(0), tzinfo).astimezone(UTC)
+        end = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo).astimezone(UTC)
         return start, end
 
     def label(self) -> str:
@@ -79,7 +79,7 @@ def latest_digest_moment(now: datetime, tz: str, weekday: int, hour: int) -> tup
     if due > local:
         day -= timedelta(days=PERIOD_DAYS)
         due = datetime.combine(day, time(hour % 24), tzinfo)
-    return due.astimezone(timezone.utc), period_before(day)
+    return due.astimezone(UTC), period_before(day)
 
 
 def trailing(period: Period, count: int) -> list[Period]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.digests.model import MIN_TREND_SESSIONS, BehaviorFigures, DigestData, TeamBehavior
 from bot.messages import Action, Card, Field, Image

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bot.digests.periods import Period, last_complete_period, trailing
@@ -154,7 +154,7 @@ def _history(spec: SeedSpec, person_id: int, user_id: str, story: _Story, window
         for k in range(count + missed):
             day = period.start + timedelta(days=int((k + 0.5) * period.days / (count + missed)))
             local = datetime(day.year, day.month, day.day, 10 + k % 6, rng.randrange(60), tzinfo=tzinfo)
-            at = local.astimezone(timezone.utc)
+            at = local.astimezone(UTC)
             sid = str(uuid.uuid4())
             done = k < count
             sessions.append({

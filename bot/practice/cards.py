@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from bot.messages import CHAT_WORDING, Action, Card, Field, Wording
 from scenarios.schema import Scenario

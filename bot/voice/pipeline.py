@@ -7,8 +7,8 @@ carrying on with the session.
 
 from __future__ import annotations
 
-import time
 import threading
+import time
 from dataclasses import dataclass
 
 from bot.observability.metrics import STT_REALTIME_FACTOR, STT_SECONDS

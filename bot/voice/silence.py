@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from bot.voice.audio import AudioSegment, detect_silence
 
 #: Silences shorter than this are the gaps between words, not pauses.

@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import importlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class VoiceSpec:
     language: str = "en-us"
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> "VoiceSpec":
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> VoiceSpec:
         """Lenient reader for a scenario's `voice:` block; unknown keys and bad values fall back."""
         if not data:
             return cls()

@@ -15,9 +15,10 @@ team has 3 reps or 30. `QueryCounter` counts them (the benchmark and a test do).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, case, event, func, insert, literal, update
 from sqlalchemy.exc import IntegrityError
@@ -153,7 +154,7 @@ class TeamView:
         self.viewer = viewer
 
     @classmethod
-    def for_viewer(cls, db: Database, viewer_id: int) -> "TeamView":
+    def for_viewer(cls, db: Database, viewer_id: int) -> TeamView:
         with db.session() as s:
             viewer = s.get(Person, viewer_id)
         if viewer is None or viewer.deleted_at is not None:
@@ -483,7 +484,7 @@ class QueryCounter:
     def _on_execute(self, *_args: Any, **_kw: Any) -> None:
         self.count += 1
 
-    def __enter__(self) -> "QueryCounter":
+    def __enter__(self) -> QueryCounter:
         event.listen(self.db.engine, "before_cursor_execute", self._on_execute)
         return self
 

@@ -11,7 +11,6 @@ from sqlmodel import col, select
 
 from storage.audio_store import AudioStore
 from storage.db import Database
-from storage.repos.sessions import lock_key
 from storage.models import (
     BehaviorScoreRecord,
     DigestRecord,
@@ -22,6 +21,7 @@ from storage.models import (
     PushLog,
     TurnRecord,
 )
+from storage.repos.sessions import lock_key
 
 
 @dataclass(frozen=True)

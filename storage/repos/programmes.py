@@ -12,9 +12,10 @@ idempotent and every offer, taken or not, is on record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -340,8 +341,7 @@ class ProgrammeRepo:
 
 def _aware(value: datetime | str) -> datetime:
     """Aggregates bypass the column type on SQLite, so a MIN() comes back naive (it is UTC)."""
-    from datetime import timezone
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -10,9 +10,10 @@ A claim whose worker died expires after `claim_ttl` and is claimed again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -309,8 +310,7 @@ class PushLogRepo:
 
 def _aware(value: datetime) -> datetime:
     """Aggregates bypass the column type on SQLite, so a MAX() comes back naive (it is UTC)."""
-    from datetime import timezone
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

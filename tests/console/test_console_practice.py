@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_scenarios_list_shows_the_library(tmp_path: Path) -> None:
 def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_assessment_still_starts(
         tmp_path: Path) -> None:
     import getpass
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from adapters.console.chat import WORKSPACE
     from bot.impact.programmes import ProgrammeRequest, Programmes
@@ -83,7 +84,7 @@ def test_a_rep_held_out_by_a_programme_is_told_why_and_until_when_and_their_asse
     from storage.repos.programmes import ProgrammeRepo
 
     repos = Repositories.open(f"sqlite:///{tmp_path / 'r.db'}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     me, _ = repos.people.ensure_person("console", WORKSPACE, getpass.getuser() or "me", now, "Me", "UTC")
     team = repos.people.ensure_team(me.workspace_id, "Support", now)
     repos.people.update(me.id, team_id=team.id)  # type: ignore[arg-type]

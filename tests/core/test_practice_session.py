@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -241,12 +241,12 @@ def test_other_scripts_and_emoji_are_answered_not_crashed(bot: TestBot, text: st
 
 
 def test_messages_outside_a_practice_thread_get_help(bot: TestBot) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bot.messages import ConversationRef, Inbound
 
     bot.service.handle(Inbound(ConversationRef("console", "W1", "D-U1"), bot.person, "E-x",
-                               datetime.now(timezone.utc), "hello?"))
+                               datetime.now(UTC), "hello?"))
     assert "/practice" in bot.chat.posted[-1][1].text  # type: ignore[union-attr]
 
 

@@ -13,7 +13,7 @@ import itertools
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.app import Core, compose
 from bot.messages import ActionEvent, Attachment, Card, ConversationRef, Inbound, Outbound, PersonRef, Posted, Text
@@ -28,7 +28,7 @@ from storage import Repositories
 
 class ManualClock:
     def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.current

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
 import bot.cli  # noqa: F401 - registers every command module on the app
 from bot.cli.root import app
-from bot.digests.seed import SeedSpec, Seeded, seed_teams
+from bot.digests.seed import Seeded, SeedSpec, seed_teams
 from bot.settings import get_settings
 from storage import Repositories
 
@@ -23,7 +23,7 @@ def seeded(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     repos = Repositories.open(sqlite_url)
-    yield seed_teams(repos.db, SeedSpec(), datetime.now(timezone.utc))
+    yield seed_teams(repos.db, SeedSpec(), datetime.now(UTC))
     repos.db.dispose()
     get_settings.cache_clear()
 
@@ -92,7 +92,7 @@ def test_the_enablement_preview_shows_team_figures_and_names_no_rep(seeded: Seed
     repos = Repositories.open(sqlite_url)
     manager = repos.people.get(seeded.manager_ids[0])
     assert manager is not None
-    erin, _ = repos.people.ensure_person(manager.platform, "", "E-erin", datetime.now(timezone.utc), "Erin")
+    erin, _ = repos.people.ensure_person(manager.platform, "", "E-erin", datetime.now(UTC), "Erin")
     repos.people.update(erin.id, workspace_id=manager.workspace_id, roles="enablement")  # type: ignore[arg-type]
     repos.db.dispose()
     result = _run("--enablement", str(erin.id))

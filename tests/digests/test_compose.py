@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Sequence
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 import numpy as np
 from hypothesis import given, settings
@@ -16,7 +16,7 @@ from scoring import get_behavior
 from storage.models import Cadence
 from storage.repos.digests import Member, ScoreCell, SessionTally, TeamInputs, TrendSums
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 16, 8, tzinfo=UTC)
 TODAY = date(2026, 11, 16)
 PERIOD = Period(date(2026, 11, 2), date(2026, 11, 15))

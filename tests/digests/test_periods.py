@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from bot.digests.periods import (
     period_containing,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_a_digest_reports_on_the_fourteen_days_before_its_day() -> None:

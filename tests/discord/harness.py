@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from discord.gateway import DiscordWebSocket
 from discord.http import Route

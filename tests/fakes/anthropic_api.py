@@ -33,9 +33,10 @@ import random
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 CACHE_TTL_S = 300.0
 LOOKBACK_BLOCKS = 20
@@ -62,11 +63,11 @@ class Reply:
     stop_reason: str = "end_turn"
 
     @classmethod
-    def text(cls, text: str) -> "Reply":
+    def text(cls, text: str) -> Reply:
         return cls(({"type": "text", "text": text},))
 
     @classmethod
-    def tool(cls, name: str, tool_input: dict[str, Any]) -> "Reply":
+    def tool(cls, name: str, tool_input: dict[str, Any]) -> Reply:
         block = {"type": "tool_use", "id": f"toolu_{uuid.uuid4().hex[:20]}", "name": name, "input": tool_input}
         return cls((block,), stop_reason="tool_use")
 
@@ -235,7 +236,7 @@ class FakeAnthropic:
 
     # ---- lifecycle --------------------------------------------------------
 
-    def start(self) -> "FakeAnthropic":
+    def start(self) -> FakeAnthropic:
         fake = self
 
         class Handler(_Handler):
@@ -255,7 +256,7 @@ class FakeAnthropic:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeAnthropic":
+    def __enter__(self) -> FakeAnthropic:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -19,9 +19,10 @@ import base64
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
@@ -39,7 +40,7 @@ NO_THREAD_PERMISSIONS = ALL_BOT_PERMISSIONS & ~(CREATE_PRIVATE_THREADS | SEND_IN
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -128,7 +129,7 @@ class FakeDiscord:
 
     # ---- lifecycle --------------------------------------------------------
 
-    async def start(self) -> "FakeDiscord":
+    async def start(self) -> FakeDiscord:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{path:.*}", self._cdn)
@@ -161,7 +162,7 @@ class FakeDiscord:
     # ---- the world --------------------------------------------------------
 
     def snowflake(self) -> str:
-        millis = int(datetime.now(timezone.utc).timestamp() * 1000) - EPOCH_MS
+        millis = int(datetime.now(UTC).timestamp() * 1000) - EPOCH_MS
         return str((millis << 22) + next(self._ids))
 
     def add_user(self, username: str, bot: bool = False) -> User:
@@ -448,7 +449,7 @@ class FakeDiscord:
         self._changed.clear()
         try:
             await asyncio.wait_for(self._changed.wait(), 0.5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass  # re-check: some changes (a socket closing) do not signal
 
     # ---- REST -------------------------------------------------------------

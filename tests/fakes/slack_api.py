@@ -30,8 +30,9 @@ import random
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
@@ -175,7 +176,7 @@ class FakeSlack:
 
     # ---- lifecycle --------------------------------------------------------
 
-    def start(self) -> "FakeSlack":
+    def start(self) -> FakeSlack:
         started = threading.Event()
 
         def run() -> None:
@@ -201,7 +202,7 @@ class FakeSlack:
         self._loop.close()
         self._loop = None
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> FakeSlack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

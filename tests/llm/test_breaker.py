@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from bot.llm.breaker import CLOSED, OPEN, CircuitBreaker
 from bot.llm.client import LlmBadOutput, LlmUnavailable
-from tests.fakes.anthropic_api import Fault, FakeAnthropic
+from tests.fakes.anthropic_api import FakeAnthropic, Fault
 from tests.llm.conftest import ClaudeBot, buyer_line, texts
 from tests.llm.test_buyer import CURIOUS, ENGINE, offline_lines
 
@@ -58,7 +58,7 @@ def test_a_failed_probe_keeps_the_offline_buyer_answering_for_another_cooldown(
 
 class _Clock:
     def __init__(self) -> None:
-        self.current = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+        self.current = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.current

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
 from bot.llm.client import LlmClient, LlmUnavailable, cached, text_block
 from storage import Repositories
 from storage.repos.usage import UsageRepo
-from tests.fakes.anthropic_api import Fault, FakeAnthropic, Reply, Slow
+from tests.fakes.anthropic_api import FakeAnthropic, Fault, Reply, Slow
 from tests.llm.conftest import API_KEY, ClaudeBot, buyer_line, claude_settings
 
 LONG_PREFIX = "You are a careful assistant. " * 200  # ~1,500 tokens: long enough to cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -15,8 +15,8 @@ from storage import Repositories
 from storage.models import PracticeSession
 from storage.repos.usage import UsageRepo
 
-NOV = datetime(2026, 11, 3, 10, 0, tzinfo=timezone.utc)
-DEC = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
+NOV = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+DEC = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def _seed(repos: Repositories) -> None:
@@ -56,7 +56,7 @@ def test_usage_sums_per_rep_team_and_month(repos: Repositories) -> None:
     by_month = {(t.label, t.model): t.calls for t in usage.report("month")}
     assert by_month == {("2026-11", "claude-sonnet-4-5"): 2, ("2026-12", "claude-haiku-4-5"): 1,
                         ("2026-12", "claude-sonnet-4-5"): 1, ("2026-12", "some-future-model"): 1}
-    december = usage.report("month", since=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    december = usage.report("month", since=datetime(2026, 12, 1, tzinfo=UTC))
     assert {t.label for t in december} == {"2026-12"}
 
 

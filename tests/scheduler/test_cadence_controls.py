@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.scheduling.cadences import (
     CadenceError,
-    CadenceService,
     NotAllowed,
     UnknownTeam,
     parse_cadence,
@@ -22,7 +21,7 @@ from bot.settings import get_settings
 from scheduler.cadence import CadenceSpec
 from tests.scheduler.conftest import Org
 
-UTC = timezone.utc
+UTC = UTC
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 

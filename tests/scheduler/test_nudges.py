@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.messages import Text
 from scheduler.hours import next_working_start
 from tests.scheduler.conftest import Org
 
-UTC = timezone.utc
+UTC = UTC
 SUNDAY = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
 
 

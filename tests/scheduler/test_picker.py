@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from scheduler.picker import MASTERED, ScenarioOption, ScoreEvent, behavior_states, pick_scenario
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 OPTIONS = [
     ScenarioOption("empathy-a", ("empathy",)),

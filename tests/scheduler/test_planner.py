@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -13,7 +13,7 @@ from scheduler.cadence import CadenceSpec
 from scheduler.days import choose_days
 from scheduler.planner import IsoWeek, RepPlanInput, plan_week
 
-UTC = timezone.utc
+UTC = UTC
 WEEK = IsoWeek(2026, 48)  # Mon 23 Nov - Sun 29 Nov 2026
 DEFAULT = {1: CadenceSpec()}
 

@@ -7,18 +7,15 @@ on SQLite and PostgreSQL, with a manual clock standing in for the passing week.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from bot.messages import ConversationRef, Outbound, PersonRef, Posted
+from bot.messages import Outbound, PersonRef, Posted
 from bot.ports import RateLimited
 from bot.scheduling.pushes import PushPolicy
-from storage.repos.pushes import PushLogRepo
 from tests.scheduler.conftest import ClockedChat, Org
 
-UTC = timezone.utc
+UTC = UTC
 LONDON, JERUSALEM = ZoneInfo("Europe/London"), ZoneInfo("Asia/Jerusalem")
 
 

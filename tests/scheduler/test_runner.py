@@ -10,10 +10,9 @@ import textwrap
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import time_machine
 
 from bot.scheduling.pushes import PushPolicy
@@ -22,7 +21,7 @@ from storage import Repositories
 from storage.repos.leader import LeaderLock
 from tests.scheduler.conftest import ClockedChat, Org
 
-UTC = timezone.utc
+UTC = UTC
 ROOT = Path(__file__).resolve().parents[2]
 
 

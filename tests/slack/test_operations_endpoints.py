@@ -7,6 +7,7 @@ import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,8 @@ def test_slack_429s_are_counted_by_web_api_method(world: SlackWorld) -> None:
 
 
 def test_metrics_show_the_event_ledger_backlog(world: SlackWorld) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    world.core.repos.events.receive("slack:test-backlog", {"text": "waiting"}, datetime.now(timezone.utc))
+    world.core.repos.events.receive("slack:test-backlog", {"text": "waiting"}, datetime.now(UTC))
     body = get(f"{world.url}/metrics")[1]
     assert "rehearse_event_ledger_backlog 1.0" in body

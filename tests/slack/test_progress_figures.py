@@ -4,14 +4,14 @@ streak and sessions this week (in their own time zone), per-behavior trends, a m
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from storage import Repositories
 from storage.models import BehaviorScoreRecord, Person, PracticeSession
 from storage.repos.progress import ProgressRepo
 
 # Monday 23 November 2026, 09:00 UTC.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _rep(repos: Repositories, user: str, tz: str = "Europe/London") -> Person:
@@ -45,7 +45,7 @@ def test_a_weekly_streak_counts_back_from_this_week_or_last(repos: Repositories)
 def test_this_week_is_the_reps_own_week(repos: Repositories) -> None:
     progress = ProgressRepo(repos.db)
     sydney, london = _rep(repos, "U-syd", "Australia/Sydney"), _rep(repos, "U-lon", "Europe/London")
-    sunday_evening_utc = datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc)  # already Monday 02:00 in Sydney
+    sunday_evening_utc = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # already Monday 02:00 in Sydney
     _finished(repos, sydney, sunday_evening_utc)
     _finished(repos, london, sunday_evening_utc)
     assert progress.of(sydney, NOW).sessions_this_week == 1

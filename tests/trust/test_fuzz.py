@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.cli.score import score_line
 from scenarios.loader import ScenarioError, parse_scenario

@@ -18,7 +18,8 @@ rep practising the same scenario within the cache's lifetime shares it.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bot.llm.client import cached, text_block
 from bot.llm.fence import fence

@@ -30,8 +30,8 @@ only costs the judge its say.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from bot.llm.fence import verbatim
 from bot.practice.judges.prompt import JudgedBehavior
