@@ -35,8 +35,9 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes.loopback import LoopbackFake
 
 CACHE_TTL_S = 300.0
 LOOKBACK_BLOCKS = 20
@@ -217,8 +218,11 @@ def _from_schema(schema: dict[str, Any]) -> Any:
     return "OK"
 
 
-class FakeAnthropic:
+class FakeAnthropic(LoopbackFake):
     """The fake service. `url` is what ANTHROPIC_BASE_URL should be."""
+
+    route = "/v1/messages"
+    thread_name = "fake-anthropic"
 
     def __init__(self, responder: Callable[[dict[str, Any]], Reply] = default_responder, *,
                  fault_rate: float = 0.0, fault_status: int = 529, seed: int = 0) -> None:
@@ -230,43 +234,7 @@ class FakeAnthropic:
         self._script: list[Scripted] = []
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # ---- lifecycle --------------------------------------------------------
-
-    def start(self) -> FakeAnthropic:
-        fake = self
-
-        class Handler(_Handler):
-            owner = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-anthropic", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes any Slow answer still waiting
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeAnthropic:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__()
 
     # ---- scripting --------------------------------------------------------
 
@@ -294,6 +262,9 @@ class FakeAnthropic:
             if self.fault_rate and self._rng.random() < self.fault_rate:
                 return Fault(self.fault_status, retry_after_s=0.01)
         return self.responder(body)
+
+    def error(self, status: int, message: str) -> dict[str, Any]:
+        return _error(status, message)
 
     def answer(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], dict[str, Any]]:
         record = Recorded(body, headers)
@@ -354,40 +325,3 @@ def _error(status: int, message: str) -> dict[str, Any]:
     default = {"overloaded_error": "Overloaded", "rate_limit_error": "Rate limited",
                "api_error": "Internal server error"}.get(kind, "Error")
     return {"type": "error", "error": {"type": kind, "message": message or default}}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    owner: FakeAnthropic
-    protocol_version = "HTTP/1.1"  # keep-alive, like the SDK's connection pool expects
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if self.path.split("?")[0] != "/v1/messages":
-            self._send(404, {}, _error(404, f"no route {self.path}"))
-            return
-        try:
-            body = json.loads(raw or b"{}")
-        except json.JSONDecodeError:
-            self._send(400, {}, _error(400, "body is not JSON"))
-            return
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, extra, payload = self.owner.answer(body, headers)
-        self._send(status, extra, payload)
-
-    def _send(self, status: int, extra: dict[str, str], payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.send_header("request-id", f"req_{uuid.uuid4().hex[:20]}")
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (a Slow answer past its timeout)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request stderr lines
-        return

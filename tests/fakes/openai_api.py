@@ -26,10 +26,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.anthropic_api import Fault, Slow, _from_schema, estimate_tokens
+from tests.fakes.loopback import LoopbackFake
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,12 @@ def default_responder(body: dict[str, Any]) -> Answer:
     return Answer.text(json.dumps(value))
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackFake):
     """The fake server. `url` is what OPENAI_BASE_URL should be."""
+
+    route = "/v1/chat/completions"
+    url_suffix = "/v1"
+    thread_name = "fake-openai"
 
     def __init__(self, responder: Callable[[dict[str, Any]], Answer] = default_responder, *, tools: bool = True,
                  json_schema: bool = True, ignores_tools: bool = False, cached_prefix_tokens: int = 0) -> None:
@@ -112,45 +116,19 @@ class FakeOpenAI:
         self.requests: list[Recorded] = []
         self._script: list[Scripted] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeOpenAI:
-        fake = self
-
-        class Handler(_Handler):
-            owner = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        super().__init__()
 
     def script(self, *entries: Scripted) -> None:
         with self._lock:
             self._script.extend(entries)
+
+    def error(self, status: int, message: str) -> dict[str, Any]:
+        return _error(status, message)
+
+    def get(self, path: str) -> tuple[int, dict[str, str], dict[str, Any]] | None:
+        if path == "/v1/models":
+            return 200, {}, {"object": "list", "data": [{"id": "local-model", "object": "model"}]}
+        return None
 
     def ok(self, purpose: str | None = None) -> list[Recorded]:
         """Requests answered with 200, optionally only the buyer's or the judge's."""
@@ -213,45 +191,3 @@ class FakeOpenAI:
 def _error(status: int, message: str) -> dict[str, Any]:
     return {"error": {"message": message or {429: "Rate limited", 500: "Internal server error"}.get(status, "Error"),
                       "type": "invalid_request_error" if status < 500 else "server_error", "code": status}}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    owner: FakeOpenAI
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path.split("?")[0] == "/v1/models":
-            self._send(200, {}, {"object": "list", "data": [{"id": "local-model", "object": "model"}]})
-        else:
-            self._send(404, {}, _error(404, f"no route {self.path}"))
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if self.path.split("?")[0] != "/v1/chat/completions":
-            self._send(404, {}, _error(404, f"no route {self.path}"))
-            return
-        try:
-            body = json.loads(raw or b"{}")
-        except json.JSONDecodeError:
-            self._send(400, {}, _error(400, "body is not JSON"))
-            return
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, extra, payload = self.owner.answer(body, headers)
-        self._send(status, extra, payload)
-
-    def _send(self, status: int, extra: dict[str, str], payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request stderr lines
-        return
