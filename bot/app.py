@@ -140,8 +140,8 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         audio_store=audio_store, holds=holds.message, libraries=libraries.for_workspace,
     )
     authoring = AuthoringService(repos, libraries, clock, drafter)
-    cadences = CadenceService(repos, clock, library)
-    cadences.libraries = libraries.for_workspace  # a team's cadence may name its workspace's own scenarios
+    # A team's cadence may name its workspace's own scenarios.
+    cadences = CadenceService(repos, clock, library, libraries=libraries.for_workspace)
     privacy = PrivacyService(repos, settings, clock)
     core = Core(
         settings=settings, repos=repos, library=library, clock=clock, buyer=buyer, judge=judge, speech=speech,

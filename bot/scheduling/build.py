@@ -106,9 +106,8 @@ def build_scheduling(
     `cadences` and `holds` are the core's own (bot/app.py), so a process builds each once."""
     outbox = build_outbox(repos, clock, limiter, policies=policies)
     store = ProgrammeRepo(repos.db)
-    cadences = cadences or CadenceService(repos, clock, library)
-    if cadences.libraries is None:  # a team's cadence may name its workspace's own scenarios
-        cadences.libraries = practice.libraries
+    # A team's cadence may name its workspace's own scenarios.
+    cadences = cadences or CadenceService(repos, clock, library, libraries=practice.libraries)
     holds = holds or Holds(store)
     programmes = Programmes(repos, library, clock, store)
     reporting = Reporting(clock, store)

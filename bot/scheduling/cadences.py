@@ -214,14 +214,15 @@ class CadenceService:
     """Read and change team cadences; only people with the enablement role may change them."""
 
     def __init__(self, repos: Repositories, clock: Clock, library: ScenarioLibrary | None = None,
-                 cadences: CadenceRepo | None = None) -> None:
+                 cadences: CadenceRepo | None = None,
+                 libraries: Callable[[int | None], ScenarioLibrary] | None = None) -> None:
         self.repos = repos
         self.clock = clock
         self.library = library
         self.cadences = cadences or CadenceRepo(repos.db)
         # Optional: the scenarios a workspace sees (issue #23), so a team's cadence may name its
-        # workspace's own scenarios; None checks names against `library`. Wired by the composition root.
-        self.libraries: Callable[[int | None], ScenarioLibrary] | None = None
+        # workspace's own scenarios; None checks names against `library`.
+        self.libraries = libraries
 
     # reading
 
