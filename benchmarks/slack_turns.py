@@ -164,17 +164,23 @@ def start_server(fake: FakeSlack, database_url: str, workdir: Path, port: int,
     log = open(workdir / "serve.log", "wb")  # noqa: SIM115 - the server process writes to it until the end
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], env=env, cwd=workdir,
                                stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+    return wait_healthy(process, port, workdir / "serve.log", "rehearse serve", 120)
+
+
+def wait_healthy(process: subprocess.Popen[bytes], port: int, log: Path, name: str,
+                 timeout_s: float) -> subprocess.Popen[bytes]:
+    """`process` once it answers /healthz on `port`; its log in the error if it exits or never answers."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("rehearse serve exited:\n" + (workdir / "serve.log").read_text())
+            raise RuntimeError(f"{name} exited:\n" + log.read_text())
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return process
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("rehearse serve did not answer /healthz within 120 s")
+    raise RuntimeError(f"{name} did not answer /healthz within {timeout_s:g} s")
 
 
 def peak_rss_mb(pid: int) -> float:

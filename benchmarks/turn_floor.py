@@ -38,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +49,17 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.slack_turns import LINES, SCENARIOS, Figures, Replies, free_port, pct, run_reps, start_server  # noqa: E402
+from benchmarks.slack_turns import (  # noqa: E402
+    LINES,
+    SCENARIOS,
+    Figures,
+    Replies,
+    free_port,
+    pct,
+    run_reps,
+    start_server,
+    wait_healthy,
+)
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack  # noqa: E402
 from tests.fakes.slack_events import SIGNING_SECRET, SlackSender  # noqa: E402
 
@@ -102,17 +111,7 @@ def start_floor(fake: FakeSlack, workdir: Path, port: int) -> subprocess.Popen[b
         process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "floor" / "app.py"), "--port",
                                     str(port), "--api-url", fake.api_url], env=env, cwd=workdir, stdout=log,
                                    stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("floor exited:\n" + (workdir / "floor.log").read_text())
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("floor did not answer /healthz within 60 s")
+    return wait_healthy(process, port, workdir / "floor.log", "floor", 60)
 
 
 @contextmanager
