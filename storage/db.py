@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
+from storage.sqlite_writes import serialise_writes, writer_factory
+
 Row = TypeVar("Row", bound=SQLModel)
 
 # A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).
@@ -34,7 +36,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                                  "factory": writer_factory()})
+        serialise_writes(engine)  # writers queue in the process, not in SQLite's busy sleeps
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
