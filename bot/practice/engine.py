@@ -162,17 +162,15 @@ class PracticeService:
         card = cards.scenario_card(scenario, session_id, opening.text, wording_of(chat))
         posted = chat.open_practice_thread(who, replace(card, idempotency_key=push_key) if push_key else card)
         ref = posted.ref
-        session = self.repos.sessions.create(
+        session = self.repos.sessions.open(
             PracticeSession(
                 id=session_id, person_id=person.id, scenario_id=scenario.id, scenario_version=version,  # type: ignore[arg-type]
                 kind=scenario.kind, state=State.OFFERED, platform=ref.platform, workspace=ref.workspace,
                 channel=ref.channel, thread=ref.thread, push_key=push_key, buyer_state=opening.state,
                 buyer_engine=opening.engine, offered_at=now, last_activity_at=now, expires_at=now + self.expiry,
-            )
-        )
-        self.repos.sessions.add_turn(
+            ),
             TurnRecord(session_id=session_id, seq=1, speaker="buyer", text=opening.text, engine=opening.engine,
-                       created_at=now, sent_at=now)  # the card carried it
+                       created_at=now, sent_at=now),  # the card carried it
         )
         if self._speaks(session):
             self._send_buyer_line(chat, ref, scenario, opening.text)
