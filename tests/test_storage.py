@@ -144,3 +144,13 @@ def test_a_pooled_connection_in_steady_use_is_not_pinged(db_url: str) -> None:
         assert pings == []
     finally:
         db.dispose()
+
+
+def test_a_new_turn_carries_every_column_a_stored_turn_has() -> None:
+    """SessionWork.record stores NewTurn's fields by TurnRecord's column names: a column added to one
+    must be added to the other."""
+    from dataclasses import fields
+
+    from storage.repos.sessions import NewTurn
+
+    assert {f.name for f in fields(NewTurn)} == {c.name for c in TurnRecord.__table__.columns} - {"id"}  # type: ignore[attr-defined]

@@ -41,7 +41,7 @@ from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
-from storage.repos.sessions import Loaded, SessionWork, TurnView, lock_key
+from storage.repos.sessions import Loaded, NewTurn, SessionWork, TurnView, lock_key
 
 log = logging.getLogger(__name__)
 
@@ -463,7 +463,7 @@ class PracticeService:
         audio_ref = None
         if audio is not None and self.audio_store is not None:
             audio_ref = self.audio_store.save(session.id, seq, clip, _extension(audio))
-        rep = TurnRecord(
+        rep = NewTurn(
             session_id=session.id, seq=seq, speaker="rep", text=text, audio_ref=audio_ref,
             engine=audio_engine, audio_duration_s=audio_duration,
             delivery=_delivery_dict(delivery), latency_s=latency, event_id=event_id, created_at=now,
@@ -480,8 +480,8 @@ class PracticeService:
             raise
         said = self.clock.now()
         state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
-        line = TurnRecord(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
-                          created_at=said)
+        line = NewTurn(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
+                       created_at=said)
         changes = {**started, "buyer_state": state, "buyer_engine": reply.engine, "last_activity_at": said}
         try:
             self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))
