@@ -48,6 +48,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")  # the standard WAL pairing: durable at checkpoints, no fsync per commit
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run outside the write lock (sqlite_writes)
             cur.close()
 
         return engine

@@ -12,10 +12,18 @@ no lock (WAL lets them run beside the writer).
 Other processes (the worker, a CLI command) still meet SQLite's own lock and
 busy handler, as before; and a writer that cannot get the lock within
 WAIT_S writes anyway, so the worst case is SQLite's own behaviour.
+
+SQLite's automatic WAL checkpoint runs inside the COMMIT that crosses 1,000
+pages (10-40 ms of copying and fsync here), which would hold the lock and stall
+every other writer. So a connection leaves checkpoints to this module
+(`wal_autocheckpoint=0` at connect): every CHECKPOINT_EVERY writes, the writer
+that just committed runs a passive checkpoint after giving the lock back, which
+blocks neither readers nor writers.
 """
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from typing import Any
@@ -24,6 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 WAIT_S = 30.0  # as long as SQLite's busy timeout: past it, the old behaviour (SQLite's lock alone)
+CHECKPOINT_EVERY = 200  # committed writes; a few pages each, so well under SQLite's default of 1,000 pages
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
@@ -31,6 +40,7 @@ class _WriterConnection(sqlite3.Connection):
     """A sqlite3 connection that gives the process's write lock back when its transaction ends."""
 
     write_lock: threading.Lock  # set on the per-engine subclass
+    writes: itertools.count[int]  # the engine's committed writes, for the checkpoint
     holding = False
 
     def take_write_lock(self) -> None:
@@ -42,11 +52,23 @@ class _WriterConnection(sqlite3.Connection):
             self.holding = False
             self.write_lock.release()
 
+    def wrote(self) -> None:
+        """A write was committed and the lock given back: checkpoint the WAL when it is due."""
+        self.drop_write_lock()
+        if next(self.writes) % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1:
+            try:
+                self.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+            except sqlite3.Error:
+                pass  # a checkpoint that cannot run now runs next time
+
     def commit(self) -> None:
+        holding = self.holding
         try:
             super().commit()
         finally:
             self.drop_write_lock()
+        if holding:
+            self.wrote()
 
     def rollback(self) -> None:
         try:
@@ -63,7 +85,7 @@ class _WriterConnection(sqlite3.Connection):
 
 def writer_factory() -> type[sqlite3.Connection]:
     """A connection class for one engine (sqlite3.connect's `factory=`), with that engine's own lock."""
-    return type("WriterConnection", (_WriterConnection,), {"write_lock": threading.Lock()})
+    return type("WriterConnection", (_WriterConnection,), {"write_lock": threading.Lock(), "writes": itertools.count()})
 
 
 def serialise_writes(engine: Engine) -> None:
@@ -84,7 +106,7 @@ def serialise_writes(engine: Engine) -> None:
     def _after(conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
         connection = writer(conn)
         if connection is not None and connection.holding and not connection.in_transaction:
-            connection.drop_write_lock()  # autocommit: the write is already committed
+            connection.wrote()  # autocommit: the write is already committed
 
     @event.listens_for(engine, "handle_error")
     def _failed(context) -> None:  # type: ignore[no-untyped-def]

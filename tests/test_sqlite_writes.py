@@ -66,3 +66,30 @@ def test_writers_on_many_threads_all_land_and_leave_the_lock_free(tmp_path: Path
     assert repos.events.backlog() == 0
     assert not _lock(repos.db).locked()
     repos.db.dispose()
+
+
+def test_checkpoints_run_after_the_lock_is_given_back_not_inside_a_commit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import storage.sqlite_writes as writes
+
+    monkeypatch.setattr(writes, "CHECKPOINT_EVERY", 3)
+    db = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    lock = _lock(db)
+    checkpoints: list[bool] = []
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0  # not inside SQLite's COMMIT
+        raw = conn.connection.dbapi_connection
+        original = raw.wrote  # type: ignore[union-attr]
+
+        def wrote() -> None:
+            original()
+            checkpoints.append(lock.locked())
+
+        raw.wrote = wrote  # type: ignore[union-attr]
+        conn.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
+        conn.commit()
+        for i in range(7):
+            conn.execute(text("INSERT INTO t VALUES (:k)"), {"k": i})
+            conn.commit()
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 7
+    assert checkpoints == [False] * 7  # every commit of a write counted, each with the lock already free
+    db.dispose()
