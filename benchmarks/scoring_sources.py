@@ -137,6 +137,78 @@ def build_mrda(repo: Path) -> list[dict[str, object]]:
     return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
 
 
+def _majority(values: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(sorted(counts), key=lambda v: counts[v])
+
+
+def build_annomi(repo: Path) -> list[dict[str, object]]:
+    """AnnoMI: therapist utterances in MI demonstrations, coded by MI experts.
+
+    Utterances coded by several annotators (a reliability subset) take the majority code.
+    Context = the client's last utterance before it.
+    """
+    reader = csv.DictReader(io.StringIO(git_show(repo, "AnnoMI-full.csv")))
+    by_utt: dict[tuple[str, int], list[dict[str, str]]] = {}
+    for r in reader:
+        by_utt.setdefault((r["transcript_id"], int(r["utterance_id"])), []).append(r)
+    by: dict[str, list[dict[str, object]]] = {"open_question": [], "paraphrase": [], "suggestion": []}
+    last_client: dict[str, str] = {}
+    for (tid, uid), codes in sorted(by_utt.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+        first = codes[0]
+        text = first["utterance_text"].strip()
+        if first["interlocutor"] == "client":
+            last_client[tid] = text
+            continue
+        if len(text.split()) < 3:
+            continue
+
+        def code(col: str, _codes: list[dict[str, str]] = codes) -> str:
+            return _majority([c[col] for c in _codes])
+
+        row: dict[str, object] = {"id": f"annomi-{tid}-{uid}", "source": "annomi", "text": text, "context": last_client.get(tid, "")}
+        question = code("question_subtype")
+        # MI codes a question open when it invites a range of answers, closed when it asks for a
+        # yes/no or a specific fact: the same line the catalog draws for open_question.
+        if question in ("open", "closed"):
+            by["open_question"].append({**row, "label": int(question == "open")})
+        reflection = code("reflection_exists")
+        if reflection == "True":
+            by["paraphrase"].append({**row, "label": 1})
+        elif reflection == "False":
+            by["paraphrase"].append({**row, "label": 0})
+        given = code("therapist_input_subtype")
+        # Advice and options propose an action; information, negotiation and the rest do not.
+        if given in ("advice", "options"):
+            by["suggestion"].append({**row, "label": 1})
+        elif code("therapist_input_exists") in ("True", "False") and given not in ("negotiation",):
+            by["suggestion"].append({**row, "label": 0})
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
+def build_epitome(repo: Path) -> list[dict[str, object]]:
+    """EPITOME (Sharma et al. 2020): Reddit support replies rated 0/1/2 on three mechanisms.
+
+    Emotional reactions -> empathy, interpretations -> paraphrase, explorations ->
+    open_question; label 1 = weak or strong (1-2), 0 = none. Context = the seeker's post.
+    """
+    files = {"empathy": "emotional-reactions-reddit.csv", "paraphrase": "interpretations-reddit.csv", "open_question": "explorations-reddit.csv"}
+    out: list[dict[str, object]] = []
+    rng = random.Random(SEED)
+    for behavior, name in files.items():
+        rows: list[dict[str, object]] = []
+        for r in csv.DictReader(io.StringIO(git_show(repo, f"dataset/{name}"))):
+            text = r["response_post"].strip()
+            if len(text.split()) < 3:
+                continue
+            rows.append({"id": f"epitome-{behavior}-{r['sp_id']}-{r['rp_id']}", "source": "epitome", "text": text, "context": r["seeker_post"].strip(), "label": int(int(r["level"]) >= 1)})
+        out += balanced(rows, behavior, rng)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=MIRROR, help="directory holding owner+name/repo git snapshots")
@@ -145,6 +217,8 @@ def main() -> int:
     built = {
         "advice": (args.mirror / "venkatasg+Advice-EMNLP2020" / "repo", build_advice),
         "mrda": (args.mirror / "NathanDuran+MRDA-Corpus" / "repo", build_mrda),
+        "annomi": (args.mirror / "uccollab+AnnoMI" / "repo", build_annomi),
+        "epitome": (args.mirror / "behavioral-data+Empathy-Mental-Health" / "repo", build_epitome),
     }
     for name, (repo, build) in built.items():
         if not repo.exists():
