@@ -234,7 +234,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         tail = _LAST_CLAUSE.split(asked)[-1].strip() if is_q and _LAST_CLAUSE.search(asked) else asked
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
         opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
-                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in asked.split(",")[1:]))
+                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in _CLAUSE_BREAK.split(asked)[1:]))
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -349,7 +349,7 @@ _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
 _REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
 # Lead-ins that put a question off without changing its kind: "can I ask, what does it do?", "I wonder why".
-_ASK_LEAD = re.compile(r"^(?:(?:can|could|may) i ask(?: you)?|let me ask(?: you)?|i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious|so the question is|my question is|the question is)\b[,:\s]*")
+_ASK_LEAD = re.compile(r"^(?:i (?:just |simply )?(?:want(?:ed)?|'d like|would like) to (?:\w+ )?ask(?: you)?|(?:can|could|may) i ask(?: you)?|let me ask(?: you)?|i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious|so the question is|my question is|the question is)\b[,:\s]*")
 
 
 def fluent(low: str) -> str:
@@ -369,6 +369,8 @@ ADVICE_P = 0.5
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
+# "Sorry you're feeling that way, but how do you know it was a lie?": the question after the lead-in clause.
+_CLAUSE_BREAK = re.compile(r",|--|\s(?:but|and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
