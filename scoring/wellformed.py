@@ -57,6 +57,10 @@ def form_problem(analysis: Analysis) -> str | None:
     """Why the reply is not a well-formed reply at all, or None."""
     sentences = [s for s in analysis.sentences if s.words]
     tokens = [w for s in sentences for w in s.words]
+    shouted = sum(1 for s in sentences if s.text.rstrip().endswith("!"))
+    if len(sentences) >= 3 and shouted == len(sentences) and len(tokens) <= 2 * len(sentences):
+        # "Amazing! You're great! Wonderful!" is short, but three shouts in a row are cheering at any length.
+        return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
     if len(tokens) < 5:
         return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
     # A fragment is a one- or two-word sentence with no grammar in it, or shouted: "Sorry. Tough." and
