@@ -19,6 +19,16 @@ Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
      questions = 0), open_question (qo open-ended, qw wh-question = 1;
      qy yes/no, qr/qrr or-questions = 0). Context = the previous utterance by
      another speaker.
+- annomi: uccollab/AnnoMI, AnnoMI-full.csv (Wu et al. 2022/2023). No licence
+  file: evaluation only, nothing shipped. MI experts' codes on therapist
+  utterances: question open/closed -> open_question, reflection -> paraphrase,
+  therapist input advice/options (1) vs information/none (0) -> suggestion.
+  Context = the client's last utterance; multi-coded utterances take the majority.
+- epitome: behavioral-data/Empathy-Mental-Health, dataset/*-reddit.csv (Sharma
+  et al. 2020). Academic (non-commercial) licence for the model, attribution
+  licence for the code, Reddit text: evaluation only, nothing shipped.
+  Emotional reactions -> empathy, interpretations -> paraphrase, explorations ->
+  open_question (level 1-2 = 1). Context = the seeker's post.
 
 Rows are balanced per behavior (up to PER_CLASS each way), drawn with a fixed
 seed so every run measures the same rows.
