@@ -251,7 +251,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             elif _CHECKING.match(asked) and not lx.CLOSED_QUESTION.match(asked):
                 # "So you've missed target three months running?" checks understanding; it is not a
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
-                if stems & ctx_stems and want("restatements"):
+                # A statement said as a question about them ("you ordered them already?") checks
+                # understanding even in other words than theirs (MRDA's coders, MI's reflections).
+                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and _ABOUT_THEM.match(asked))):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
@@ -344,6 +346,7 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
 
 _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's|that is|this is|it's|there's|they're|they|the|he's|she's|he|she|we're)\b|\b(?:you're|you are|you were|he's|she's|they're) (?:talking about|saying|describing|getting at|asking about)\b")
 # A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
+_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b")
 _CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
 _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
