@@ -66,3 +66,20 @@ def test_a_specific_commitment_that_answers_their_stated_problem_is_reassurance(
     honest = score_reply("reassurance", "We'll have the order to you by Friday, and I'll track it myself.", _HOLD)
     praise = score_reply("reassurance", "Amazing! You're great! Wonderful!", _HOLD)
     assert honest.detected and not praise.detected and honest.score > praise.score
+
+
+@pytest.mark.parametrize("text", [
+    "I hope things get better for you soon; an hour on hold is awful.",
+    "Im sorry",
+    "Its ok to feel fed up after an hour on hold.",
+])
+def test_warmth_and_chat_spellings_of_acknowledgement_count(text: str) -> None:
+    assert score_reply("empathy", text, _HOLD).detected
+
+
+def test_a_statement_about_them_said_as_a_question_checks_understanding() -> None:
+    # "You ordered them already?" restates in the rep's words; MRDA codes it an understanding check.
+    result = score_reply("paraphrase", "You already paid for express shipping on it?", "I need this order by Friday for the trade show.")
+    assert result.detected, (result.score, result.reason)
+    closed = score_reply("paraphrase", "Do you want express shipping?", "I need this order by Friday for the trade show.")
+    assert not closed.detected
