@@ -30,6 +30,8 @@ CLOSED_QUESTION = re.compile(LEAD + _AUX + r"\b")
 NARROW_QUESTION = re.compile(LEAD + r"(?:when|where|who|which|whose|how (?:many|much|long|old|often|far))\b")
 # A question without "?" still asks when it opens with a question word and a verb.
 QUESTION_WITHOUT_MARK = re.compile(LEAD + r"(?:(?:what|how|why|when|where|who)(?:'s|\s+(?:is|are|was|were|do|does|did|have|has|can|could|would|will|made|makes|happened|brings))|(?:do|does|did|are|is|have|has|can|could|would) (?:you|we|they|it|there|your))\b")
+# "Tell me a little about what brings you here." invites a story with no question mark (MI coders: open).
+QUESTION_WITHOUT_MARK = re.compile(QUESTION_WITHOUT_MARK.pattern + r"|" + LEAD + r"(?:tell me|walk me through|talk me through|help me understand)\b")
 SUGGESTIVE_QUESTION = re.compile(LEAD + r"(?:(?:[^?]{0,120}\b(?:would|could|does|will) (?:it|that|this|\w+ing\b[^?]{0,80}) work for you)|what if (?:we|you)\b|have you (?:ever )?(?:tried|considered|thought (?:about|of)|looked (?:into|at))|would you (?:consider|be open to|like to try)|why (?:not|don't you)|what about (?:trying|talking|asking|getting|reaching|going|doing|making|taking|writing)|how about|could you (?:try|maybe|consider|talk|ask|reach))")
 
 # --- business versus product -------------------------------------------------

@@ -83,3 +83,8 @@ def test_a_statement_about_them_said_as_a_question_checks_understanding() -> Non
     assert result.detected, (result.score, result.reason)
     closed = score_reply("paraphrase", "Do you want express shipping?", "I need this order by Friday for the trade show.")
     assert not closed.detected
+
+
+def test_an_invitation_to_tell_the_story_is_open_without_a_question_mark() -> None:
+    result = score_reply("open_question", "Tell me a little bit about what happened with the order.", _HOLD)
+    assert result.detected, (result.score, result.reason)
