@@ -88,3 +88,16 @@ def test_a_statement_about_them_said_as_a_question_checks_understanding() -> Non
 def test_an_invitation_to_tell_the_story_is_open_without_a_question_mark() -> None:
     result = score_reply("open_question", "Tell me a little bit about what happened with the order.", _HOLD)
     assert result.detected, (result.score, result.reason)
+
+
+@pytest.mark.parametrize("text", [
+    "It might not be a bad idea to reship it to your office instead.",
+    "You could maybe swap the delivery to Saturday morning.",
+])
+def test_hedged_advice_is_still_a_suggestion(text: str) -> None:
+    assert score_reply("suggestion", text, _HOLD).detected
+
+
+def test_how_about_you_asks_them_and_proposes_nothing() -> None:
+    assert score_reply("open_question", "I'm well, thanks. How about you?", "Hi, how are you?").detected
+    assert not score_reply("suggestion", "I'm well, thanks. How about you?", "Hi, how are you?").detected
