@@ -253,7 +253,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and _ABOUT_THEM.match(asked))):
+                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
@@ -346,7 +346,9 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
 
 _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's|that is|this is|it's|there's|they're|they|the|he's|she's|he|she|we're)\b|\b(?:you're|you are|you were|he's|she's|they're) (?:talking about|saying|describing|getting at|asking about)\b")
 # A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
-_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b")
+# ... or about what they described, drawn as an inference with "so" / "that means": "so they can't get
+# clues from the other channels?", "so that means other people edit what you say?".
+_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
 _CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
 _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
