@@ -374,8 +374,11 @@ ADVICE_P = 0.5
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
-# "Sorry you're feeling that way, but how do you know it was a lie?": the question after the lead-in clause.
-_CLAUSE_BREAK = re.compile(r",|--|\s(?:but|and|so)\s")
+# "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
+# question after a lead-in clause. (" but " without a comma was measured too: it made a restating
+# question on ESConv read as open, which the paraphrase weights then penalise; AnnoMI's coders call
+# those questions, so the penalty stays and the bare " but " split does not.)
+_CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
