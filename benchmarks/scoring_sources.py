@@ -29,6 +29,10 @@ Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
   licence for the code, Reddit text: evaluation only, nothing shipped.
   Emotional reactions -> empathy, interpretations -> paraphrase, explorations ->
   open_question (level 1-2 = 1). Context = the seeker's post.
+- sgd: google-research-datasets/dstc8-schema-guided-dialogue, dev/ and test/
+  dialogues (Rastogi et al., AAAI 2020), CC BY-SA 4.0: evaluation only, nothing
+  shipped. Service-agent turns crowd-written for given acts: CONFIRM ->
+  paraphrase, OFFER / OFFER_INTENT -> suggestion. Context = the user's last two turns.
 
 Rows are balanced per behavior (up to PER_CLASS each way), drawn with a fixed
 seed so every run measures the same rows.
@@ -219,6 +223,40 @@ def build_epitome(repo: Path) -> list[dict[str, object]]:
     return out
 
 
+def build_sgd(repo: Path) -> list[dict[str, object]]:
+    """Schema-Guided Dialogue (Rastogi et al. 2020): service-agent turns, crowd-written for given acts.
+
+    The acts come from the dialogue simulator and crowd workers wrote each turn to say exactly them, so
+    the labels are exact by construction (not coded afterwards). CONFIRM (playing the user's details
+    back for them to correct) -> paraphrase; OFFER / OFFER_INTENT (an option or next step to choose)
+    -> suggestion. Everything else the agent says (REQUEST, INFORM, NOTIFY_*, REQ_MORE) is 0.
+    Context = the user's last two turns. Dev and test splits only.
+    """
+    by: dict[str, list[dict[str, object]]] = {"paraphrase": [], "suggestion": []}
+    for path in sorted(git_ls(repo, "dev") + git_ls(repo, "test")):
+        if not re.search(r"/dialogues_\d+\.json$", path):
+            continue
+        try:
+            dialogues = json.loads(git_show(repo, path))
+        except (subprocess.CalledProcessError, json.JSONDecodeError):
+            continue  # a file the snapshot holds only as a pointer
+        for d in dialogues:
+            said: list[str] = []
+            for i, turn in enumerate(d["turns"]):
+                text = turn["utterance"].strip()
+                if turn["speaker"] == "USER":
+                    said.append(text)
+                    continue
+                acts = {a["act"] for f in turn["frames"] for a in f["actions"]}
+                if len(text.split()) < 3 or acts & {"GOODBYE"}:
+                    continue
+                row: dict[str, object] = {"id": f"sgd-{d['dialogue_id']}-{i}", "source": "sgd", "text": text, "context": " ".join(said[-2:])}
+                by["paraphrase"].append({**row, "label": int("CONFIRM" in acts)})
+                by["suggestion"].append({**row, "label": int(bool(acts & {"OFFER", "OFFER_INTENT"}))})
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=MIRROR, help="directory holding owner+name/repo git snapshots")
@@ -229,6 +267,7 @@ def main() -> int:
         "mrda": (args.mirror / "NathanDuran+MRDA-Corpus" / "repo", build_mrda),
         "annomi": (args.mirror / "uccollab+AnnoMI" / "repo", build_annomi),
         "epitome": (args.mirror / "behavioral-data+Empathy-Mental-Health" / "repo", build_epitome),
+        "sgd": (args.mirror / "google-research-datasets+dstc8-schema-guided-dialogue" / "repo", build_sgd),
     }
     for name, (repo, build) in built.items():
         if not repo.exists():
