@@ -101,3 +101,16 @@ def test_hedged_advice_is_still_a_suggestion(text: str) -> None:
 def test_how_about_you_asks_them_and_proposes_nothing() -> None:
     assert score_reply("open_question", "I'm well, thanks. How about you?", "Hi, how are you?").detected
     assert not score_reply("suggestion", "I'm well, thanks. How about you?", "Hi, how are you?").detected
+
+
+@pytest.mark.parametrize("text", [
+    "Would you like me to book the earlier delivery slot?",
+    "Shall I reserve the replacement for you today?",
+])
+def test_offering_a_next_step_is_a_suggestion(text: str) -> None:
+    assert score_reply("suggestion", text, _HOLD).detected
+
+
+def test_asking_what_they_want_proposes_nothing() -> None:
+    assert not score_reply("suggestion", "Where do you want it delivered?", _HOLD).detected
+    assert not score_reply("suggestion", "What do you want us to do about the order?", _HOLD).detected
