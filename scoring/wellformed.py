@@ -98,7 +98,9 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # Their content in the rep's words: an echo of their line, or a restatement with its own
         # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
-        if not own & ctx and len(own) < 2:
+        # A one-line check ("You mean the transcribers?") names one thing of theirs, and that is enough.
+        check = len(analysis.sentences) == 1 and analysis.sentences[0].is_question and bool(analysis.hits.get("restatements"))
+        if not own & ctx and len(own) < (1 if check else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))

@@ -114,3 +114,9 @@ def test_offering_a_next_step_is_a_suggestion(text: str) -> None:
 def test_asking_what_they_want_proposes_nothing() -> None:
     assert not score_reply("suggestion", "Where do you want it delivered?", _HOLD).detected
     assert not score_reply("suggestion", "What do you want us to do about the order?", _HOLD).detected
+
+
+def test_a_one_line_check_naming_their_thing_is_a_paraphrase_and_an_empty_one_is_not() -> None:
+    carrier = "Since we switched carriers in March, late deliveries have doubled."
+    assert score_reply("paraphrase", "You mean the carrier?", carrier).detected
+    assert not score_reply("paraphrase", "You mean that?", carrier).detected
