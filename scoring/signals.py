@@ -235,6 +235,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
         opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
                           or any(lx.OPEN_QUESTION.match(c.strip()) for c in _CLAUSE_BREAK.split(asked)[1:]))
+        # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
+        opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -378,6 +380,7 @@ _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # question after a lead-in clause. (" but " without a comma was measured too: it made a restating
 # question on ESConv read as open, which the paraphrase weights then penalise; AnnoMI's coders call
 # those questions, so the penalty stays and the bare " but " split does not.)
+_RATING = re.compile(r"\bon a scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
 _CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
