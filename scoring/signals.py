@@ -293,8 +293,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         for name, pattern in patterns:
-            if name == "feeling_reflections" and opens:
-                continue  # "how does that make you feel?" asks about the feeling; it does not name it
+            if name == "feeling_reflections" and (opens or (is_q and lx.NARROW_QUESTION.match(asked))):
+                continue  # "how does that make you feel?", "when did you notice you're feeling low?" ask about the feeling; they do not name it
             if name in _COUNT_EVERY_MATCH:
                 n = len(pattern.findall(low))
                 if n:

@@ -125,3 +125,7 @@ def test_a_one_line_check_naming_their_thing_is_a_paraphrase_and_an_empty_one_is
 def test_a_rating_question_asks_for_a_number_not_a_story() -> None:
     assert not score_reply("open_question", "On a scale of 1 to 10, how confident are you that the rollout lands?", _HOLD).detected
     assert score_reply("open_question", "How confident are you that the rollout lands, and what would raise it?", _HOLD).detected
+
+
+def test_asking_when_they_started_feeling_low_does_not_name_the_feeling() -> None:
+    assert not score_reply("empathy", "When did you notice you're feeling low again?", _HOLD).detected
