@@ -12,9 +12,8 @@ import time
 import uuid
 from datetime import timedelta
 
-import pytest
-
 import psycopg
+import pytest
 
 from bot.messages import Inbound, Text
 from bot.ports import BuyerContext, BuyerPort, BuyerReply
