@@ -30,13 +30,15 @@ from scoring.text import stem
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
 # comma list of advice ("try yoga, walks, journaling") sits near 0.15, so the bar is below that.
 FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't"]
+    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't", "we'll", "let's", "here", "there"]
 )
 
 # Stems that make up stock sympathy and praise: a reply built only from these says nothing of theirs.
 _STOCK_EMPATHY = frozenset(
     stem(w)
-    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot"]
+    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot",
+              # shared experience and apology, stock when nothing of theirs follows
+              "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you"]
 )
 
 # Frames of a paraphrase: the words around the content, never the content itself.
@@ -55,9 +57,16 @@ def form_problem(analysis: Analysis) -> str | None:
     """Why the reply is not a well-formed reply at all, or None."""
     sentences = [s for s in analysis.sentences if s.words]
     tokens = [w for s in sentences for w in s.words]
+    shouted = sum(1 for s in sentences if s.text.rstrip().endswith("!"))
+    if len(sentences) >= 3 and shouted == len(sentences) and len(tokens) <= 2 * len(sentences):
+        # "Amazing! You're great! Wonderful!" is short, but three shouts in a row are cheering at any length.
+        return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
     if len(tokens) < 5:
         return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
-    fragments = sum(1 for s in sentences if len(s.words) <= 2)
+    # A fragment is a one- or two-word sentence with no grammar in it, or shouted: "Sorry. Tough." and
+    # "Great job!" are; "What happened? Tell us." are short sentences (EPITOME's coders, and any
+    # reader, take "What happened? Tell us. We'll listen." as an open invitation).
+    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words)))
     if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
         return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
     bangs = analysis.text.count("!")
@@ -89,7 +98,9 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # Their content in the rep's words: an echo of their line, or a restatement with its own
         # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
-        if not own & ctx and len(own) < 2:
+        # A one-line check ("You mean the transcribers?") names one thing of theirs, and that is enough.
+        check = len(analysis.sentences) == 1 and analysis.sentences[0].is_question and bool(analysis.hits.get("restatements"))
+        if not own & ctx and len(own) < (1 if check else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))
