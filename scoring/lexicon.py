@@ -108,7 +108,7 @@ IMPERATIVE = re.compile(IMPERATIVE.pattern + r"|^(?:(?:and|but|also|so|or|then|o
 # lost", "refunds land within two days", "we've done it for three launches").
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:(?:would|could|might|will) it help (?:to|if)|it (?:might|may|could|would) help (?:to|if)|one (?:thing|option) (?:you|we) (?:could|can|might))")
 VALIDATION = re.compile(VALIDATION.pattern + r"|\b(?:feel\w*|being \w+|to (?:feel|be) \w+)\b(?: [\w']+){0,6} (?:is|are|'s) (?:completely |totally |perfectly |so |very |only )?(?:natural|normal|understandable|valid|human)\b")
-SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:oh,? )?(?:i'm|i am|im) (?:so |very |really |truly )?sorry\b(?! (?:but|if|i (?:can't|cannot|don't)|we (?:can't|cannot|don't)))|\b(?:is|'s|sounds like|must be|that's) (?:a lot of|so much|real|huge|a huge|a real) (?:pressure|stress|weight|worry|strain|responsibility)\b")
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:oh,? )?(?:i'm|i am|im) (?:so |very |really |truly )?sorry\b(?!,? (?:but|if|i (?:can't|cannot|don't)|we (?:can't|cannot|don't)))|\b(?:is|'s|sounds like|must be|that's) (?:a lot of|so much|real|huge|a huge|a real) (?:pressure|stress|weight|worry|strain|responsibility)\b")
 # Acknowledging without a feeling word (issue 16: generalisation). Coders in other schemes (EPITOME's
 # emotional reactions, support chats) count a plain "I understand.", an apology for their trouble and
 # shared experience ("I know the feeling", "I've been there") as acknowledging the person; the gate
@@ -132,6 +132,11 @@ ACKNOWLEDGEMENT = re.compile(r"\b(?:i'm|i am|im) (?:so |very |really |truly |ter
 # what they went through; and a company's apology for their trouble ("we apologise for the delay").
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:(?:oh|wow|aw+|ah|man|gosh|ugh)[,.!\s]+)*(?:(?:that|it) )?(?:sounds|seems) like (?:a |an |such a |one |quite a |a really |a very )?(?:(?:really|very|pretty|super|so) )?(?:" + EMO_ADJ + r"|rough ride|nightmare|ordeal|mess|bad day|bad week)\b|\bwe (?:do |sincerely |truly )?apologi[sz]e (?:for|about)\b")
 
+# The shortest acknowledgements chat listeners give ("that's too bad", "how awful!", "sad to hear that",
+# "my condolences"), and permission to feel it ("it's okay to cry").
+_SHORT_ACK = r"\b(?:that|this|it)(?:'s| is| was| sounds| seems) (?:really |so |just |such |truly )?(?:a (?:real |big |great )?shame|too bad|unfortunate|(?:so |really |very )?sad to hear)\b|^(?:(?:oh|wow|aw+|ah|man|gosh)[,.!\s]+)*how (?:awful|terrible|horrible|sad|scary|frustrating|heartbreaking|painful|rough|upsetting|stressful|unfair|devastating)\b|^(?:(?:oh|aw+|ah)[,\s]+)?(?:so |really |very )?sad to hear\b|\b(?:my|our) (?:deepest |sincere |heartfelt )?condolences\b"
+ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _SHORT_ACK)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SHORT_ACK + r"|\b(?:it's|it is|its) (?:completely |totally |perfectly )?(?:ok|okay|alright|fine|normal|natural) to (?:cry|grieve|be (?:sad|upset|angry|scared|worried|nervous|frustrated|hurt)|feel (?:sad|upset|angry|scared|that way|this way|like this|like that|down))\b")
 # Proposals in the first person plural and offers (MRDA "we could...", a rep's "we could start with a
 # pilot"; "why don't we..."; "maybe I could help with that").
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:we (?:could|can|might|should|may) (?:\w+ )?(?:also |maybe |just |always |perhaps |first |then )?(?:" + _ACTION_VERB[3:-1] + r"|split|ship|send|run|pilot|route|swap|refund|replace|schedule|set up|add|change|extend|test)\b|why (?:don't|not) we\b|maybe (?:we|i) (?:could|can|should)\b|(?<!wish )(?:i|we) could (?:also |always |maybe )?(?:help|send|set up|show|walk|call|book|arrange|sort)\b)")

@@ -36,7 +36,7 @@ FUNCTION_WORDS = frozenset(
 # Stems that make up stock sympathy and praise: a reply built only from these says nothing of theirs.
 _STOCK_EMPATHY = frozenset(
     stem(w)
-    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot",
+    for w in ["unfortunate", "shame", "condolences", "awful", "how", "sad", "bad", "sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot",
               # shared experience and apology, stock when nothing of theirs follows
               "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you"]
 )
@@ -50,7 +50,9 @@ _PARAPHRASE_FRAME = frozenset(
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
 _VAGUE_ACTION = frozenset(
     stem(w)
-    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently"]
+    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently",
+              # "it would be interesting to do something", "we might as well do stuff"
+              "interesting", "useful", "nice", "worth", "well"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:
@@ -121,6 +123,10 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         }
         if fired and not concrete:
             return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
+        # "Just tell. Just ask. Just call.": a run of bare commands names no step either.
+        bare = [i for i in analysis.hits.get("imperatives", []) if len(analysis.sentences[i].words) <= 2]
+        if len(bare) >= 3 and len(bare) * 2 >= len(analysis.sentences):
+            return "A run of one- or two-word commands names no step. Say one concrete action and what it is for."
         modals = len(_MODAL.findall(analysis.text.lower()))
         if modals >= 4 and modals * 4 > len(_reply_stems(analysis)) * 3 + 4:
             return "Stacking “you should, you could, you might” hides the step. Offer one concrete action they can take."
