@@ -41,10 +41,25 @@ _STOCK_EMPATHY = frozenset(
               "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you"]
 )
 
+# Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
+# nothing of theirs however many times it is said.
+_STOCK_REASSURANCE = frozenset(
+    stem(w)
+    for w in ["worry", "worried", "fine", "okay", "alright", "going", "normal", "common", "natural", "wrong", "everyone", "everybody",
+              "goes", "through", "offer", "pay", "off", "fault", "alone", "time", "takes", "better", "things", "thing", "hope",
+              "strong", "stronger", "brave", "proud", "great", "good", "make", "made", "sure", "confident", "believe", "hang", "keep",
+              "stay", "positive", "everything", "work", "works", "out", "alright", "matter", "matters", "deserve", "worth", "value",
+              "amazing", "awesome", "capable", "smart", "best", "doing", "get", "gets", "got", "figure", "okay", "fine", "right",
+              "track", "shame", "nothing", "anything", "something", "define", "mean", "means", "happens", "happen", "pass", "will",
+              "soon", "day", "days", "eventually", "totally", "completely", "absolutely", "definitely", "really", "truly", "lot",
+              "plenty", "whole", "life", "world", "yourself", "worth", "valid", "feelings", "feel", "feeling", "alone", "same", "boat"]
+)
+
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
     stem(w)
-    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what"]
+    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what",
+              "starting", "beginning"]
 )
 
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
@@ -115,6 +130,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
+        # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
+        # touches what they said is the reassurance twin of the empathy salad.
+        fired = _fired(analysis, ("reassurances",))
+        own = _reply_stems(analysis) - _STOCK_REASSURANCE
+        tied = bool(own & ctx) if ctx else len(own) >= 2
+        if len(fired) >= 3 and not tied and not analysis.hits.get("answered_worries"):
+            return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.

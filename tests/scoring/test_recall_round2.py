@@ -14,6 +14,7 @@ from scoring import score_reply
 _WORK = "My manager keeps adding projects and I can't sleep, I'm so stressed about the Friday deadline."
 _DOG = "My dog died last week and I still can't stop crying about it."
 _ORDER = "I was charged twice for my order and nobody answers my emails."
+_JOBS = "I've been applying for jobs for six months and I keep getting rejected; I'm starting to think something is wrong with me."
 _TEAM = "The new carrier keeps losing parcels and the team is drowning in complaints."
 
 # (behavior, context, honest reply, gamed or stock variant of the same move)
@@ -49,6 +50,17 @@ PAIRS = [
     ("paraphrase", "I just eat whatever, I never really thought about what's in it.",
      "Yeah, you're not really thinking about what goes into your meals?",
      "Yeah, you're saying what you said, right?"),
+    # Reflections of doubt and hard times.
+    ("paraphrase", _JOBS,
+     "You're starting to doubt yourself after six months of rejections.",
+     "You're starting to say what you're saying, right?"),
+    # Normalising and worth statements answer "something is wrong with me"; a run of stock comfort does not.
+    ("reassurance", _JOBS,
+     "Six months of rejections is normal in this market, and it's not a verdict on you.",
+     "It's not you. Nothing is wrong with you. Everyone goes through this. It's normal. You have a lot to offer."),
+    ("reassurance", _JOBS,
+     "Rejections from big firms don't mean something is wrong with you; they get hundreds of applications for each job.",
+     "Don't worry. You'll be fine. It's going to be okay. You've got this."),
     # Proposals in the first person plural and hedged advice.
     ("suggestion", _TEAM,
      "We should move the complaints queue to the Tuesday rota until the carrier is replaced.",
