@@ -40,6 +40,10 @@ PAIRS = [
     ("empathy", _DOG,
      "How awful, losing your dog only last week. It's okay to cry about him.",
      "How awful! How sad! That's unfortunate. Sad to hear. My condolences."),
+    # Being there for them.
+    ("empathy", _DOG,
+     "I'm here for you if the evenings without your dog get too quiet.",
+     "I'm here for you. I care about you. I feel for you. I understand. I hear you."),
     # Reflections: the person's inner state or recent experience, said back in the second person.
     ("paraphrase", _WORK,
      "You feel overwhelmed because your manager keeps piling on projects before the deadline.",
