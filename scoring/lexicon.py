@@ -167,6 +167,10 @@ SUGGESTIVE_QUESTION = re.compile(SUGGESTIVE_QUESTION.pattern + r"|" + LEAD + r"(
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\bwe (?:really |probably |definitely |just |also |maybe )?(?:should|need to|ought to|'d better|had better|might as well)(?: really| probably| definitely| just| also| maybe| first)? (?!(?:know|be|feel|wait and see)\b)[a-z]+|\bit(?:'d| would| might| could) (?:also |really |probably )?be (?:interesting|good|nice|useful|helpful|smart|wise|worth it|better|best|a good idea) to (?:\w+ )?\w+")
 IMPERATIVE = re.compile(IMPERATIVE.pattern + r"|" + LEAD + r"(?:(?:or|i think|i'd say|i guess|honestly|seriously|please|just|maybe|first|then|so)[,\s]+)*(?:embrace|acknowledge|accept|chill|learn|wear|eat|drink|buy|pay|invest|hire|teach|encourage|reward|cherish|forgive|celebrate|prioriti[sz]e|delegate|document|note|pack|show|offer|invite|skip|drop|lean|lower|raise|cut|reduce|increase|add|split|swap|record|log|consult|google|research|text|message|count|pause|step|slow|sleep|hydrate|stretch|fill|quit|wait|move|sell|save|hold|push|pull|ask|tell|call|get|go|take|find|keep|let|put|send|bring|write|talk|speak|read|watch|listen|leave|stay)\b")
 
+# Advice said as a general truth about an action: "setting boundaries at work is important", "getting
+# enough sleep is key", "talking to someone can really help".
+SUGGESTION = re.compile(SUGGESTION.pattern + r"|^(?:(?:and|but|so|also|i think|honestly)[,\s]+)*(?:\w+ing)\b(?: [\w']+){0,5} (?:is|are|can be|would be|might be|will be) (?:really |very |so |super |also |absolutely |especially )?(?:important|key|essential|crucial|vital|a must|the way to go|the best way|your best bet)\b")
+
 # An answer to a worry: a fact or commitment that it will be all right, or that it is common.
 WORRY = re.compile(r"\b(?:worr\w*|afraid|scar\w*|nervous|anxi\w*|concern\w*|fear\w*|panic\w*|not sure|unsure|doubt\w*|stress\w*|can't afford|threaten\w*|risk\w*|lose|losing|lost|fail\w*|drop\w*|wipe\w*|charged (?:me )?twice|won't|don't know if|what if|blam\w*)\b")
 # A stated problem is a worry too (issue 16: "a reassurance tied to the person's own situation scored

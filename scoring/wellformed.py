@@ -67,7 +67,9 @@ _VAGUE_ACTION = frozenset(
     stem(w)
     for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently",
               # "it would be interesting to do something", "we might as well do stuff"
-              "interesting", "useful", "nice", "worth", "well"]
+              "interesting", "useful", "nice", "worth", "well",
+              # "doing things is important", "trying is key"
+              "important", "key", "essential", "crucial", "vital", "doing"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:

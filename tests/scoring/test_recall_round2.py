@@ -72,6 +72,10 @@ PAIRS = [
     ("suggestion", _TEAM,
      "It would be interesting to run a week with the old carrier on the northern routes and compare losses.",
      "It would be interesting to do something. Maybe. Perhaps. We might as well do stuff."),
+    # Advice said as a general truth about an action.
+    ("suggestion", _WORK,
+     "Setting a boundary with your manager about new projects before Friday is important.",
+     "Doing things is important. Trying is key. Working on it is essential."),
     # A wider run of imperatives, and "I think just …".
     ("suggestion", _WORK,
      "Embrace the new projects for now, and ask your manager which one can slip past Friday.",
