@@ -143,6 +143,12 @@ ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _SHORT_ACK)
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SHORT_ACK + r"|\b(?:it's|it is|its) (?:completely |totally |perfectly )?(?:ok|okay|alright|fine|normal|natural) to (?:cry|grieve|be (?:sad|upset|angry|scared|worried|nervous|frustrated|hurt)|feel (?:sad|upset|angry|scared|that way|this way|like this|like that|down))\b")
 # Being there for them (EPITOME's emotional reactions: "I'm here for you", "I'm here if you need to talk").
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|\b(?:i'm|i am|im|we're|we are) (?:always |right |still )?here (?:for you|if you (?:need|want|ever)|to (?:listen|talk|help)|whenever|with you)\b|\b(?:i|we) (?:care about|feel for) you\b")
+# Acknowledgements as service agents say them: "I know this isn't easy", "I know it's been a rough few
+# days", "that would make me feel awful too", "I know how important your connection is to you",
+# "that's not the experience we want for you", "that's no fun".
+_AGENT_ACK = r"\bi know (?:this|that|it)(?:'s| is| has been| was|'s been) (?:not |been )?(?:(?:really|so|very|a|such a|pretty) )*(?:" + EMO_ADJ + r"|easy|fun|ideal|rough few \w+)\b|\bi know (?:this|that|it) (?:isn't|is not|hasn't been|wasn't) (?:\w+ )?(?:easy|fun|ideal|what you|how you)|\b(?:that|it|this) would make me (?:feel )?(?:so |really |very )?(?:awful|upset|angry|mad|frustrated|furious|sad|anxious|nervous|stressed|crazy|miserable|terrible)\b|\bi know how (?:important|much) (?:[\w']+ ){1,5}(?:is|means|matters) (?:to|for) you\b|\bnot (?:the )?(?:experience|service) (?:we|i) (?:want|would want|'d want) (?:for you|you to have)|\bnot what you (?:deserve|signed up for|expected)\b|\b(?:that's|that is|it's|it is) no fun\b"
+ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _AGENT_ACK)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _AGENT_ACK)
 # Proposals in the first person plural and offers (MRDA "we could...", a rep's "we could start with a
 # pilot"; "why don't we..."; "maybe I could help with that").
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:we (?:could|can|might|should|may) (?:\w+ )?(?:also |maybe |just |always |perhaps |first |then )?(?:" + _ACTION_VERB[3:-1] + r"|split|ship|send|run|pilot|route|swap|refund|replace|schedule|set up|add|change|extend|test)\b|why (?:don't|not) we\b|maybe (?:we|i) (?:could|can|should)\b|(?<!wish )(?:i|we) could (?:also |always |maybe )?(?:help|send|set up|show|walk|call|book|arrange|sort)\b)")

@@ -40,6 +40,10 @@ PAIRS = [
     ("empathy", _DOG,
      "How awful, losing your dog only last week. It's okay to cry about him.",
      "How awful! How sad! That's unfortunate. Sad to hear. My condolences."),
+    # Acknowledgements as service agents say them.
+    ("empathy", _ORDER,
+     "I know it's been a rough few days chasing a double charge with no reply to your emails.",
+     "I know this isn't easy. That's no fun. That would make me feel awful too. I understand. Sorry."),
     # Being there for them.
     ("empathy", _DOG,
      "I'm here for you if the evenings without your dog get too quiet.",
