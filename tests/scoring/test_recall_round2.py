@@ -44,6 +44,10 @@ PAIRS = [
     ("empathy", _ORDER,
      "I know it's been a rough few days chasing a double charge with no reply to your emails.",
      "I know this isn't easy. That's no fun. That would make me feel awful too. I understand. Sorry."),
+    # An apology for oneself does not hide the acknowledgement that follows it.
+    ("empathy", _DOG,
+     "Sorry for the late reply, losing your dog last week sounds awful.",
+     "Sorry for the late reply. Sorry, I don't understand. Sorry to bother you."),
     # Being there for them.
     ("empathy", _DOG,
      "I'm here for you if the evenings without your dog get too quiet.",
@@ -105,6 +109,10 @@ NOT_DETECTED = [
     ("empathy", _WORK, "Practicing mindfulness and going for a short walk can help with your stress."),
     ("empathy", _WORK, "Study a little each day, and the less stressed you will feel on Friday."),
     ("empathy", _ORDER, "I'm sorry, but we can't refund it until the bank confirms."),
+    # Apologising for oneself acknowledges nothing of theirs.
+    ("empathy", _DOG, "Sorry for the late reply."),
+    ("empathy", _DOG, "Sorry, I don't understand."),
+    ("empathy", _DOG, "Sorry to bother you, but can I ask something?"),
     # A greeting with "appreciate" is not an imperative.
     ("suggestion", "", "Hi, I'm Kathy. Appreciate you coming in today."),
     # "We have to" describes as often as it proposes.
