@@ -119,7 +119,9 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
         # A one-line check ("You mean the transcribers?") names one thing of theirs, and that is enough.
         check = len(analysis.sentences) == 1 and analysis.sentences[0].is_question and bool(analysis.hits.get("restatements"))
-        if not own & ctx and len(own) < (1 if check else 2):
+        # A reflection names their state in one word ("it sounds like you feel used", "you sound fed up").
+        reflection = bool(analysis.hits.get("reflections"))
+        if not own & ctx and len(own) < (1 if check or reflection else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))

@@ -15,6 +15,7 @@ _WORK = "My manager keeps adding projects and I can't sleep, I'm so stressed abo
 _DOG = "My dog died last week and I still can't stop crying about it."
 _ORDER = "I was charged twice for my order and nobody answers my emails."
 _JOBS = "I've been applying for jobs for six months and I keep getting rejected; I'm starting to think something is wrong with me."
+_SISTER = "My sister keeps borrowing money and never pays it back, and now she wants another $500."
 _TEAM = "The new carrier keeps losing parcels and the team is drowning in complaints."
 
 # (behavior, context, honest reply, gamed or stock variant of the same move)
@@ -62,6 +63,9 @@ PAIRS = [
     ("paraphrase", "I just eat whatever, I never really thought about what's in it.",
      "Yeah, you're not really thinking about what goes into your meals?",
      "Yeah, you're saying what you said, right?"),
+    # A reflection may name their state in one word.
+    ("paraphrase", _SISTER, "It sounds like you feel used.", "It sounds like you feel it. You feel that, right?"),
+    ("paraphrase", _SISTER, "You sound fed up with it.", "You sound like you're saying something, right?"),
     # Reflections of doubt and hard times.
     ("paraphrase", _JOBS,
      "You're starting to doubt yourself after six months of rejections.",
