@@ -62,6 +62,8 @@ _PARAPHRASE_FRAME = frozenset(
               "starting", "beginning"]
 )
 
+_REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
+
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
 _VAGUE_ACTION = frozenset(
     stem(w)
@@ -120,7 +122,8 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # A one-line check ("You mean the transcribers?") names one thing of theirs, and that is enough.
         check = len(analysis.sentences) == 1 and analysis.sentences[0].is_question and bool(analysis.hits.get("restatements"))
         # A reflection names their state in one word ("it sounds like you feel used", "you sound fed up").
-        reflection = bool(analysis.hits.get("reflections"))
+        # ... but the verbs of reflecting ("you feel it", "you're thinking that") are not that word.
+        reflection = bool(analysis.hits.get("reflections")) and bool(own - _REFLECTING_VERBS)
         if not own & ctx and len(own) < (1 if check or reflection else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":

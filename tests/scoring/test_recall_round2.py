@@ -65,7 +65,7 @@ PAIRS = [
      "Yeah, you're saying what you said, right?"),
     # A reflection may name their state in one word.
     ("paraphrase", _SISTER, "It sounds like you feel used.", "It sounds like you feel it. You feel that, right?"),
-    ("paraphrase", _SISTER, "You sound fed up with it.", "You sound like you're saying something, right?"),
+    ("paraphrase", _SISTER, "You sound fed up with it.", "You sound like that. You seem like that, right?"),
     # Reflections of doubt and hard times.
     ("paraphrase", _JOBS,
      "You're starting to doubt yourself after six months of rejections.",
