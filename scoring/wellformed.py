@@ -71,7 +71,7 @@ _VAGUE_ACTION = frozenset(
               # "it would be interesting to do something", "we might as well do stuff"
               "interesting", "useful", "nice", "worth", "well",
               # "doing things is important", "trying is key"
-              "important", "key", "essential", "crucial", "vital", "doing"]
+              "important", "key", "essential", "crucial", "vital", "doing", "time"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:

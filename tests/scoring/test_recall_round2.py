@@ -88,6 +88,13 @@ PAIRS = [
     ("suggestion", _WORK,
      "Setting a boundary with your manager about new projects before Friday is important.",
      "Doing things is important. Trying is key. Working on it is essential."),
+    # "It might be time to …", and saying no as advice.
+    ("suggestion", _SISTER,
+     "It might be time to set a limit with your sister before lending her the $500.",
+     "It might be time to do something. Maybe. Perhaps. It's time to think."),
+    ("suggestion", _SISTER,
+     "Perhaps lend her a smaller amount, and only once the last loan is paid back.",
+     "Say no. Lend. Refuse. Decline. Say yes."),
     # A wider run of imperatives, and "I think just …".
     ("suggestion", _WORK,
      "Embrace the new projects for now, and ask your manager which one can slip past Friday.",
