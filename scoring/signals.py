@@ -56,10 +56,12 @@ class ReplySignals:
     business_question_first: int = 0  # 1 when a business question comes before any product talk
     product_pitch: int = 0  # 1 when the reply talks product/price before asking about the buyer
     sympathy_phrases: int = 0
+    acknowledgements: int = 0  # first-person acknowledgement: "I'm sorry to hear that", "I can imagine"
     feeling_reflections: int = 0
     emotion_words: int = 0
     validations: int = 0
     restatements: int = 0
+    reflections: int = 0  # "you feel overwhelmed by…", "you've been…": their inner state or experience, said back
     second_person_statements: int = 0
     mirrored_sentences: int = 0  # sentences about "you" that reuse 2+ of the other side's content words
     echoed_terms: int = 0  # content words (stemmed) taken from the other side's last line
@@ -292,14 +294,18 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             n_emotion = len(lx.EMOTION.findall(low))
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
+        # "Sorry for the late reply", "sorry, I don't know": the rep apologising for themselves acknowledges
+        # nothing of the other person's, so those words are out of sight of the sympathy patterns.
+        own_apology = "sorry" in low and bool(lx.SELF_APOLOGY.search(low))
         for name, pattern in patterns:
             if name == "feeling_reflections" and (opens or (is_q and lx.NARROW_QUESTION.match(asked))):
                 continue  # "how does that make you feel?", "when did you notice you're feeling low?" ask about the feeling; they do not name it
+            text_for = lx.SELF_APOLOGY.sub(" ", low).strip() if own_apology and name in _SYMPATHY_SIGNALS else low
             if name in _COUNT_EVERY_MATCH:
-                n = len(pattern.findall(low))
+                n = len(pattern.findall(text_for))
                 if n:
                     hit(name, s, n)
-            elif pattern.search(low):
+            elif pattern.search(text_for):
                 hit(name, s)
         if want("advice_sentences") and advice_probability(s.text) >= ADVICE_P:
             hit("advice_sentences", s)
@@ -314,6 +320,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             first_impact = s.index
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
+        if want("reflections") and (not is_q or _CHECKING.match(asked)) and lx.REFLECTION.match(low) and not lx.SUGGESTION.search(low):
+            hit("reflections", s)
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
@@ -350,8 +358,8 @@ _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's
 # A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
 # ... or about what they described, drawn as an inference with "so" / "that means": "so they can't get
 # clues from the other channels?", "so that means other people edit what you say?".
-_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
-_CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
+_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
+_CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
 _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
 _REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
@@ -374,6 +382,7 @@ ADVICE_P = 0.5
 
 # Framing is about how much of the reply is "can't" versus "can", so every match counts.
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
+_SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
@@ -385,6 +394,7 @@ _CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
+    ("acknowledgements", lx.ACKNOWLEDGEMENT),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),
     ("restatements", lx.RESTATEMENT),
