@@ -128,9 +128,21 @@ def summary(sources: dict[str, list[dict]], split: str) -> None:
             base = kappa([(r["label"], baseline(r)) for r in sub])
             cells.append(f"{ours:>10.2f} / {base:5.2f} ({len(sub):>4})")
         print(f"{b:<16}" + "".join(cells))
+    # Every source but the dev file, pooled: the nearest thing here to an outside evaluation set
+    # (other corpora, other coders), so the figure to watch for generalisation.
+    others = [r for n in names if n != "esconv" for r in sources[n] if split == "all" or half(r["id"]) == split]
+    if others:
+        print(f"\nPOOLED over every source but esconv ({split} half): kappa shipped / naive (n)")
+        for b in [*BASELINE, None]:
+            sub = [r for r in others if b is None or r["behavior"] == b]
+            if not sub:
+                continue
+            ours = kappa([(r["label"], predict(r)) for r in sub])
+            base = kappa([(r["label"], baseline(r)) for r in sub])
+            print(f"{b or 'all behaviors':<16}{ours:>10.2f} / {base:5.2f} ({len(sub):>4})")
 
 
-def show_errors(rows: list[dict], behavior: str, limit: int = 25) -> None:
+def show_errors(rows: list[dict], behavior: str, limit: int = int(os.environ.get("ERRORS_LIMIT", "25"))) -> None:
     """Print misclassified rows of the tune half only (to keep the held half unseen)."""
     shown = 0
     for r in rows:

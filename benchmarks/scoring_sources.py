@@ -19,6 +19,20 @@ Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
      questions = 0), open_question (qo open-ended, qw wh-question = 1;
      qy yes/no, qr/qrr or-questions = 0). Context = the previous utterance by
      another speaker.
+- annomi: uccollab/AnnoMI, AnnoMI-full.csv (Wu et al. 2022/2023). No licence
+  file: evaluation only, nothing shipped. MI experts' codes on therapist
+  utterances: question open/closed -> open_question, reflection -> paraphrase,
+  therapist input advice/options (1) vs information/none (0) -> suggestion.
+  Context = the client's last utterance; multi-coded utterances take the majority.
+- epitome: behavioral-data/Empathy-Mental-Health, dataset/*-reddit.csv (Sharma
+  et al. 2020). Academic (non-commercial) licence for the model, attribution
+  licence for the code, Reddit text: evaluation only, nothing shipped.
+  Emotional reactions -> empathy, interpretations -> paraphrase, explorations ->
+  open_question (level 1-2 = 1). Context = the seeker's post.
+- sgd: google-research-datasets/dstc8-schema-guided-dialogue, dev/ and test/
+  dialogues (Rastogi et al., AAAI 2020), CC BY-SA 4.0: evaluation only, nothing
+  shipped. Service-agent turns crowd-written for given acts: CONFIRM ->
+  paraphrase, OFFER / OFFER_INTENT -> suggestion. Context = the user's last two turns.
 
 Rows are balanced per behavior (up to PER_CLASS each way), drawn with a fixed
 seed so every run measures the same rows.
@@ -137,6 +151,112 @@ def build_mrda(repo: Path) -> list[dict[str, object]]:
     return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
 
 
+def _majority(values: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(sorted(counts), key=lambda v: counts[v])
+
+
+def build_annomi(repo: Path) -> list[dict[str, object]]:
+    """AnnoMI: therapist utterances in MI demonstrations, coded by MI experts.
+
+    Utterances coded by several annotators (a reliability subset) take the majority code.
+    Context = the client's last utterance before it.
+    """
+    reader = csv.DictReader(io.StringIO(git_show(repo, "AnnoMI-full.csv")))
+    by_utt: dict[tuple[str, int], list[dict[str, str]]] = {}
+    for r in reader:
+        by_utt.setdefault((r["transcript_id"], int(r["utterance_id"])), []).append(r)
+    by: dict[str, list[dict[str, object]]] = {"open_question": [], "paraphrase": [], "suggestion": []}
+    last_client: dict[str, str] = {}
+    for (tid, uid), codes in sorted(by_utt.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+        first = codes[0]
+        text = first["utterance_text"].strip()
+        if first["interlocutor"] == "client":
+            last_client[tid] = text
+            continue
+        if len(text.split()) < 3:
+            continue
+
+        def code(col: str, _codes: list[dict[str, str]] = codes) -> str:
+            return _majority([c[col] for c in _codes])
+
+        row: dict[str, object] = {"id": f"annomi-{tid}-{uid}", "source": "annomi", "text": text, "context": last_client.get(tid, "")}
+        question = code("question_subtype")
+        # MI codes a question open when it invites a range of answers, closed when it asks for a
+        # yes/no or a specific fact: the same line the catalog draws for open_question.
+        if question in ("open", "closed"):
+            by["open_question"].append({**row, "label": int(question == "open")})
+        reflection = code("reflection_exists")
+        if reflection == "True":
+            by["paraphrase"].append({**row, "label": 1})
+        elif reflection == "False":
+            by["paraphrase"].append({**row, "label": 0})
+        given = code("therapist_input_subtype")
+        # Advice and options propose an action; information, negotiation and the rest do not.
+        if given in ("advice", "options"):
+            by["suggestion"].append({**row, "label": 1})
+        elif code("therapist_input_exists") in ("True", "False") and given not in ("negotiation",):
+            by["suggestion"].append({**row, "label": 0})
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
+def build_epitome(repo: Path) -> list[dict[str, object]]:
+    """EPITOME (Sharma et al. 2020): Reddit support replies rated 0/1/2 on three mechanisms.
+
+    Emotional reactions -> empathy, interpretations -> paraphrase, explorations ->
+    open_question; label 1 = weak or strong (1-2), 0 = none. Context = the seeker's post.
+    """
+    files = {"empathy": "emotional-reactions-reddit.csv", "paraphrase": "interpretations-reddit.csv", "open_question": "explorations-reddit.csv"}
+    out: list[dict[str, object]] = []
+    rng = random.Random(SEED)
+    for behavior, name in files.items():
+        rows: list[dict[str, object]] = []
+        for r in csv.DictReader(io.StringIO(git_show(repo, f"dataset/{name}"))):
+            text = r["response_post"].strip()
+            if len(text.split()) < 3:
+                continue
+            rows.append({"id": f"epitome-{behavior}-{r['sp_id']}-{r['rp_id']}", "source": "epitome", "text": text, "context": r["seeker_post"].strip(), "label": int(int(r["level"]) >= 1)})
+        out += balanced(rows, behavior, rng)
+    return out
+
+
+def build_sgd(repo: Path) -> list[dict[str, object]]:
+    """Schema-Guided Dialogue (Rastogi et al. 2020): service-agent turns, crowd-written for given acts.
+
+    The acts come from the dialogue simulator and crowd workers wrote each turn to say exactly them, so
+    the labels are exact by construction (not coded afterwards). CONFIRM (playing the user's details
+    back for them to correct) -> paraphrase; OFFER / OFFER_INTENT (an option or next step to choose)
+    -> suggestion. Everything else the agent says (REQUEST, INFORM, NOTIFY_*, REQ_MORE) is 0.
+    Context = the user's last two turns. Dev and test splits only.
+    """
+    by: dict[str, list[dict[str, object]]] = {"paraphrase": [], "suggestion": []}
+    for path in sorted(git_ls(repo, "dev") + git_ls(repo, "test")):
+        if not re.search(r"/dialogues_\d+\.json$", path):
+            continue
+        try:
+            dialogues = json.loads(git_show(repo, path))
+        except (subprocess.CalledProcessError, json.JSONDecodeError):
+            continue  # a file the snapshot holds only as a pointer
+        for d in dialogues:
+            said: list[str] = []
+            for i, turn in enumerate(d["turns"]):
+                text = turn["utterance"].strip()
+                if turn["speaker"] == "USER":
+                    said.append(text)
+                    continue
+                acts = {a["act"] for f in turn["frames"] for a in f["actions"]}
+                if len(text.split()) < 3 or acts & {"GOODBYE"}:
+                    continue
+                row: dict[str, object] = {"id": f"sgd-{d['dialogue_id']}-{i}", "source": "sgd", "text": text, "context": " ".join(said[-2:])}
+                by["paraphrase"].append({**row, "label": int("CONFIRM" in acts)})
+                by["suggestion"].append({**row, "label": int(bool(acts & {"OFFER", "OFFER_INTENT"}))})
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=MIRROR, help="directory holding owner+name/repo git snapshots")
@@ -145,6 +265,9 @@ def main() -> int:
     built = {
         "advice": (args.mirror / "venkatasg+Advice-EMNLP2020" / "repo", build_advice),
         "mrda": (args.mirror / "NathanDuran+MRDA-Corpus" / "repo", build_mrda),
+        "annomi": (args.mirror / "uccollab+AnnoMI" / "repo", build_annomi),
+        "epitome": (args.mirror / "behavioral-data+Empathy-Mental-Health" / "repo", build_epitome),
+        "sgd": (args.mirror / "google-research-datasets+dstc8-schema-guided-dialogue" / "repo", build_sgd),
     }
     for name, (repo, build) in built.items():
         if not repo.exists():

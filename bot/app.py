@@ -42,6 +42,7 @@ from scenarios.loader import ScenarioLibrary
 from scheduler.ratelimit import DEFAULT_RATES, RateLimiter
 from storage import Repositories
 from storage.audio_store import AudioStore
+from storage.db import WEB_ROLE
 from storage.repos.programmes import ProgrammeRepo
 from storage.repos.scenarios import WorkspaceScenarioRepo
 
@@ -138,6 +139,7 @@ def compose(settings: Settings, repos: Repositories, library: ScenarioLibrary, b
         repos, library, buyer, judge, connected, clock, speech=speech,
         expiry=timedelta(hours=settings.session_expiry_hours), voice_replies=settings.voice_replies,
         audio_store=audio_store, holds=holds.message, libraries=libraries.for_workspace,
+        peers=repos.db.web_processes if repos.db.role == WEB_ROLE else None,
     )
     authoring = AuthoringService(repos, libraries, clock, drafter)
     # A team's cadence may name its workspace's own scenarios.
@@ -174,9 +176,11 @@ def _operations(settings: Settings, repos: Repositories) -> Operations:
     return ops
 
 
-def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Core:
-    """The production core: storage from DATABASE_URL, the scenario library, and the configured engines."""
-    repos = Repositories.open(settings.database_url, migrate=migrate)
+def build_core(settings: Settings, clock: Clock | None = None, migrate: bool = True, role: str = "cli") -> Core:
+    """The production core: storage from DATABASE_URL, the scenario library, and the configured engines.
+
+    `role` is "web" in a process that receives chat events over HTTP (`serve`, `run`)."""
+    repos = Repositories.open(settings.database_url, migrate=migrate, role=role)
     library = ScenarioLibrary.load(settings.scenarios_dir)
     buyer, judge = make_buyer_and_judge(settings, repos, clock)
     return compose(settings, repos, library, buyer, judge, clock, speech=make_speech(settings),

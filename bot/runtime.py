@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.app import Core, build_core
 from bot.logs import configure_logging
 from bot.settings import Settings
+from storage.db import WEB_ROLE
 
 if TYPE_CHECKING:
     from bot.scheduling.build import Scheduling
@@ -114,13 +115,17 @@ def start_scheduling(core: Core) -> Scheduling:
     return scheduling.start()
 
 
-def build_process(settings: Settings, *, platforms: Iterable[str] = CHAT_PLATFORMS, scheduler: bool) -> Process:
-    """The core, each named platform that is configured, and (when asked) the scheduler."""
+def build_process(settings: Settings, *, platforms: Iterable[str] = CHAT_PLATFORMS, scheduler: bool,
+                  role: str = "worker") -> Process:
+    """The core, each named platform that is configured, and (when asked) the scheduler.
+
+    `role` is "web" for a process that receives chat events over HTTP: web processes count each
+    other on PostgreSQL to keep a rep's messages in order across them (PracticeService.peers)."""
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
                                            settings.slack_app_token, settings.slack_client_secret,
                                            settings.discord_token, settings.anthropic_api_key,
                                            settings.openai_api_key])
-    core = build_core(settings)
+    core = build_core(settings, role=role)
     process = Process(core)
     for name in platforms:
         plugin = load_platform(name)
@@ -155,7 +160,7 @@ def _run_foreground(process: Process) -> None:
 
 def run_everything(settings: Settings) -> None:
     """`rehearse run`: Slack (HTTP and/or Socket Mode), Discord and the scheduler in one process."""
-    process = build_process(settings, scheduler=True)
+    process = build_process(settings, scheduler=True, role=WEB_ROLE)
     try:
         for platform in process.platforms.values():
             if not platform.foreground:

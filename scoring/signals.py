@@ -56,10 +56,12 @@ class ReplySignals:
     business_question_first: int = 0  # 1 when a business question comes before any product talk
     product_pitch: int = 0  # 1 when the reply talks product/price before asking about the buyer
     sympathy_phrases: int = 0
+    acknowledgements: int = 0  # first-person acknowledgement: "I'm sorry to hear that", "I can imagine"
     feeling_reflections: int = 0
     emotion_words: int = 0
     validations: int = 0
     restatements: int = 0
+    reflections: int = 0  # "you feel overwhelmed by…", "you've been…": their inner state or experience, said back
     second_person_statements: int = 0
     mirrored_sentences: int = 0  # sentences about "you" that reuse 2+ of the other side's content words
     echoed_terms: int = 0  # content words (stemmed) taken from the other side's last line
@@ -234,7 +236,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         tail = _LAST_CLAUSE.split(asked)[-1].strip() if is_q and _LAST_CLAUSE.search(asked) else asked
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
         opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
-                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in asked.split(",")[1:]))
+                          or any(lx.OPEN_QUESTION.match(c.strip()) for c in _CLAUSE_BREAK.split(asked)[1:]))
+        # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
+        opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -251,7 +255,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             elif _CHECKING.match(asked) and not lx.CLOSED_QUESTION.match(asked):
                 # "So you've missed target three months running?" checks understanding; it is not a
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
-                if stems & ctx_stems and want("restatements"):
+                # A statement said as a question about them ("you ordered them already?") checks
+                # understanding even in other words than theirs (MRDA's coders, MI's reflections).
+                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
@@ -288,14 +294,18 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             n_emotion = len(lx.EMOTION.findall(low))
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
+        # "Sorry for the late reply", "sorry, I don't know": the rep apologising for themselves acknowledges
+        # nothing of the other person's, so those words are out of sight of the sympathy patterns.
+        own_apology = "sorry" in low and bool(lx.SELF_APOLOGY.search(low))
         for name, pattern in patterns:
-            if name == "feeling_reflections" and opens:
-                continue  # "how does that make you feel?" asks about the feeling; it does not name it
+            if name == "feeling_reflections" and (opens or (is_q and lx.NARROW_QUESTION.match(asked))):
+                continue  # "how does that make you feel?", "when did you notice you're feeling low?" ask about the feeling; they do not name it
+            text_for = lx.SELF_APOLOGY.sub(" ", low).strip() if own_apology and name in _SYMPATHY_SIGNALS else low
             if name in _COUNT_EVERY_MATCH:
-                n = len(pattern.findall(low))
+                n = len(pattern.findall(text_for))
                 if n:
                     hit(name, s, n)
-            elif pattern.search(low):
+            elif pattern.search(text_for):
                 hit(name, s)
         if want("advice_sentences") and advice_probability(s.text) >= ADVICE_P:
             hit("advice_sentences", s)
@@ -310,6 +320,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             first_impact = s.index
         if first_fix is None and hits.get("fix_statements", [None])[-1] == s.index:
             first_fix = s.index
+        if want("reflections") and (not is_q or _CHECKING.match(asked)) and lx.REFLECTION.match(low) and not lx.SUGGESTION.search(low):
+            hit("reflections", s)
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
@@ -344,12 +356,15 @@ def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
 
 _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's|that is|this is|it's|there's|they're|they|the|he's|she's|he|she|we're)\b|\b(?:you're|you are|you were|he's|she's|they're) (?:talking about|saying|describing|getting at|asking about)\b")
 # A statement said as a question: "so they can't...?", "you're not going to be here tomorrow?"
-_CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
+# ... or about what they described, drawn as an inference with "so" / "that means": "so they can't get
+# clues from the other channels?", "so that means other people edit what you say?".
+_ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
+_CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
 _FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
 _REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
 # Lead-ins that put a question off without changing its kind: "can I ask, what does it do?", "I wonder why".
-_ASK_LEAD = re.compile(r"^(?:(?:can|could|may) i ask(?: you)?|let me ask(?: you)?|i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious|so the question is|my question is|the question is)\b[,:\s]*")
+_ASK_LEAD = re.compile(r"^(?:i (?:just |simply )?(?:want(?:ed)?|'d like|would like) to (?:\w+ )?ask(?: you)?|(?:can|could|may) i ask(?: you)?|let me ask(?: you)?|i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious|so the question is|my question is|the question is)\b[,:\s]*")
 
 
 def fluent(low: str) -> str:
@@ -367,11 +382,19 @@ ADVICE_P = 0.5
 
 # Framing is about how much of the reply is "can't" versus "can", so every match counts.
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
+_SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
+# "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
+# question after a lead-in clause. (" but " without a comma was measured too: it made a restating
+# question on ESConv read as open, which the paraphrase weights then penalise; AnnoMI's coders call
+# those questions, so the penalty stays and the bare " but " split does not.)
+_RATING = re.compile(r"\bon a scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
+_CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sympathy_phrases", lx.SYMPATHY),
+    ("acknowledgements", lx.ACKNOWLEDGEMENT),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),
     ("restatements", lx.RESTATEMENT),

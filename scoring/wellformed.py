@@ -30,34 +30,64 @@ from scoring.text import stem
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
 # comma list of advice ("try yoga, walks, journaling") sits near 0.15, so the bar is below that.
 FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't"]
+    ["a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "for", "with", "about", "from", "by", "as", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she", "her", "it", "its", "this", "that", "these", "those", "there", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "what", "which", "who", "when", "where", "why", "how", "than", "then", "just", "also", "very", "really", "too", "all", "any", "some", "more", "much", "i'm", "you're", "it's", "that's", "don't", "didn't", "can't", "won't", "i've", "you've", "i'll", "you'll", "we're", "they're", "isn't", "aren't", "we'll", "let's", "here", "there"]
 )
 
 # Stems that make up stock sympathy and praise: a reply built only from these says nothing of theirs.
 _STOCK_EMPATHY = frozenset(
     stem(w)
-    for w in ["sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot"]
+    for w in ["unfortunate", "shame", "condolences", "awful", "how", "sad", "bad", "sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot",
+              # shared experience and apology, stock when nothing of theirs follows
+              "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you"]
+)
+
+# Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
+# nothing of theirs however many times it is said.
+_STOCK_REASSURANCE = frozenset(
+    stem(w)
+    for w in ["worry", "worried", "fine", "okay", "alright", "going", "normal", "common", "natural", "wrong", "everyone", "everybody",
+              "goes", "through", "offer", "pay", "off", "fault", "alone", "time", "takes", "better", "things", "thing", "hope",
+              "strong", "stronger", "brave", "proud", "great", "good", "make", "made", "sure", "confident", "believe", "hang", "keep",
+              "stay", "positive", "everything", "work", "works", "out", "alright", "matter", "matters", "deserve", "worth", "value",
+              "amazing", "awesome", "capable", "smart", "best", "doing", "get", "gets", "got", "figure", "okay", "fine", "right",
+              "track", "shame", "nothing", "anything", "something", "define", "mean", "means", "happens", "happen", "pass", "will",
+              "soon", "day", "days", "eventually", "totally", "completely", "absolutely", "definitely", "really", "truly", "lot",
+              "plenty", "whole", "life", "world", "yourself", "worth", "valid", "feelings", "feel", "feeling", "alone", "same", "boat"]
 )
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
     stem(w)
-    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what"]
+    for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what",
+              "starting", "beginning"]
 )
+
+_REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
 
 # Modals, hedges and vague nouns: a suggestion made only of these names no step.
 _VAGUE_ACTION = frozenset(
     stem(w)
-    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently"]
+    for w in ["try", "trying", "consider", "considering", "maybe", "perhaps", "something", "anything", "stuff", "thing", "things", "idea", "ideas", "option", "options", "way", "ways", "suggest", "suggestion", "recommend", "recommendation", "advice", "help", "helps", "helpful", "good", "better", "best", "great", "possibly", "probably", "definitely", "different", "somehow", "approach", "step", "steps", "move", "action", "look", "think", "work", "works", "working", "want", "need", "needs", "start", "sure", "certain", "else", "differently",
+              # "it would be interesting to do something", "we might as well do stuff"
+              "interesting", "useful", "nice", "worth", "well",
+              # "doing things is important", "trying is key"
+              "important", "key", "essential", "crucial", "vital", "doing", "time"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:
     """Why the reply is not a well-formed reply at all, or None."""
     sentences = [s for s in analysis.sentences if s.words]
     tokens = [w for s in sentences for w in s.words]
+    shouted = sum(1 for s in sentences if s.text.rstrip().endswith("!"))
+    if len(sentences) >= 3 and shouted == len(sentences) and len(tokens) <= 2 * len(sentences):
+        # "Amazing! You're great! Wonderful!" is short, but three shouts in a row are cheering at any length.
+        return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
     if len(tokens) < 5:
         return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
-    fragments = sum(1 for s in sentences if len(s.words) <= 2)
+    # A fragment is a one- or two-word sentence with no grammar in it, or shouted: "Sorry. Tough." and
+    # "Great job!" are; "What happened? Tell us." are short sentences (EPITOME's coders, and any
+    # reader, take "What happened? Tell us. We'll listen." as an open invitation).
+    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words)))
     if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
         return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
     bangs = analysis.text.count("!")
@@ -89,7 +119,12 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # Their content in the rep's words: an echo of their line, or a restatement with its own
         # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
-        if not own & ctx and len(own) < 2:
+        # A one-line check ("You mean the transcribers?") names one thing of theirs, and that is enough.
+        check = len(analysis.sentences) == 1 and analysis.sentences[0].is_question and bool(analysis.hits.get("restatements"))
+        # A reflection names their state in one word ("it sounds like you feel used", "you sound fed up").
+        # ... but the verbs of reflecting ("you feel it", "you're thinking that") are not that word.
+        reflection = bool(analysis.hits.get("reflections")) and bool(own - _REFLECTING_VERBS)
+        if not own & ctx and len(own) < (1 if check or reflection else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))
@@ -102,6 +137,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
+        # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
+        # touches what they said is the reassurance twin of the empathy salad.
+        fired = _fired(analysis, ("reassurances",))
+        own = _reply_stems(analysis) - _STOCK_REASSURANCE
+        tied = bool(own & ctx) if ctx else len(own) >= 2
+        if len(fired) >= 3 and not tied and not analysis.hits.get("answered_worries"):
+            return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
@@ -110,6 +152,10 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         }
         if fired and not concrete:
             return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
+        # "Just tell. Just ask. Just call.": a run of bare commands names no step either.
+        bare = [i for i in analysis.hits.get("imperatives", []) if len(analysis.sentences[i].words) <= 2]
+        if len(bare) >= 3 and len(bare) * 2 >= len(analysis.sentences):
+            return "A run of one- or two-word commands names no step. Say one concrete action and what it is for."
         modals = len(_MODAL.findall(analysis.text.lower()))
         if modals >= 4 and modals * 4 > len(_reply_stems(analysis)) * 3 + 4:
             return "Stacking “you should, you could, you might” hides the step. Offer one concrete action they can take."

@@ -21,8 +21,9 @@ class Repositories:
     events: EventLedger
 
     @classmethod
-    def open(cls, url: str, migrate: bool = True) -> Repositories:
-        db = Database(url)
+    def open(cls, url: str, migrate: bool = True, role: str = "cli") -> Repositories:
+        """`role` names this process on PostgreSQL ("web" for a process serving chat events over HTTP)."""
+        db = Database(url, role)
         if migrate:
             from storage.migrate import upgrade
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
@@ -22,6 +25,17 @@ IDLE_PING_S = 10.0
 # plus the scheduler's and the leader's; past that, overflow connections rather than waiting.
 POOL_SIZE = 16
 MAX_OVERFLOW = 16
+# A process names its PostgreSQL connections after its role, so each web process can see how many
+# web processes share the database (Database.web_processes) without a table to keep up to date.
+WEB_ROLE = "web"
+PEERS_TTL_S = 10.0  # a process started or stopped is noticed within this long; one cheap query per period
+_COUNT_WEB = text("SELECT count(DISTINCT application_name) FROM pg_stat_activity"
+                  " WHERE datname = current_database() AND application_name LIKE :pattern")
+
+
+def application_name(role: str) -> str:
+    """`rehearse-<role>:<host>:<pid>`: unique per process, within PostgreSQL's 63 characters."""
+    return f"rehearse-{role}:{socket.gethostname()[:30]}:{os.getpid()}"[:63]
 
 
 def normalise_url(url: str) -> str:
@@ -33,7 +47,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, role: str = "cli") -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
@@ -52,7 +66,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
+                           connect_args={"application_name": application_name(role)})
     _ping_when_idle(engine, IDLE_PING_S)
     return engine
 
@@ -84,9 +99,12 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
 class Database:
     """Owns the engine; hands out short-lived sessions whose objects outlive them."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, role: str = "cli") -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.role = role
+        self.engine = make_engine(self.url, role)
+        self._peers_guard = threading.Lock()
+        self._peers: tuple[float, int] = (float("-inf"), 1)  # (monotonic time read, count)
 
     @property
     def is_postgres(self) -> bool:
@@ -101,6 +119,26 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    def web_processes(self) -> int:
+        """How many web processes (`rehearse serve`, `rehearse run`) use this database now, this one
+        included; always 1 on SQLite, which one web process serves. Cached for PEERS_TTL_S."""
+        if not self.is_postgres:
+            return 1
+        with self._peers_guard:
+            read_at, count = self._peers
+            if time.monotonic() - read_at < PEERS_TTL_S:
+                return count
+            self._peers = (time.monotonic(), count)  # one reader per period; the others use the last count
+        try:
+            with self.engine.connect() as connection:
+                seen = int(connection.execute(_COUNT_WEB, {"pattern": f"rehearse-{WEB_ROLE}:%"}).scalar() or 0)
+        except Exception:  # the count only tunes ordering; a database hiccup must not fail a turn
+            return count
+        count = max(seen, 1)
+        with self._peers_guard:
+            self._peers = (time.monotonic(), count)
+        return count
 
     def update(self, model: type[Row], key: object, **changes: Any) -> Row:
         """Set these columns on the row with this primary key; KeyError when there is none."""

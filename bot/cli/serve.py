@@ -36,10 +36,10 @@ def serve(
             "serve only the report pages. Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
-    from bot.runtime import build_process
+    from bot.runtime import WEB_ROLE, build_process
 
     # The web process: Slack and the core (with every button's use case wired), no scheduler.
-    process = build_process(settings, platforms=("slack",), scheduler=False)
+    process = build_process(settings, platforms=("slack",), scheduler=False, role=WEB_ROLE)
     assert process.slack is not None
     mode = "HTTP" + (" and Socket Mode" if settings.slack_app_token else "")
     paths = "/slack/events" + (", /slack/install, /slack/oauth_redirect" if settings.slack_oauth else "")

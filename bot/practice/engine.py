@@ -4,7 +4,9 @@ Every call loads what it needs from storage, so a restarted process carries on
 any open session. Platform retries are absorbed by the event ledger before any
 work is done, and each session is served by one thread at a time: in-process by
 a lock per session thread, across web processes on PostgreSQL by an advisory
-lock in the turn's transaction (storage.repos.sessions.SessionRepo.work).
+lock in the turn's transaction (storage.repos.sessions.SessionRepo.work). With
+several web processes a message is held until ORDER_WINDOW after it was sent, and
+the lock's holder answers the conversation's earlier waiting messages first.
 
 A rep's turn is the hot path (issue #26): one query loads the session, its owner
 and its turns; the buyer answers; the line is posted; one transaction stores the
@@ -52,6 +54,11 @@ RESUME_WINDOW = timedelta(days=1)  # an acknowledged message older than this is 
 # Platform retries come within minutes and gateway replays within a reconnect; the ledger keeps a
 # margin past the resume window, then forgets (it grew by one row per event forever, issue #18 item 8).
 LEDGER_KEEP = timedelta(days=2)
+# With several web processes, a message sent moments ago is held until this long after it was sent, so
+# an earlier message of the same conversation that another process is still storing is answered first.
+# The two-process benchmark saw such a store lag 50-400 ms behind under a load average of 9 (issue #18,
+# item 11). A single web process never waits; real Slack delivers most events later than this anyway.
+ORDER_WINDOW = timedelta(milliseconds=750)
 HELP = (
     "Hi! I'm Rehearse, your practice partner. Type `/practice` to start a short scenario "
     "(or `/practice <scenario-id>`); answer the buyer in the scenario's thread and write `done` "
@@ -90,6 +97,7 @@ class PracticeService:
         holds: Callable[[int, date], str | None] | None = None,
         libraries: Callable[[int | None], ScenarioLibrary] | None = None,
         guard: FloodGuard | None = None,
+        peers: Callable[[], int] | None = None,
     ) -> None:
         self.repos = repos
         self.library = library
@@ -112,6 +120,9 @@ class PracticeService:
         # Optional: the scenarios a workspace sees (the base library plus its own, issue #23), by the
         # workspace's row id; None: every workspace sees `library`. Given by the composition root.
         self.libraries = libraries
+        # Optional: how many web processes serve reps from this database now (this one included); None:
+        # this process is the only one that receives a conversation's messages.
+        self.peers = peers
 
     @property
     def held_locks(self) -> int:
@@ -359,6 +370,7 @@ class PracticeService:
         if not where.thread:
             chat.send(where, Text(HELP))
             return False
+        self._await_earlier(inbound)
         with self._locks.hold(lock_key(where.platform, where.channel, where.thread, "")), \
                 self.repos.sessions.work(lock_key(where.platform, where.channel, where.thread, "")) as work:
             loaded = work.load_thread(where.platform, where.channel, where.thread)
@@ -384,6 +396,15 @@ class PracticeService:
                 if current is not None and is_open(current.session.state):
                     self._finish(current.session, chat, ref)
         return stored
+
+    def _await_earlier(self, inbound: Inbound) -> None:
+        """Behind a load balancer, the rep's previous message may still be on its way into storage through
+        another process: give it until ORDER_WINDOW after this one was sent (see _earlier_first)."""
+        if inbound.sent_at is None or self.peers is None or self.peers() < 2:
+            return
+        wait = (inbound.sent_at + ORDER_WINDOW - self.clock.now()).total_seconds()
+        if wait > 0:
+            time.sleep(min(wait, ORDER_WINDOW.total_seconds()))  # a clock behind the platform's waits no longer
 
     def _earlier_first(self, work: SessionWork, loaded: Loaded, ref: ConversationRef, chat: ChatPort,
                        inbound: Inbound) -> bool:

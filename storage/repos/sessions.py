@@ -14,18 +14,19 @@ import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import BehaviorScoreRecord, Person, PracticeSession, ScenarioRecord, TurnRecord
+from storage.models import BehaviorScoreRecord, InboundEvent, Person, PracticeSession, ScenarioRecord, TurnRecord
 
 OPEN_STATES = ("offered", "started")
 
@@ -90,6 +91,7 @@ class Loaded:
     turns: list[TurnView]
     owner_platform: str
     owner_user_id: str
+    extra: dict[str, Any] = field(default_factory=dict)  # what the query read beside the session
 
 
 class SessionWork:
@@ -98,17 +100,25 @@ class SessionWork:
     Reads take no row lock. Writes happen at the end, in one statement on PostgreSQL (the turns'
     INSERT rides in a CTE of the session's UPDATE) and two on SQLite."""
 
-    def __init__(self, connection: Connection, postgres: bool) -> None:
+    def __init__(self, connection: Connection, postgres: bool, key: str) -> None:
         self._c = connection
         self._postgres = postgres
+        self._key = key
         self.wrote = False
         # PostgreSQL: the conversation's received, unhandled events (payloads, in the order sent), read
-        # with the lock. Another process may have received an earlier message that it has not handled yet.
+        # with the session. Another process may have received an earlier message not handled yet.
         self.pending: list[dict[str, Any]] = []
 
     def load_thread(self, platform: str, channel: str, thread: str) -> Loaded | None:
-        """The newest session in a thread, with its turns and owner, in one query."""
-        return self._load(_LOAD_BY_THREAD, {"platform": platform, "channel": channel, "thread": thread})
+        """The newest session in a thread, with its turns and owner (and on PostgreSQL the thread's
+        waiting events, see `pending`), in one query."""
+        params = {"platform": platform, "channel": channel, "thread": thread}
+        if not self._postgres:
+            return self._load(_LOAD_BY_THREAD, params)
+        loaded = self._load(_LOAD_BY_THREAD_WITH_PENDING, {**params, "conversation": self._key})
+        if loaded is not None:
+            self.pending = list(loaded.extra.get("pending") or [])
+        return loaded
 
     def load(self, session_id: str) -> Loaded | None:
         return self._load(_LOAD_BY_ID, {"session_id": session_id})
@@ -122,7 +132,8 @@ class SessionWork:
         first = rows[0]._mapping
         session = PracticeSession(**{name: first[f"s_{name}"] for name in _SESSION_COLUMNS})
         turns = [row for row in rows if row.seq is not None]
-        return Loaded(session, turns, first["owner_platform"], first["owner_user_id"])
+        extra = {"pending": first["pending"]} if "pending" in first else {}
+        return Loaded(session, turns, first["owner_platform"], first["owner_user_id"], extra)
 
     def record(self, session: PracticeSession, turns: Sequence[TurnRecord | NewTurn], **changes: Any) -> PracticeSession:
         """Add these turns and set these columns of the session, atomically; returns the updated copy."""
@@ -158,13 +169,19 @@ _ADD_SESSION = insert(_SESSIONS)
 # committed durably when it was received, so a turn lost to a database crash (not a process crash:
 # PostgreSQL still writes it) is handled again from its event on start. Saves a WAL flush per turn
 # (~4 ms on this machine's disk). One statement: set_config(..., true) is SET LOCAL.
-# The same statement reads the conversation's events still waiting to be handled (see SessionWork.pending).
-_LOCK = text(
-    "SELECT (SELECT coalesce(json_agg(e.payload ORDER BY e.sent_at, e.key), '[]'::json) FROM inbound_event e"
-    " WHERE e.conversation = :conversation AND e.payload IS NOT NULL) AS pending,"
-    " pg_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)"
-)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key), set_config('synchronous_commit', 'off', true)")
 _PEOPLE = Person.__table__  # type: ignore[attr-defined]
+_EVENTS = InboundEvent.__table__  # type: ignore[attr-defined]
+# The conversation's received, unhandled events, in the order sent, read with the session (PostgreSQL).
+# It must be a statement after the lock's: a statement sees the database as it was when it began, and
+# the lock's may have waited while another process stored an earlier message (issue #18, item 11).
+_PENDING = (
+    core_select(func.coalesce(func.json_agg(aggregate_order_by(_EVENTS.c.payload, _EVENTS.c.sent_at, _EVENTS.c.key)),
+                              text("'[]'::json")))
+    .where(_EVENTS.c.conversation == bindparam("conversation"), _EVENTS.c.payload.is_not(None))
+    .scalar_subquery()
+    .label("pending")
+)
 
 
 def _load_where(where: Any) -> Any:
@@ -189,6 +206,7 @@ _LOAD_BY_THREAD = _load_where(_SESSIONS.c.id == (
     .limit(1)
     .scalar_subquery()
 ))
+_LOAD_BY_THREAD_WITH_PENDING = _LOAD_BY_THREAD.add_columns(_PENDING)
 
 
 @functools.lru_cache(maxsize=64)
@@ -220,11 +238,10 @@ class SessionRepo:
         What `record` wrote is committed even when the work then raises: a stored turn is not undone
         because the platform refused the post that followed it."""
         with self.db.engine.connect() as connection:
-            work = SessionWork(connection, self.db.is_postgres)
+            work = SessionWork(connection, self.db.is_postgres, key)
             try:
                 if self.db.is_postgres:
-                    pending = connection.execute(_LOCK, {"key": advisory_key(key), "conversation": key}).scalar()
-                    work.pending = list(pending or [])
+                    connection.execute(_LOCK, {"key": advisory_key(key)})
                 yield work
             except BaseException:
                 if work.wrote:

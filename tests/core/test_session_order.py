@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
+from datetime import timedelta
 
+import psycopg
 import pytest
 
 from bot.messages import Inbound, Text
@@ -52,6 +55,8 @@ def test_messages_sent_alternately_to_two_processes_are_answered_once_each_in_or
     bots = [first] + [TestBot(db_url, clock=first.clock, chat=chat) for _ in range(processes - 1)]
     for bot in bots:
         bot.service.buyer = SlowBuyer(bot.service.buyer, 0.15)
+        if processes == 2:
+            bot.service.peers = lambda: 2  # what each process reads from PostgreSQL behind a load balancer
     first.start()
     assert first.ref is not None
     sends = []
@@ -100,3 +105,51 @@ def test_a_message_received_by_a_slower_process_is_answered_before_the_next_one(
     assert [t.text for t in turns if t.speaker == "rep"] == [LINES[0], LINES[1]]
     assert [t.speaker for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
     assert [m.text for _, m in chat.posted[1:] if isinstance(m, Text)] == [turns[2].text, turns[4].text]
+
+
+def test_a_message_a_busy_process_stores_late_is_still_answered_before_the_next_one(pg_url: str) -> None:
+    """The busy process takes 200 ms to store the first message; the other has the second 50 ms after
+    it was sent. Without a wait, the second would be answered first."""
+    chat = RecordingChat()
+    busy = TestBot(pg_url, chat=chat)
+    quick = TestBot(pg_url, clock=busy.clock, chat=chat)
+    for bot in (busy, quick):
+        bot.service.peers = lambda: 2
+    busy.start()
+    assert busy.ref is not None
+    first = Inbound(busy.ref, busy.person, "Ev-first", busy.clock.now(), LINES[0])
+    second = Inbound(busy.ref, busy.person, "Ev-second", busy.clock.now() + timedelta(milliseconds=50), LINES[1])
+
+    def busy_process() -> None:
+        time.sleep(0.2)
+        busy.service.handle(first)
+
+    late = threading.Thread(target=busy_process)
+    late.start()
+    time.sleep(0.05)
+    quick.service.handle(second)
+    late.join(30)
+
+    turns = busy.repos.sessions.turns(busy.session_id)  # type: ignore[arg-type]
+    assert [t.text for t in turns if t.speaker == "rep"] == [LINES[0], LINES[1]]
+    assert [m.text for _, m in chat.posted[1:] if isinstance(m, Text)] == [turns[2].text, turns[4].text]
+
+
+def test_one_web_process_never_holds_a_message_back(pg_url: str) -> None:
+    bot = TestBot(pg_url)
+    bot.service.peers = lambda: 1
+    bot.start()
+    started = time.monotonic()
+    bot.say(LINES[0])
+    assert time.monotonic() - started < 0.5  # no order window: nobody else can be storing an earlier message
+
+
+def test_web_processes_count_each_other_through_postgresql(pg_url: str) -> None:
+    from storage.db import Database
+
+    before = Database(pg_url, role="web").web_processes()
+    assert before >= 1  # itself
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://").split("?")[0]
+    with psycopg.connect(plain, application_name=f"rehearse-web:elsewhere:{uuid.uuid4().hex[:8]}"), \
+            psycopg.connect(plain, application_name="rehearse-worker:elsewhere:1"):
+        assert Database(pg_url, role="web").web_processes() == before + 1  # the worker does not serve HTTP

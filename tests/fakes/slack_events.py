@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +23,8 @@ from urllib.parse import urlencode
 from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "fake-signing-secret"
-_ts = itertools.count(1)
+_ts_guard = threading.Lock()
+_last_ts_us = 0
 
 
 @dataclass
@@ -42,8 +43,13 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def new_ts() -> str:
-    """A message timestamp as Slack writes them, unique within the process."""
-    return f"{int(time.time())}.{next(_ts):06d}"
+    """A message timestamp as Slack writes them: the time sent, to the microsecond, unique within the
+    process (the core orders a conversation's messages by it)."""
+    global _last_ts_us
+    with _ts_guard:
+        _last_ts_us = max(int(time.time() * 1_000_000), _last_ts_us + 1)
+        now = _last_ts_us
+    return f"{now // 1_000_000}.{now % 1_000_000:06d}"
 
 
 class SlackSender:
