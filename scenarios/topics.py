@@ -27,10 +27,13 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().replace("\u2019", "'").replace("\u2018", "'").split())
 
 
+def _body(word: str) -> str:
+    return r"\s+".join(re.escape(part) for part in normalise(word).split())
+
+
 @lru_cache(maxsize=4096)
 def _pattern(word: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in normalise(word).split())
-    return re.compile(rf"(?<![\w]){body}{_ENDINGS}(?![\w])")
+    return re.compile(rf"(?<![\w]){_body(word)}{_ENDINGS}(?![\w])")
 
 
 def mentions(words: Iterable[str], text: str) -> list[str]:
@@ -41,8 +44,19 @@ def mentions(words: Iterable[str], text: str) -> list[str]:
 
 def weight(words: Iterable[str], text: str) -> int:
     """How much of `text` is about these words: distinct places they occur ("affect" and "affecting" count once)."""
-    said = normalise(text)
-    return len({m.start() for w in words for m in _pattern(w).finditer(said)})
+    return sum(1 for _ in _any_at(tuple(words)).finditer(normalise(text)))
+
+
+@lru_cache(maxsize=1024)
+def _any_at(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches (empty) at each place where any of `words` starts, as `_pattern` matches it.
+
+    One scan per topic instead of one per word: the buyer weighs every topic of the scenario on every
+    turn (issue #26). A lookahead matches nothing, so every place is tried, overlaps included."""
+    if not words:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(_body(w) for w in words)
+    return re.compile(rf"(?<![\w])(?=(?:{alternatives}){_ENDINGS}(?![\w]))")
 
 
 def topic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

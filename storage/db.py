@@ -12,10 +12,19 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
+
+from storage.sqlite_writes import serialise_writes, writer_factory
 
 Row = TypeVar("Row", bound=SQLModel)
 
+# A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).
+IDLE_PING_S = 10.0
+# The pool: 8 Slack work threads and 8 waitress threads (the acknowledgement's ledger insert) at once,
+# plus the scheduler's and the leader's; past that, overflow connections rather than waiting.
+POOL_SIZE = 16
+MAX_OVERFLOW = 16
 # A process names its PostgreSQL connections after its role, so each web process can see how many
 # web processes share the database (Database.web_processes) without a table to keep up to date.
 WEB_ROLE = "web"
@@ -41,7 +50,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, role: str = "cli") -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                                  "factory": writer_factory()})
+        serialise_writes(engine)  # writers queue in the process, not in SQLite's busy sleeps
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -51,11 +62,38 @@ def make_engine(url: str, role: str = "cli") -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")  # the standard WAL pairing: durable at checkpoints, no fsync per commit
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run outside the write lock (sqlite_writes)
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         connect_args={"application_name": application_name(role)})
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
+                           connect_args={"application_name": application_name(role)})
+    _ping_when_idle(engine, IDLE_PING_S)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Check a pooled connection before use only when it sat idle for `idle_s` or more.
+
+    pool_pre_ping pinged on every checkout: a round trip before every unit of work, two per
+    Slack turn (issue #26). A connection in steady use has just proven itself; the one that
+    sat idle (through a database restart, a proxy's idle timeout) is the one worth checking.
+    A connection dropped while in use still fails its statement once, and SQLAlchemy then
+    drops every pooled connection made before it."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool replaces this connection
+            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
 
 
 class Database:

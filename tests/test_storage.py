@@ -102,3 +102,55 @@ def test_deleting_a_person_drops_the_text_of_their_messages_still_waiting_in_the
     counts = PrivacyRepo(repos.db, AudioStore(tmp_path)).erase(person.id, NOW)  # type: ignore[arg-type]
     assert counts["received_messages"] == 1
     assert [e.key for e in repos.events.unfinished(NOW)] == ["slack:Ev-other"]
+
+
+def test_a_pooled_postgres_connection_that_died_while_idle_is_replaced_not_used(
+        pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No ping per checkout (issue #26: a round trip before every unit of work), but a connection that sat
+    idle is pinged first, so a database restart or a proxy's idle timeout costs no request."""
+    from sqlalchemy import create_engine, text
+
+    import storage.db
+
+    monkeypatch.setattr(storage.db, "IDLE_PING_S", 0.0)
+    db = storage.db.Database(pg_url)
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with db.engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with admin.connect() as conn:  # the server drops the pooled connection while it is idle
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        with db.engine.connect() as conn:
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert second != first
+    finally:
+        admin.dispose()
+        db.dispose()
+
+
+def test_a_pooled_connection_in_steady_use_is_not_pinged(db_url: str) -> None:
+    from sqlalchemy import text
+
+    from storage.db import Database
+
+    db = Database(db_url)
+    pings: list[object] = []
+    original = db.engine.dialect.do_ping
+    db.engine.dialect.do_ping = lambda conn: pings.append(conn) or original(conn)  # type: ignore[method-assign]
+    try:
+        for _ in range(5):
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        assert pings == []
+    finally:
+        db.dispose()
+
+
+def test_a_new_turn_carries_every_column_a_stored_turn_has() -> None:
+    """SessionWork.record stores NewTurn's fields by TurnRecord's column names: a column added to one
+    must be added to the other."""
+    from dataclasses import fields
+
+    from storage.repos.sessions import NewTurn
+
+    assert {f.name for f in fields(NewTurn)} == {c.name for c in TurnRecord.__table__.columns} - {"id"}  # type: ignore[attr-defined]

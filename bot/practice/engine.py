@@ -43,7 +43,7 @@ from scoring.types import BehaviorScore, Delivery, Turn
 from storage import Repositories
 from storage.audio_store import AudioStore
 from storage.models import BehaviorScoreRecord, Person, PracticeSession, TurnRecord
-from storage.repos.sessions import Loaded, SessionWork, TurnView, lock_key
+from storage.repos.sessions import Loaded, NewTurn, SessionWork, TurnView, lock_key
 
 log = logging.getLogger(__name__)
 
@@ -173,17 +173,15 @@ class PracticeService:
         card = cards.scenario_card(scenario, session_id, opening.text, wording_of(chat))
         posted = chat.open_practice_thread(who, replace(card, idempotency_key=push_key) if push_key else card)
         ref = posted.ref
-        session = self.repos.sessions.create(
+        session = self.repos.sessions.open(
             PracticeSession(
                 id=session_id, person_id=person.id, scenario_id=scenario.id, scenario_version=version,  # type: ignore[arg-type]
                 kind=scenario.kind, state=State.OFFERED, platform=ref.platform, workspace=ref.workspace,
                 channel=ref.channel, thread=ref.thread, push_key=push_key, buyer_state=opening.state,
                 buyer_engine=opening.engine, offered_at=now, last_activity_at=now, expires_at=now + self.expiry,
-            )
-        )
-        self.repos.sessions.add_turn(
+            ),
             TurnRecord(session_id=session_id, seq=1, speaker="buyer", text=opening.text, engine=opening.engine,
-                       created_at=now, sent_at=now)  # the card carried it
+                       created_at=now, sent_at=now),  # the card carried it
         )
         if self._speaks(session):
             self._send_buyer_line(chat, ref, scenario, opening.text)
@@ -486,7 +484,7 @@ class PracticeService:
         audio_ref = None
         if audio is not None and self.audio_store is not None:
             audio_ref = self.audio_store.save(session.id, seq, clip, _extension(audio))
-        rep = TurnRecord(
+        rep = NewTurn(
             session_id=session.id, seq=seq, speaker="rep", text=text, audio_ref=audio_ref,
             engine=audio_engine, audio_duration_s=audio_duration,
             delivery=_delivery_dict(delivery), latency_s=latency, event_id=event_id, created_at=now,
@@ -503,8 +501,8 @@ class PracticeService:
             raise
         said = self.clock.now()
         state = {**reply.state, "voice": session.buyer_state.get("voice", False)}
-        line = TurnRecord(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
-                          created_at=said)
+        line = NewTurn(session_id=session.id, seq=seq + 1, speaker="buyer", text=reply.text, engine=reply.engine,
+                       created_at=said)
         changes = {**started, "buyer_state": state, "buyer_engine": reply.engine, "last_activity_at": said}
         try:
             self._send_buyer_line(chat, ref, scenario, reply.text, voice=bool(state.get("voice")))

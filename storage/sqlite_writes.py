@@ -1,0 +1,116 @@
+"""One writer at a time on SQLite, queued in the process instead of in SQLite's busy handler.
+
+SQLite lets one connection write at a time. A second writer that finds the lock
+taken is put to sleep by SQLite's busy handler for 1, 2, 5, 10... ms and tries
+again, however soon the first one commits. With the Slack work threads storing
+turns while the HTTP threads store acknowledged events, those sleeps were the
+slow tail of a turn (issue #26). Here a writing connection first takes a
+process-wide lock, held from its first INSERT/UPDATE/DELETE until it commits or
+rolls back, so the next writer starts the moment the lock is free. Reads take
+no lock (WAL lets them run beside the writer).
+
+Other processes (the worker, a CLI command) still meet SQLite's own lock and
+busy handler, as before; and a writer that cannot get the lock within
+WAIT_S writes anyway, so the worst case is SQLite's own behaviour.
+
+SQLite's automatic WAL checkpoint runs inside the COMMIT that crosses 1,000
+pages (10-40 ms of copying and fsync here), which would hold the lock and stall
+every other writer. So a connection leaves checkpoints to this module
+(`wal_autocheckpoint=0` at connect): every CHECKPOINT_EVERY writes, the writer
+that just committed runs a passive checkpoint after giving the lock back, which
+blocks neither readers nor writers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+WAIT_S = 30.0  # as long as SQLite's busy timeout: past it, the old behaviour (SQLite's lock alone)
+CHECKPOINT_EVERY = 200  # committed writes; a few pages each, so well under SQLite's default of 1,000 pages
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+class _WriterConnection(sqlite3.Connection):
+    """A sqlite3 connection that gives the process's write lock back when its transaction ends."""
+
+    write_lock: threading.Lock  # set on the per-engine subclass
+    writes: itertools.count[int]  # the engine's committed writes, for the checkpoint
+    holding = False
+
+    def take_write_lock(self) -> None:
+        if not self.holding:
+            self.holding = self.write_lock.acquire(timeout=WAIT_S)
+
+    def drop_write_lock(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.write_lock.release()
+
+    def wrote(self) -> None:
+        """A write was committed and the lock given back: checkpoint the WAL when it is due."""
+        self.drop_write_lock()
+        if next(self.writes) % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1:
+            try:
+                self.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+            except sqlite3.Error:
+                pass  # a checkpoint that cannot run now runs next time
+
+    def commit(self) -> None:
+        holding = self.holding
+        try:
+            super().commit()
+        finally:
+            self.drop_write_lock()
+        if holding:
+            self.wrote()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.drop_write_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.drop_write_lock()
+
+
+def writer_factory() -> type[sqlite3.Connection]:
+    """A connection class for one engine (sqlite3.connect's `factory=`), with that engine's own lock."""
+    return type("WriterConnection", (_WriterConnection,), {"write_lock": threading.Lock(), "writes": itertools.count()})
+
+
+def serialise_writes(engine: Engine) -> None:
+    """Take the lock before a connection's first write; an autocommitted write gives it back at once."""
+
+    def writer(conn: Any) -> _WriterConnection | None:
+        dbapi = conn.connection.dbapi_connection
+        return dbapi if isinstance(dbapi, _WriterConnection) else None
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip()[:6].upper() in _WRITES:
+            connection = writer(conn)
+            if connection is not None:
+                connection.take_write_lock()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        connection = writer(conn)
+        if connection is not None and connection.holding and not connection.in_transaction:
+            connection.wrote()  # autocommit: the write is already committed
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context) -> None:  # type: ignore[no-untyped-def]
+        connection = context.connection
+        dbapi = writer(connection) if connection is not None and not connection.closed else None
+        if dbapi is not None and dbapi.holding and not dbapi.in_transaction:
+            dbapi.drop_write_lock()  # a refused autocommitted write (a duplicate event); else rollback drops it
