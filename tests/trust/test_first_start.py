@@ -60,3 +60,32 @@ def test_the_platform_migrates_once_in_a_release_phase_before_web_and_worker_sta
 
     assert processes["release"].strip() == "rehearse db upgrade"
     assert {"web", "worker"} <= set(processes)
+
+
+def test_processes_opening_a_fresh_sqlite_file_at_the_same_moment_all_connect(tmp_path: Path) -> None:
+    """Each new connection switches the file to WAL; two switching at once used to fail the second
+    ("database is locked", about one round in twelve with six openers)."""
+    from sqlalchemy import text
+
+    for round_ in range(30):
+        url = f"sqlite:///{tmp_path / f'fresh-{round_}.db'}"
+        start = threading.Barrier(6)
+        failures: list[BaseException] = []
+
+        def one(url: str = url, start: threading.Barrier = start, failures: list[BaseException] = failures) -> None:
+            db = Database(url)
+            try:
+                start.wait()
+                with db.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except BaseException as exc:  # noqa: BLE001 - the test reports every failure
+                failures.append(exc)
+            finally:
+                db.dispose()
+
+        threads = [threading.Thread(target=one, daemon=True) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert failures == [], f"round {round_}: {failures[0]}"
