@@ -16,7 +16,8 @@ child after its environment is in place (they build Rich consoles at import, and
 COLUMNS then). The zygote checks that its imports printed nothing and imported no `bot.cli`
 module, so a command's own import-time output still reaches the test.
 
-`REHEARSE_TEST_COLD_CLI=1` runs every command with a plain `subprocess.run` instead (to compare).
+`REHEARSE_TEST_COLD_CLI=1` runs every command with a plain `subprocess.run` instead (to compare); so does
+a command whose PYTHON* variables differ from the test process's (the interpreter reads those as it starts).
 """
 
 from __future__ import annotations
@@ -192,12 +193,18 @@ def _text(raw: bytes) -> str:
     return raw.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _startup_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """What the interpreter reads only as it starts (PYTHONWARNINGS, PYTHONHASHSEED, ...): a command given
+    other values than the zygote had needs a cold interpreter to honour them."""
+    return {k: v for k, v in env.items() if k.startswith("PYTHON")}
+
+
 def run_bot(args: Sequence[str], *, input: str = "", env: Mapping[str, str] | None = None,  # noqa: A002
             cwd: Path | str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """`subprocess.run([python, "-m", "bot", *args], input=..., capture_output=True, text=True, env=...,
     cwd=..., timeout=...)`, started from the warm zygote."""
     environ = dict(os.environ if env is None else env)
-    if os.environ.get("REHEARSE_TEST_COLD_CLI"):
+    if os.environ.get("REHEARSE_TEST_COLD_CLI") or _startup_settings(environ) != _startup_settings(os.environ):
         return subprocess.run([sys.executable, "-m", "bot", *args], input=input, capture_output=True, text=True,
                               env=environ, cwd=cwd, timeout=timeout)
     with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
