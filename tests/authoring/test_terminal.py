@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from scenarios.drafting import to_yaml
 from storage import Repositories
 from tests.authoring.conftest import LIBRARY
+from tests.prewarmed import run_bot
 
 WIZARD = [
     "empathy, next_steps",  # behaviors
@@ -33,8 +33,7 @@ def rehearse(args: list[str], stdin: str, tmp_path: Path, db_url: str | None = N
            "COLUMNS": "120", "TERM": "dumb"}
     for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "ANTHROPIC_API_KEY", "SCENARIOS_DIR"):
         env.pop(key, None)
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    return run_bot(args, input=stdin, env=env, cwd=tmp_path, timeout=120)
 
 
 def test_the_wizard_drafts_tries_and_publishes_a_scenario_the_terminal_rep_then_practises(

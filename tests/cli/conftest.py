@@ -1,15 +1,16 @@
-"""The real `rehearse` command in a subprocess: a fresh environment, database and working folder per test."""
+"""The real `rehearse` command in its own process (forked warm, see tests/prewarmed.py): a fresh environment,
+database and working folder per test."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.prewarmed import run_bot
 
 ROSTER = """platform,workspace,user_id,name,email,tz,roles,team,manager_user_id,country
 slack,T1,U1,Ana Rep,ana@example.com,Europe/Berlin,rep,Sales EU,U9,DE
@@ -39,8 +40,7 @@ def rehearse(tmp_path: Path) -> Rehearse:
                    if not k.startswith(("SLACK_", "DISCORD_", "ANTHROPIC_", "DATABASE_URL", "SCENARIOS_DIR"))}
         environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "DATA_DIR": str(tmp_path / "var"),
                         "COLUMNS": str(columns), "TERM": "dumb", **(env or {})})
-        proc = subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                              env=environ, cwd=tmp_path, timeout=180)
+        proc = run_bot(args, input=stdin, env=environ, cwd=tmp_path, timeout=180)
         return Ran(proc.returncode, proc.stdout, proc.stderr)
 
     return run

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import UTC
 from pathlib import Path
 
 import pytest
 
 from storage import Repositories
+from tests.prewarmed import run_bot
 
 REPLIES = [
     "Happy to send pricing, but first: what's driving this for you right now? What business problem are you trying to solve?",
@@ -24,8 +24,7 @@ def _rehearse(args: list[str], stdin: str, tmp_path: Path) -> subprocess.Complet
            "COLUMNS": "120", "TERM": "dumb"}
     for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "ANTHROPIC_API_KEY"):
         env.pop(key, None)
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    return run_bot(args, input=stdin, env=env, cwd=tmp_path, timeout=120)
 
 
 def test_a_rep_practises_a_scenario_in_the_terminal_and_gets_a_stored_scorecard(tmp_path: Path) -> None:

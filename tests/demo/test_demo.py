@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo.simulate import run_demo
+from tests.prewarmed import run_bot
 
 
 @pytest.mark.slow
@@ -28,8 +29,7 @@ def test_the_demo_ends_by_printing_commands_that_work_as_printed(tmp_path: Path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "ANTHROPIC_", "DATABASE_URL"))}
     env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", "COLUMNS": "120",
                 "DATA_DIR": str(tmp_path / "var")})
-    demo = subprocess.run([sys.executable, "-m", "bot", "demo", "--weeks", "2", "--out", str(tmp_path / "demo")],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    demo = run_bot(["demo", "--weeks", "2", "--out", str(tmp_path / "demo")], env=env, cwd=tmp_path, timeout=300)
     assert demo.returncode == 0, demo.stderr
     explore = demo.stdout[demo.stdout.index("Explore what the demo made"):]
     commands = [line.strip() for line in explore.splitlines() if line.strip().startswith("DATABASE_URL=")]
