@@ -32,10 +32,11 @@ from bot.messages import ActionEvent, Attachment, Audio, ConversationRef, Inboun
 from bot.observability.metrics import SESSIONS, TURN_STARTED, observe_turn
 from bot.ports import BuyerContext, BuyerPort, BuyerReply, ChatPort, Clock, JudgeContext, JudgePort, SpeechPort
 from bot.practice import cards
+from bot.practice.scenario_facts import facts_of
 from bot.practice.session_inbox import event_key, from_payload, to_payload
 from bot.practice.session_locks import KeyedLocks
 from bot.practice.states import State, is_open, transition
-from scenarios.loader import ScenarioLibrary, checksum
+from scenarios.loader import ScenarioLibrary
 from scenarios.schema import Scenario
 from scheduler.hours import local_date
 from scheduler.planner import is_scheduled_push
@@ -161,9 +162,9 @@ class PracticeService:
             refusal = self.holds(person.id, local_date(person.tz, now))  # type: ignore[arg-type]
             if refusal:
                 raise PracticeOnHold(refusal)
+        facts = facts_of(scenario)  # checksum and body once per scenario object, not per /practice
         version = self.repos.scenarios.record(
-            scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), checksum(scenario),
-            scenario.model_dump(mode="json"), now,
+            scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), facts.checksum, facts.body, now,
         )
         # A scheduled push gets the same session id and card on every attempt, and the card carries
         # the push key, so a platform that deduplicates (Discord's nonce) absorbs a retry after a crash.

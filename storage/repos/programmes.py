@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -39,6 +40,11 @@ from storage.repos.digests import AccessDenied, TeamView
 CLOSED_SESSION_STATES = ("finished", "abandoned", "expired")
 CLOSED_PUSH_STATES = ("failed", "skipped")
 _CHUNK = 500  # rows per multi-row INSERT
+_MEMBERS = ProgrammeMember.__table__  # type: ignore[attr-defined]
+_MEMBER_COLUMNS = tuple(c.name for c in _MEMBERS.columns)
+# Read at every /practice ("may this rep practise today?"): a Core statement built once, on a plain
+# connection, instead of an ORM session and a select built per call (issue #26).
+_MEMBERSHIPS = core_select(_MEMBERS).where(_MEMBERS.c.person_id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -181,8 +187,9 @@ class ProgrammeRepo:
         ids = list(person_ids)
         if not ids:
             return []
-        with self.db.session() as s:
-            return list(s.exec(select(ProgrammeMember).where(col(ProgrammeMember.person_id).in_(ids))).all())
+        with self.db.engine.connect() as connection:
+            rows = connection.execute(_MEMBERSHIPS, {"ids": ids}).all()
+        return [ProgrammeMember(**{name: row._mapping[name] for name in _MEMBER_COLUMNS}) for row in rows]
 
     def windows(self, person_ids: Iterable[int]) -> dict[int, Window]:
         """Each person's push window: their time zone and their team's cadence (09:00-17:00, Mon-Fri without)."""

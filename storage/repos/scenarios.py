@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -20,6 +21,14 @@ from storage.models import Workspace, WorkspaceScenario
 
 DRAFT, PUBLISHED, SUPERSEDED, RETIRED, DISCARDED = "draft", "published", "superseded", "retired", "discarded"
 ACTIVE = (PUBLISHED, RETIRED)
+
+_ROWS = WorkspaceScenario.__table__  # type: ignore[attr-defined]
+# Read at every /practice to check the workspace's cached library: a Core statement built once, on a
+# plain connection. The ORM session and a select built per call cost ~5 % of a process's CPU under
+# load (py-spy, benchmarks/turn_floor.py saturation, issue #26).
+_ACTIVE_KEYS = (core_select(_ROWS.c.id, _ROWS.c.status)
+                .where(_ROWS.c.workspace_id == bindparam("workspace_id"), _ROWS.c.status.in_(ACTIVE))
+                .order_by(_ROWS.c.id))
 
 
 class WorkspaceScenarioRepo:
@@ -93,11 +102,9 @@ class WorkspaceScenarioRepo:
     def active_keys(self, workspace_id: int) -> list[tuple[int, str]]:
         """(row id, status) of the active rows: enough to tell whether a cached library is still current,
         without reading the scenario bodies (the JSON is most of a row's cost)."""
-        with self.db.session() as s:
-            rows = s.exec(select(WorkspaceScenario.id, WorkspaceScenario.status).where(
-                WorkspaceScenario.workspace_id == workspace_id, col(WorkspaceScenario.status).in_(ACTIVE))
-                .order_by(col(WorkspaceScenario.id))).all()
-            return [(int(row_id or 0), status) for row_id, status in rows]
+        with self.db.engine.connect() as connection:
+            rows = connection.execute(_ACTIVE_KEYS, {"workspace_id": workspace_id}).all()
+        return [(int(row_id or 0), status) for row_id, status in rows]
 
     def active_row(self, workspace_id: int, scenario_id: str) -> WorkspaceScenario | None:
         with self.db.session() as s:

@@ -21,8 +21,9 @@ from collections.abc import Sequence
 
 from bot.ports import BuyerContext, BuyerReply
 from bot.practice.buyers.offline_reading import Reading, read
+from bot.practice.buyers.reply_analysis import analysed, shows, signals_of, unlockers
 from scenarios.schema import HiddenFact, Scenario, Topic
-from scoring import score_reply
+from scoring.signals import Analysis
 
 ENGINE = "offline"
 
@@ -40,14 +41,16 @@ class OfflineBuyer:
         rep_text = ctx.history[-1].text
         buyer_last = next((t.text for t in reversed(ctx.history[:-1]) if t.speaker == "buyer"), "")
         state["rep_turns"] += 1
-        reading = read(scenario, rep_text, buyer_last, state["topic"])
+        # One analysis serves the move and every unlocking behavior (reply_analysis.py: a third of a turn's CPU).
+        analysis = analysed(rep_text, buyer_last, unlockers(f.unlocked_by for f in scenario.hidden_facts))
+        reading = read(scenario, rep_text, buyer_last, state["topic"], signals_of(analysis), analysed=True)
         state["heard"].append({"move": reading.move, "topics": list(reading.topics), "follow_up": reading.follow_up})
 
         if state["rep_turns"] >= scenario.max_turns:
             return BuyerReply(scenario.reactions.closing.strip(), ENGINE, state=state, wants_to_end=True)
 
         topics = [t for tid in reading.topics for t in scenario.topics if t.id == tid]
-        fact = None if reading.move == "pitched" else _earned_fact(scenario, topics, state["revealed"], rep_text, buyer_last)
+        fact = None if reading.move == "pitched" else _earned_fact(scenario, topics, state["revealed"], analysis)
         if fact is not None:
             topic, hidden = fact
             state["revealed"].append(hidden.id)
@@ -71,8 +74,8 @@ def _say(state: dict, text: str, revealed: tuple[str, ...] = ()) -> BuyerReply:
     return BuyerReply(text.strip(), ENGINE, revealed=revealed, state=state)
 
 
-def _earned_fact(scenario: Scenario, topics: list[Topic], revealed: list[str], rep_text: str,
-                 buyer_last: str) -> tuple[Topic, HiddenFact] | None:
+def _earned_fact(scenario: Scenario, topics: list[Topic], revealed: list[str],
+                 analysis: Analysis | None) -> tuple[Topic, HiddenFact] | None:
     """The first unrevealed fact (in the scenario's order, so the story unfolds as written) of a named
     topic that one of the behaviors shown in this message unlocks."""
     topic_of = {fact_id: topic for topic in topics for fact_id in topic.facts}
@@ -82,17 +85,10 @@ def _earned_fact(scenario: Scenario, topics: list[Topic], revealed: list[str], r
             continue
         for behavior in fact.unlocked_by:
             if behavior not in shown:
-                shown[behavior] = _shows(behavior, rep_text, buyer_last)
+                shown[behavior] = shows(behavior, analysis)
             if shown[behavior]:
                 return topic_of[fact.id], fact
     return None
-
-
-def _shows(behavior: str, rep_text: str, buyer_last: str) -> bool:
-    try:
-        return score_reply(behavior, rep_text, buyer_last).detected
-    except ValueError:  # an unscorable reply shows nothing; the engine already told the rep
-        return False
 
 
 def _topic_free(scenario: Scenario, reading: Reading, used: list[str], seed: str) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from scenarios.schema import Scenario, Topic
 from scenarios.topics import normalise, weight
-from scoring import extract_signals
+from scoring import ReplySignals, extract_signals
 
 Move = Literal["asked", "acknowledged", "pitched", "proposed", "told"]
 
@@ -43,9 +43,13 @@ class Reading:
     follow_up: bool = False  # no topic named: the message points back at the buyer's last topic
 
 
-def read(scenario: Scenario, rep_text: str, buyer_last: str, buyer_topic: str | None) -> Reading:
-    """What the rep did in `rep_text`, answering `buyer_last`, and which of the scenario's topics it was about."""
-    move = read_move(rep_text, buyer_last)
+def read(scenario: Scenario, rep_text: str, buyer_last: str, buyer_topic: str | None,
+         signals: ReplySignals | None = None, *, analysed: bool = False) -> Reading:
+    """What the rep did in `rep_text`, answering `buyer_last`, and which of the scenario's topics it was about.
+
+    With `analysed`, `signals` are the message's signals already counted by the caller (None: it could
+    not be scored), so the text is not analysed a second time."""
+    move = read_move(rep_text, buyer_last, signals, analysed=analysed)
     named = _named_topics(scenario.topics, rep_text)
     if named:
         return Reading(move, named)
@@ -56,11 +60,19 @@ def read(scenario: Scenario, rep_text: str, buyer_last: str, buyer_topic: str | 
     return Reading(move, ())
 
 
-def read_move(rep_text: str, buyer_last: str = "") -> Move:
-    try:
-        s = extract_signals(rep_text, buyer_last)
-    except Exception:  # noqa: BLE001 - the engine already refused unscorable text; read it as a statement
-        return "told"
+def read_move(rep_text: str, buyer_last: str = "", signals: ReplySignals | None = None, *,
+              analysed: bool = False) -> Move:
+    """The move, from `signals` when the caller `analysed` the text (reply_analysis.MOVE_SIGNALS lists
+    what is read here), else from a fresh extraction."""
+    if analysed:
+        if signals is None:  # the engine already refused unscorable text; read it as a statement
+            return "told"
+        s = signals
+    else:
+        try:
+            s = extract_signals(rep_text, buyer_last)
+        except Exception:  # noqa: BLE001 - the engine already refused unscorable text; read it as a statement
+            return "told"
     acknowledged = (s.objection_acknowledgements or s.sympathy_phrases or s.feeling_reflections or s.validations
                     or s.restatements or s.patience_invites)
     # Product talk with nothing asked and nothing acknowledged is a pitch even without "our platform..."
