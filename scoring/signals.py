@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from scoring import lexicon as lx
+from scoring import questions as qs
 from scoring.advice import advice_probability
 from scoring.text import (
     Sentence,
@@ -229,7 +230,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if len(s.words) > 30:
             hit("long_sentences", s)
         stems = content_stems(s.words)
-        is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
+        is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low)) or qs.asks_without_mark(low)
         # Spoken replies arrive transcribed: "um wha- how does that work?" asks as openly as "How does that work?"
         asked = fluent(low) if is_q else low
         # "You said X: walk me through Y?" asks from its last clause.
@@ -237,19 +238,27 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
         opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
                           or any(lx.OPEN_QUESTION.match(c.strip()) for c in _CLAUSE_BREAK.split(asked)[1:]))
+        # Open questions in other shapes (scoring.questions): after a false start, as "I wonder what...",
+        # a yes/no shell around their own thinking, a narrow word asking their view.
+        reflective = is_q and qs.reflective_ask(asked)
+        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
         opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
             hit("questions", s)
-            if lx.SUGGESTIVE_QUESTION.match(low):
+            suggests = bool(lx.SUGGESTIVE_QUESTION.match(low))
+            if suggests:
                 hit("suggestive_questions", s)
-            elif opens:
+            # "Have you thought about how you might do that?" suggests and asks for their own account at once.
+            if opens and (reflective or not suggests):
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
                 if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
                     hit("substantive_open_questions", s)
+            elif suggests:
+                pass
             elif lx.NARROW_QUESTION.match(asked):
                 hit("narrow_questions", s)
             elif _CHECKING.match(asked) and not lx.CLOSED_QUESTION.match(asked):
@@ -369,7 +378,7 @@ _ASK_LEAD = re.compile(r"^(?:i (?:just |simply )?(?:want(?:ed)?|'d like|would li
 
 def fluent(low: str) -> str:
     """A transcribed question without its disfluencies (fillers, cut-off words, stutters, lead-ins)."""
-    out = _CUT_WORD.sub("", low)
+    out = _CUT_WORD.sub("", qs.collapse_restarts(low))
     out = _REPEAT.sub(r"\1", out)
     out = _FILLER_RUN.sub("", out).strip()
     out = _REPEAT.sub(r"\1", out)
@@ -389,7 +398,7 @@ _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # question after a lead-in clause. (" but " without a comma was measured too: it made a restating
 # question on ESConv read as open, which the paraphrase weights then penalise; AnnoMI's coders call
 # those questions, so the penalty stays and the bare " but " split does not.)
-_RATING = re.compile(r"\bon a scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
+_RATING = re.compile(r"\bon (?:a|the|that|this) scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
 _CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
