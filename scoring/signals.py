@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from scoring import lexicon as lx
 from scoring import questions as qs
+from scoring import restating as rs
 from scoring.advice import advice_probability
 from scoring.text import (
     Sentence,
@@ -270,6 +271,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
+            elif want("restatements") and rs.checks_their_words(asked, stems, ctx_stems):
+                # "Those are the NSA meetings?": a statement said as a question, in their words, checks understanding.
+                hit("restatements", s)
             else:
                 hit("closed_questions", s)
             if topic:
@@ -334,13 +338,16 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
+        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems):
+            hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
-            if len(shared) >= 2 and _YOU.search(low) and not opens:
+            if (len(shared) >= 2 and _YOU.search(low) and not opens) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
+                # ... or a short echo of their line ("And it's fun." after "and it's fun"): context_overlap decides.
                 hit("mirrored_sentences", s)
 
     sig.excess_words = max(0, sig.words - 50)
@@ -353,6 +360,15 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     sig.product_pitch = int(first_product is not None and (first_business_q is None or first_product < first_business_q))
     sig.impact_before_fix = int(first_impact is not None and (first_fix is None or first_impact <= first_fix))
     return Analysis(text, context, sig, sentences, hits)
+
+
+def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str]) -> bool:
+    """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
+    if rs.frame(low):
+        return True
+    if is_q or lx.SUGGESTION.search(low):
+        return False
+    return rs.so_recap(low, stems, ctx)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
