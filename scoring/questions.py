@@ -53,7 +53,7 @@ _INVITE = re.compile(
     r"(?:^|[,;:\u2014\u2013-]\s*|\b(?:so|and|but|well|now|okay|ok|yeah)\s+)"
     r"(?:i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious)(?: about)? (?:what|how|why)\b(?=[^.?!]*\byou)"
     r"|(?:^|[,;:\u2014\u2013-]\s*|\b(?:so|and|but|well|now|okay|ok|yeah|just)\s+)"
-    r"(?:tell me|remind me|talk me through|walk me through|help me understand)"
+    r"(?:tell (?:me|us)|remind me|talk (?:me|us) through|walk (?:me|us) through|help (?:me|us) understand)"
     r"(?: again)?(?: (?:a (?:little|bit|little bit|bit more)|some|more|a little more))?"
     r"(?: (?:about|of))? (?:what|how|why|when|where|who|about|your|you|the|that|this|more)\b"
 )
