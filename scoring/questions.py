@@ -32,6 +32,8 @@ from scoring.lexicon import LEAD
 
 # "what-what", "so-so", "of-of": a word said twice across a hyphen in a transcript is one word.
 _HYPHEN_REPEAT = re.compile(r"\b([a-z']+)(?:-\1\b)+")
+# "whe-when", "i-i-it": a word cut off and started again, joined by a hyphen.
+_CUT_PREFIX = re.compile(r"\b([a-z]+)-(?=\1)")
 
 _AUX = r"(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)"
 _SUBJECT = r"(?:you|we|they|i|he|she|it|there|that|this|these|those|the|your|our|their|his|her|my|people|folks|things|anyone|everyone|somebody|someone)"
@@ -71,8 +73,8 @@ _OWN_VIEW = re.compile(
 
 
 def collapse_restarts(low: str) -> str:
-    """A transcribed line with hyphen-joined repeats said once: "so-so what-what" -> "so what"."""
-    return _HYPHEN_REPEAT.sub(r"\1", low)
+    """A transcribed line with hyphen-joined repeats said once: "so-so what-what" -> "so what", "whe-when" -> "when"."""
+    return _CUT_PREFIX.sub("", _HYPHEN_REPEAT.sub(r"\1", low))
 
 
 def embedded_open(asked: str) -> bool:

@@ -38,6 +38,11 @@ _AUX_OR_WH = re.compile(
     LEAD + r"(?:(?:till|until|to|for|from|in|on|at|by|with|since|and|but|or) )?(?:(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)\b"
     r"|(?:what|how|why|when|where|who|which|whose|whom)\b|(?:any|anything|anyone|anybody)\b)"
 )
+_STATES_SOMETHING = re.compile(
+    r"^(?:(?:oh|ah|okay|ok|right|yeah|and|but|so|then|well|um|uh|hmm|mm|mm-hmm|i see|which means|that means|so that means|i take it|i guess|i assume|i gather|i suppose)[,\s]+)*"
+    r"(?:you|you're|you've|you'd|you'll|your|he|he's|she|she's|they|they're|they've|their|it|it's|that|that's|this|these|those|there|there's|the|we|we're|our|something|someone|somebody|everything|nothing|everyone|everybody)\b"
+)
+_TAG = re.compile(r",? (?:isn't|doesn't|don't|aren't|wasn't|weren't|didn't|won't|wouldn't|can't|hasn't|haven't|shouldn't|is|does|do|are|was|did|will|would|can|has|have) (?:it|that|this|you|they|he|she|there|we|i)\W*$")
 # "so" opening a recap, and the openings after it that make a plan, an offer or a question instead.
 _SO = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*so,?\s+(?!(?:i |i'll|i'm|i'd|i've|let's|let me|we'll|we should|maybe|perhaps|anyway|yeah|ok|okay|what|how|why|when|where|who|which|can|could|would|will|should|do|does|did|is|are|please|try|just|if)\b)")
 # An echo is about them: a sentence with the speaker in it ("I would hug you", "hope you have...") is not.
@@ -61,7 +66,14 @@ def frame(low: str) -> bool:
 
 def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool:
     """A statement said as a question (not yes/no, not wh) that carries at least one of their words."""
-    return _shared_enough(stems, ctx) and not _AUX_OR_WH.match(asked)
+    if _AUX_OR_WH.match(asked):
+        return False
+    if _shared_enough(stems, ctx):
+        return True
+    # In other words than theirs, it still checks understanding when it states something whole about
+    # them or their situation ("so something dramatic happened?", "I take it you two were close?");
+    # a fragment ("snort it, smoke it?") or a tag question ("..., doesn't that concern you?") asks instead.
+    return len(stems) >= 2 and bool(_STATES_SOMETHING.match(asked)) and not _TAG.search(asked)
 
 
 def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:
