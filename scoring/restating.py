@@ -7,7 +7,8 @@ credit the other person's point said back without one (issue 16, tune halves:
 paraphrase recall .2-.4):
 
 - more frames: "what I hear is", "your point is", "as I understand it", "it
-  doesn't sound like" (`FRAME`);
+  doesn't sound like", and playing details back to be confirmed: "please
+  confirm: a table for 2 on March 1st", "to verify: ..." (`FRAME`);
 - a statement said as a question that carries their words: "those are the NSA
   meetings?", "sum the differences?" (`checks_their_words`);
 - a recap that opens with "so" and carries their words: "okay, so she dropped
@@ -29,6 +30,7 @@ from scoring.lexicon import LEAD
 
 FRAME = re.compile(
     r"\b(?:what i(?:'m| am)? hear(?:ing)? (?:is|you)|(?:your|the) (?:main )?point (?:is|being|was)\b|what you(?:'re| are| were)? (?:saying|describing|getting at|telling me|asking) (?:is|was)"
+    r"|^(?:\w+[,.]? )?(?:please |can you |could you |kindly |just )?(?:confirm|verify|double-check)(?:ing)?\b|\b(?:to|let me|i'd like to|i want to|i'll) (?:confirm|verify|double-check|read (?:that|it|this) back)\b|^confirming\b"
     r"|as i understand (?:it|you|that)|if i understand (?:it|you|that)|what i think you(?:'re| are)? (?:did|mean|meant|said|saying|want|wanted)"
     r"|that's what you(?:'re| are| were)? (?:saying|describing|talking about|getting at|meant|mean)"
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
