@@ -49,6 +49,8 @@ _TAG = re.compile(r",? (?:isn't|doesn't|don't|aren't|wasn't|weren't|didn't|won't
 _SO = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*so,?\s+(?!(?:i |i'll|i'm|i'd|i've|let's|let me|we'll|we should|maybe|perhaps|anyway|yeah|ok|okay|what|how|why|when|where|who|which|can|could|would|will|should|do|does|did|is|are|please|try|just|if)\b)")
 # An echo is about them: a sentence with the speaker in it ("I would hug you", "hope you have...") is not.
 _SPEAKER = frozenset(["i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we", "we're", "we'll", "we've", "us", "our", "let's", "hope", "wish", "happy", "congrats", "congratulations"])
+# Words that make a run of their keywords a sentence ("and it's fun", "still can't stop crying").
+_GRAMMAR = frozenset(["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "that's", "this", "you", "your", "you're", "you've", "they", "they're", "he", "she", "he's", "she's", "can't", "don't", "didn't", "won't", "isn't", "not", "no", "still", "just", "really", "have", "has", "had", "do", "does", "did", "can", "could", "would", "will"])
 ECHO_MIN_WORDS = 3  # "Good." after "I'm good, thanks" answers; it does not reflect
 ECHO_MAX_WORDS = 12
 ECHO_SHARE = 0.6
@@ -91,6 +93,8 @@ def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: 
     """
     if not stems or not ECHO_MIN_WORDS <= len(words) <= ECHO_MAX_WORDS or not _SPEAKER.isdisjoint(words):
         return False
+    if _GRAMMAR.isdisjoint(words):
+        return False  # "Carrier parcels complaints team.": their keywords with no sentence around them
     if context.rstrip().endswith("?") or len(ctx) > LONG_CONTEXT:
         # An echo answers one turn: against a whole post, a sentence mostly of its words is a reply, not a reflection.
         return False
