@@ -48,7 +48,7 @@ class ReplySignals:
     questions: int = 0
     open_questions: int = 0
     closed_questions: int = 0
-    narrow_questions: int = 0  # when / where / who / how many: factual, neither open nor yes/no
+    narrow_questions: int = 0  # when / how many / how long: a time or a quantity, neither open nor yes/no
     suggestive_questions: int = 0  # "have you tried...?": advice dressed as a question
     substantive_open_questions: int = 0  # open and about something (content words or the buyer's topic)
     business_questions: int = 0  # about the buyer's business, impact, goals
@@ -242,7 +242,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # Open questions in other shapes (scoring.questions): after a false start, as "I wonder what...",
         # a yes/no shell around their own thinking, a narrow word asking their view.
         reflective = is_q and qs.reflective_ask(asked)
-        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
+        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
         opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.

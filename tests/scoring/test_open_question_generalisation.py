@@ -2,10 +2,11 @@
 
 Other coding schemes (MI, meeting dialogue acts, peer support) call these open: the
 question comes after a false start or a lead-in, as "I wonder what you...", as
-"tell us more about...", as a yes/no shell around the person's own thinking, or
-with a narrow word that asks for their view. Each honest shape has a gamed or
-narrow twin that must not count. All texts are written for this test; none come
-from a labelled corpus.
+"tell us more about...", as a yes/no shell around the person's own thinking, with
+a narrow word that asks for their view, or with where/which/who (the catalog's
+narrow questions are quantities and times: "how many", "when"). Each honest shape
+has a gamed or narrow twin that must not count. All texts are written for this
+test; none come from a labelled corpus.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ OPEN = [
     pytest.param(_SISTER, "Have you thought about how you'd like to answer your sister this time?", id="yes-no-shell-around-their-thinking"),
     pytest.param(_JOBS, "Where would you like to start with the job search?", id="narrow-word-asking-their-view"),
     pytest.param(_TEAM, "Tell us more about what happened with the complaints.", id="tell-us-more"),
+    pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?", id="which-in-their-words"),
+    pytest.param(_SISTER, "Who else in the family knows about the money?", id="who-in-their-words"),
     pytest.param(_TEAM, "Right, and tell me a bit about how the team is coping, if you can.", id="tell-me-after-a-clause"),
 ]
 
@@ -64,7 +67,9 @@ PAIRS = [
     pytest.param(_TEAM, "Tell us more about what happened with the complaints.",
                  "I wonder what you think, I wonder what you think, I wonder what you think.", id="repeated-wonder"),
     pytest.param(_JOBS, "Where would you like to start with the job search?",
-                 "Where? Where? Where would you? Where?", id="narrow-word-barrage"),
+                 "Where? Which one? Who? Whose?", id="wh-word-barrage"),
+    pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?",
+                 "Which? Who? Where? Which?", id="which-who-where-stack"),
 ]
 
 
