@@ -68,6 +68,7 @@ _REFLECTIVE = re.compile(
     r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why))\b"
 )
 _OPEN_WH = re.compile(LEAD + r"(?:where|which|who|whom|whose|who's|where's)\b")
+_WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])
 # A narrow word that asks for their own view: "where would you like to start?"
 _OWN_VIEW = re.compile(
     LEAD + r"(?:where|which|who|whom|whose|when)\b(?: \w+){0,3}? (?:would|do|will|could|might|are)"
@@ -84,6 +85,11 @@ def open_wh(asked: str) -> bool:
     (MI coders call a date closed), so "when" stays narrow.
     """
     return bool(_OPEN_WH.match(asked))
+
+
+def asks_why(words: tuple[str, ...]) -> bool:
+    """ "Why?", "How so?", "How come?": a question of one or two words that still asks them to explain."""
+    return words in _WHY_ALONE
 
 
 def collapse_restarts(low: str) -> str:

@@ -256,7 +256,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             if opens and (reflective or not suggests):
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
-                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
+                # "Why?" and "How so?" ask them to explain, in one word or two (said once: "Why? Why? Why?" is a tell).
+                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3 or (
+                        qs.asks_why(s.words) and sum(1 for t in sentences if t.words == s.words) == 1):
                     hit("substantive_open_questions", s)
             elif suggests:
                 pass

@@ -29,6 +29,8 @@ OPEN = [
     pytest.param(_TEAM, "Tell us more about what happened with the complaints.", id="tell-us-more"),
     pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?", id="which-in-their-words"),
     pytest.param(_SISTER, "Who else in the family knows about the money?", id="who-in-their-words"),
+    pytest.param(_JOBS, "Why?", id="why-alone-asks-them-to-explain"),
+    pytest.param(_JOBS, "How so? Six months is a long stretch.", id="how-so"),
     pytest.param(_TEAM, "Right, and tell me a bit about how the team is coping, if you can.", id="tell-me-after-a-clause"),
 ]
 
@@ -70,6 +72,7 @@ PAIRS = [
                  "Where? Which one? Who? Whose?", id="wh-word-barrage"),
     pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?",
                  "Which? Who? Where? Which?", id="which-who-where-stack"),
+    pytest.param(_JOBS, "Why?", "Why? Why? Why?", id="repeated-why"),
 ]
 
 
