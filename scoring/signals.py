@@ -48,7 +48,7 @@ class ReplySignals:
     questions: int = 0
     open_questions: int = 0
     closed_questions: int = 0
-    narrow_questions: int = 0  # when / how many / how long: a time or a quantity, neither open nor yes/no
+    narrow_questions: int = 0  # when / who / how many: a time, a person or a quantity, neither open nor yes/no
     suggestive_questions: int = 0  # "have you tried...?": advice dressed as a question
     substantive_open_questions: int = 0  # open and about something (content words or the buyer's topic)
     business_questions: int = 0  # about the buyer's business, impact, goals

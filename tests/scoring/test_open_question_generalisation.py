@@ -3,10 +3,10 @@
 Other coding schemes (MI, meeting dialogue acts, peer support) call these open: the
 question comes after a false start or a lead-in, as "I wonder what you...", as
 "tell us more about...", as a yes/no shell around the person's own thinking, with
-a narrow word that asks for their view, or with where/which/who (the catalog's
-narrow questions are quantities and times: "how many", "when"). Each honest shape
-has a gamed or narrow twin that must not count. All texts are written for this
-test; none come from a labelled corpus.
+a narrow word that asks for their view, or with where/which (the catalog's
+narrow questions are quantities, times and people: "how many", "when", "who").
+Each honest shape has a gamed or narrow twin that must not count. All texts are
+written for this test; none come from a labelled corpus.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ OPEN = [
     pytest.param(_JOBS, "Where would you like to start with the job search?", id="narrow-word-asking-their-view"),
     pytest.param(_TEAM, "Tell us more about what happened with the complaints.", id="tell-us-more"),
     pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?", id="which-in-their-words"),
-    pytest.param(_SISTER, "Who else in the family knows about the money?", id="who-in-their-words"),
+    pytest.param(_SISTER, "Where do things stand with your sister now?", id="where-in-their-words"),
     pytest.param(_JOBS, "Why?", id="why-alone-asks-them-to-explain"),
     pytest.param(_JOBS, "How so? Six months is a long stretch.", id="how-so"),
     pytest.param(_TEAM, "Right, and tell me a bit about how the team is coping, if you can.", id="tell-me-after-a-clause"),
@@ -37,6 +37,7 @@ OPEN = [
 NOT_OPEN = [
     pytest.param(_TEAM, "How many parcels went missing last week?", id="a-quantity-stays-narrow"),
     pytest.param(_JOBS, "When did you start applying?", id="a-date-stays-narrow"),
+    pytest.param(_SISTER, "Who else in the family knows about the money?", id="a-name-stays-narrow"),
     pytest.param(_TEAM, "Is that what you mean?", id="yes-no-shell-with-what-inside"),
     pytest.param(_TEAM, "Do you see what I mean?", id="do-you-see-what-i-mean"),
     pytest.param(_JOBS, "Where do you see yourself on that scale from 1 to 10?", id="a-rating-asks-for-a-number"),
@@ -71,7 +72,7 @@ PAIRS = [
     pytest.param(_JOBS, "Where would you like to start with the job search?",
                  "Where? Which one? Who? Whose?", id="wh-word-barrage"),
     pytest.param(_TEAM, "Which part of the complaints is hitting the team hardest?",
-                 "Which? Who? Where? Which?", id="which-who-where-stack"),
+                 "Which? Where? Which one? Where?", id="which-where-stack"),
     pytest.param(_JOBS, "Why?", "Why? Why? Why?", id="repeated-why"),
 ]
 
