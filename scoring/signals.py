@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from scoring import lexicon as lx
+from scoring import questions as qs
+from scoring import restating as rs
 from scoring.advice import advice_probability
 from scoring.text import (
     Sentence,
@@ -46,7 +48,7 @@ class ReplySignals:
     questions: int = 0
     open_questions: int = 0
     closed_questions: int = 0
-    narrow_questions: int = 0  # when / where / who / how many: factual, neither open nor yes/no
+    narrow_questions: int = 0  # when / who / how many: a time, a person or a quantity, neither open nor yes/no
     suggestive_questions: int = 0  # "have you tried...?": advice dressed as a question
     substantive_open_questions: int = 0  # open and about something (content words or the buyer's topic)
     business_questions: int = 0  # about the buyer's business, impact, goals
@@ -229,7 +231,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if len(s.words) > 30:
             hit("long_sentences", s)
         stems = content_stems(s.words)
-        is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low))
+        is_q = s.is_question or bool(lx.QUESTION_WITHOUT_MARK.match(low)) or qs.asks_without_mark(low)
         # Spoken replies arrive transcribed: "um wha- how does that work?" asks as openly as "How does that work?"
         asked = fluent(low) if is_q else low
         # "You said X: walk me through Y?" asks from its last clause.
@@ -237,19 +239,29 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # "Before I do, what's driving this?" and "When you say slow, what do you mean?" ask openly after a lead-in.
         opens = is_q and (bool(lx.OPEN_QUESTION.match(asked) or lx.OPEN_QUESTION.match(tail))
                           or any(lx.OPEN_QUESTION.match(c.strip()) for c in _CLAUSE_BREAK.split(asked)[1:]))
+        # Open questions in other shapes (scoring.questions): after a false start, as "I wonder what...",
+        # a yes/no shell around their own thinking, a narrow word asking their view.
+        reflective = is_q and qs.reflective_ask(asked)
+        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
         opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
             hit("questions", s)
-            if lx.SUGGESTIVE_QUESTION.match(low):
+            suggests = bool(lx.SUGGESTIVE_QUESTION.match(low))
+            if suggests:
                 hit("suggestive_questions", s)
-            elif opens:
+            # "Have you thought about how you might do that?" suggests and asks for their own account at once.
+            if opens and (reflective or not suggests):
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
-                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
+                # "Why?" and "How so?" ask them to explain, in one word or two (said once: "Why? Why? Why?" is a tell).
+                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3 or (
+                        qs.asks_why(s.words) and sum(1 for t in sentences if t.words == s.words) == 1):
                     hit("substantive_open_questions", s)
+            elif suggests:
+                pass
             elif lx.NARROW_QUESTION.match(asked):
                 hit("narrow_questions", s)
             elif _CHECKING.match(asked) and not lx.CLOSED_QUESTION.match(asked):
@@ -261,6 +273,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
+            elif want("restatements") and rs.checks_their_words(asked, stems, ctx_stems):
+                # "Those are the NSA meetings?": a statement said as a question, in their words, checks understanding.
+                hit("restatements", s)
             else:
                 hit("closed_questions", s)
             if topic:
@@ -325,13 +340,16 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
+        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems):
+            hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
-            if len(shared) >= 2 and _YOU.search(low) and not opens:
+            if (len(shared) >= 2 and _YOU.search(low) and not opens) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
+                # ... or a short echo of their line ("And it's fun." after "and it's fun"): context_overlap decides.
                 hit("mirrored_sentences", s)
 
     sig.excess_words = max(0, sig.words - 50)
@@ -344,6 +362,15 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     sig.product_pitch = int(first_product is not None and (first_business_q is None or first_product < first_business_q))
     sig.impact_before_fix = int(first_impact is not None and (first_fix is None or first_impact <= first_fix))
     return Analysis(text, context, sig, sentences, hits)
+
+
+def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str]) -> bool:
+    """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
+    if rs.frame(low):
+        return True
+    if is_q or lx.SUGGESTION.search(low):
+        return False
+    return rs.so_recap(low, stems, ctx)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
@@ -369,7 +396,7 @@ _ASK_LEAD = re.compile(r"^(?:i (?:just |simply )?(?:want(?:ed)?|'d like|would li
 
 def fluent(low: str) -> str:
     """A transcribed question without its disfluencies (fillers, cut-off words, stutters, lead-ins)."""
-    out = _CUT_WORD.sub("", low)
+    out = _CUT_WORD.sub("", qs.collapse_restarts(low))
     out = _REPEAT.sub(r"\1", out)
     out = _FILLER_RUN.sub("", out).strip()
     out = _REPEAT.sub(r"\1", out)
@@ -389,7 +416,7 @@ _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # question after a lead-in clause. (" but " without a comma was measured too: it made a restating
 # question on ESConv read as open, which the paraphrase weights then penalise; AnnoMI's coders call
 # those questions, so the penalty stays and the bare " but " split does not.)
-_RATING = re.compile(r"\bon a scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
+_RATING = re.compile(r"\bon (?:a|the|that|this) scale\b|\bscale (?:of|from) (?:0|1|one|zero)\b|\bfrom (?:0|1|one|zero) to (?:5|10|ten|five|100)\b")
 _CLAUSE_BREAK = re.compile(r",|--|\s(?:and|so)\s")
 
 _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (

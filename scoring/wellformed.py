@@ -59,7 +59,11 @@ _STOCK_REASSURANCE = frozenset(
 _PARAPHRASE_FRAME = frozenset(
     stem(w)
     for w in ["hear", "heard", "hearing", "sound", "sounds", "said", "saying", "say", "mean", "meaning", "basically", "understand", "understood", "correct", "right", "get", "getting", "point", "points", "thing", "things", "stuff", "whole", "essentially", "summarize", "summarise", "recap", "gather", "take", "taking", "seem", "seems", "tell", "told", "telling", "like", "what",
-              "starting", "beginning"]
+              "starting", "beginning",
+              # "Please confirm the following details": the frame of a read-back, not its content
+              "confirm", "confirming", "verify", "following", "details",
+              # "So something happened?": words that could stand for anything they said name none of it
+              "something", "anything", "everything", "nothing", "happen", "happened", "happening", "stuff", "way", "kind", "sort"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])

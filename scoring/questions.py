@@ -1,0 +1,121 @@
+"""Open questions that do not open with their question word.
+
+`scoring.lexicon.OPEN_QUESTION` reads a question from its first word: "What's
+driving this?", "How did that go?". People ask open questions in other shapes
+too, and every coding scheme we measured still calls them open (issue 16: on
+the tune halves, recall was the loss, P .96 / R .46-.57):
+
+- after a false start or a lead-in, said or typed: "the question is, what were
+  you planning?", "this is what -- what's in the paper?", "so-so what sort of
+  things do you need?" (`embedded_open`, `collapse_restarts`);
+- as a wish to hear, with no question mark: "I wonder what you make of that",
+  "..., tell me about when you were diagnosed" (`asks_without_mark`);
+- with a yes/no shell around the person's own thinking: "have you thought about
+  how you might do that?", "do you have a sense of what worried her?"
+  (`reflective_ask`): the answer is their account, not a yes;
+- with where/which: a situation or a choice in their own words (`open_wh`);
+  the narrow questions are quantities, times and people;
+- with a narrow word, when it asks for their own view rather than a fact:
+  "where would you like to start?", "which do you think matters most?"
+  (`own_view`). Quantities stay narrow ("how much do you think you drink?" asks
+  for a number; MI coders call it closed), and so do plain facts ("where did
+  you copy it to?").
+
+A question that opens as yes/no ("is that what you mean?", "do you see what I
+mean?") stays closed whatever wh-word sits inside it: the shell decides what it
+asks for. Patterns run on lower-cased sentences (scoring.text.normalise).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.lexicon import LEAD
+
+# "what-what", "so-so", "of-of": a word said twice across a hyphen in a transcript is one word.
+_HYPHEN_REPEAT = re.compile(r"\b([a-z']+)(?:-\1\b)+")
+# "whe-when", "i-i-it": a word cut off and started again, joined by a hyphen.
+_CUT_PREFIX = re.compile(r"\b([a-z]+)-(?=\1)")
+
+_AUX = r"(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)"
+_SUBJECT = r"(?:you|we|they|i|he|she|it|there|that|this|these|those|the|your|our|their|his|her|my|people|folks|things|anyone|everyone|somebody|someone)"
+# Yes/no shells: the first word (after fillers) is an auxiliary, so the question asks for a yes or a no.
+_YES_NO_SHELL = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|but|yeah|yes|right|well|um|uh|hmm|mm)[,\s]+)*" + _AUX + r"\b")
+# A direct open question inside a longer line: an open wh-word followed by its inverted auxiliary
+# and subject ("what were you", "how does it", "why would they", "what's"). Inversion is what a
+# direct question looks like; "depends on what the activity is" or "you know what I mean" have none.
+_EMBEDDED = re.compile(
+    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"|how(?!\s+(?:many|much|long|old|often|far|about|come)\b)(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
+)
+# "why don't we...", "why not...": a suggestion dressed as a question, never open.
+_SUGGESTING = re.compile(r"\bwhy (?:not|don't (?:we|you|i)|wouldn't (?:we|you))\b")
+
+# A wish to hear that needs no question mark, anywhere after a clause break.
+_INVITE = re.compile(
+    r"(?:^|[,;:\u2014\u2013-]\s*|\b(?:so|and|but|well|now|okay|ok|yeah)\s+)"
+    r"(?:i(?:'m| am)? wonder(?:ing)?|i(?:'m| am) curious)(?: about)? (?:what|how|why)\b(?=[^.?!]*\byou)"
+    r"|(?:^|[,;:\u2014\u2013-]\s*|\b(?:so|and|but|well|now|okay|ok|yeah|just)\s+)"
+    r"(?:tell (?:me|us)|remind me|talk (?:me|us) through|walk (?:me|us) through|help (?:me|us) understand)"
+    r"(?: again)?(?: (?:a (?:little|bit|little bit|bit more)|some|more|a little more))?"
+    r"(?: (?:about|of))? (?:what|how|why|when|where|who|about|your|you|the|that|this|more)\b"
+)
+# A yes/no shell around their own thinking: the answer is their account.
+_REFLECTIVE = re.compile(
+    r"\b(?:have you (?:\w+ )?(?:thought|wondered)(?: at all| much)? (?:about|of) (?:how|what|why|where|which)"
+    r"|do you have (?:a|an|any|some) (?:sense|idea|ideas|thoughts?|feeling|picture|hunch)(?: (?:of|about|on|as to|for))? (?:how|what|why|where|which)"
+    r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why))\b"
+)
+_OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
+_WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])
+# A narrow word that asks for their own view: "where would you like to start?"
+_OWN_VIEW = re.compile(
+    LEAD + r"(?:where|which|who|whom|whose|when)\b(?: \w+){0,3}? (?:would|do|will|could|might|are)"
+    r" you (?:\w+ )?(?:think|feel|see|want|like|prefer|imagine|suppose|say|reckon|picture|hope|expect|wish|thinking|feeling|hoping|planning|wanting)\b"
+)
+
+
+def open_wh(asked: str) -> bool:
+    """A where/which question: a situation or a choice, named in their own words.
+
+    The catalog's narrow questions are quantities, times and people ("how many", "when", "who").
+    Measured on the tune halves: reading where/which as open moved open_question kappa MRDA .65 -> .70,
+    EPITOME .46 -> .47, AnnoMI .66 -> .66; "when" as well cost AnnoMI .04 (MI coders call a date
+    closed). "who" asks for a name, a fact like a date: it stays narrow, which also keeps "So the close
+    is the pain. Who else is involved?" a paraphrase (an open question costs paraphrase 0.1).
+    """
+    return bool(_OPEN_WH.match(asked))
+
+
+def asks_why(words: tuple[str, ...]) -> bool:
+    """ "Why?", "How so?", "How come?": a question of one or two words that still asks them to explain."""
+    return words in _WHY_ALONE
+
+
+def collapse_restarts(low: str) -> str:
+    """A transcribed line with hyphen-joined repeats said once: "so-so what-what" -> "so what", "whe-when" -> "when"."""
+    return _CUT_PREFIX.sub("", _HYPHEN_REPEAT.sub(r"\1", low))
+
+
+def embedded_open(asked: str) -> bool:
+    """A direct open question after a false start or a lead-in, in a line that is not a yes/no shell."""
+    if _YES_NO_SHELL.match(asked) or _SUGGESTING.search(asked):
+        return False
+    found = _EMBEDDED.search(asked)
+    return found is not None and found.start() > 0
+
+
+def asks_without_mark(low: str) -> bool:
+    """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
+    return bool(_INVITE.search(low))
+
+
+def reflective_ask(asked: str) -> bool:
+    """A yes/no shell around the person's own thinking: "have you thought about how you might...?"."""
+    return bool(_REFLECTIVE.search(asked))
+
+
+def own_view(asked: str) -> bool:
+    """A when/where/which/who question that asks for their view, not a fact."""
+    return bool(_OWN_VIEW.match(asked))

@@ -1,0 +1,101 @@
+"""Restatements that do not open with a paraphrase frame.
+
+`scoring.lexicon.RESTATEMENT` knows the frames ("so what I'm hearing is", "it
+sounds like", "you're saying"). Coders in other schemes (MI reflections,
+MRDA's summaries and understanding checks, EPITOME's interpretations) also
+credit the other person's point said back without one (issue 16, tune halves:
+paraphrase recall .2-.4):
+
+- more frames: "what I hear is", "your point is", "as I understand it", "it
+  doesn't sound like", and playing details back to be confirmed: "please
+  confirm: a table for 2 on March 1st", "to verify: ..." (`FRAME`);
+- a statement said as a question that carries their words: "those are the NSA
+  meetings?", "sum the differences?" (`checks_their_words`);
+- a recap that opens with "so" and carries their words: "okay, so she dropped
+  you off here today", "so timit's hand-labelled" (`so_recap`);
+- a short echo that is mostly their words: "And it's fun." after "and it's
+  fun" (`echo`). MI calls this a simple reflection.
+
+Every one of these needs the other side's content words (stemmed, from
+`scoring.signals.content_stems`) except the frames, and the paraphrase gate in
+`scoring.wellformed` still requires content for those: a frame with nothing
+of theirs in it never counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.lexicon import LEAD
+
+FRAME = re.compile(
+    r"\b(?:what i(?:'m| am)? hear(?:ing)? (?:is|you)|(?:your|the) (?:main )?point (?:is|being|was)\b|what you(?:'re| are| were)? (?:saying|describing|getting at|telling me|asking) (?:is|was)"
+    r"|^(?:\w+[,.]? )?(?:please |can you |could you |kindly |just )?(?:confirm|verify|double-check)(?:ing)?\b|\b(?:to|let me|i'd like to|i want to|i'll) (?:confirm|verify|double-check|read (?:that|it|this) back)\b|^confirming\b"
+    r"|as i understand (?:it|you|that)|if i understand (?:it|you|that)|what i think you(?:'re| are)? (?:did|mean|meant|said|saying|want|wanted)"
+    r"|that's what you(?:'re| are| were)? (?:saying|describing|talking about|getting at|meant|mean)"
+    r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
+    r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:kind of |kinda |sort of )?(?:talking about|describing|referring to))"
+)
+_AUX_OR_WH = re.compile(
+    LEAD + r"(?:(?:till|until|to|for|from|in|on|at|by|with|since|and|but|or) )?(?:(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)\b"
+    r"|(?:what|how|why|when|where|who|which|whose|whom)\b|(?:any|anything|anyone|anybody)\b)"
+)
+_STATES_SOMETHING = re.compile(
+    r"^(?:(?:oh|ah|okay|ok|right|yeah|and|but|so|then|well|um|uh|hmm|mm|mm-hmm|i see|which means|that means|so that means|i take it|i guess|i assume|i gather|i suppose)[,\s]+)*"
+    r"(?:you|you're|you've|you'd|you'll|your|he|he's|she|she's|they|they're|they've|their|it|it's|that|that's|this|these|those|there|there's|the|we|we're|our|something|someone|somebody|everything|nothing|everyone|everybody)\b"
+)
+_TAG = re.compile(r",? (?:isn't|doesn't|don't|aren't|wasn't|weren't|didn't|won't|wouldn't|can't|hasn't|haven't|shouldn't|is|does|do|are|was|did|will|would|can|has|have) (?:it|that|this|you|they|he|she|there|we|i)\W*$")
+# "so" opening a recap, and the openings after it that make a plan, an offer or a question instead.
+_SO = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*so,?\s+(?!(?:i |i'll|i'm|i'd|i've|let's|let me|we'll|we should|maybe|perhaps|anyway|yeah|ok|okay|what|how|why|when|where|who|which|can|could|would|will|should|do|does|did|is|are|please|try|just|if)\b)")
+# An echo is about them: a sentence with the speaker in it ("I would hug you", "hope you have...") is not.
+_SPEAKER = frozenset(["i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we", "we're", "we'll", "we've", "us", "our", "let's", "hope", "wish", "happy", "congrats", "congratulations"])
+# Words that make a run of their keywords a sentence ("and it's fun", "still can't stop crying").
+_GRAMMAR = frozenset(["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "that's", "this", "you", "your", "you're", "you've", "they", "they're", "he", "she", "he's", "she's", "can't", "don't", "didn't", "won't", "isn't", "not", "no", "still", "just", "really", "have", "has", "had", "do", "does", "did", "can", "could", "would", "will"])
+ECHO_MIN_WORDS = 3  # "Good." after "I'm good, thanks" answers; it does not reflect
+ECHO_MAX_WORDS = 12
+ECHO_SHARE = 0.6
+# Against a long post (a forum thread, several turns) one shared word is chance, not a restatement:
+# beyond this many content words on their side, two of their words must come back.
+LONG_CONTEXT = 30
+
+
+def _shared_enough(stems: set[str], ctx: frozenset[str]) -> bool:
+    return len(stems & ctx) >= (2 if len(ctx) > LONG_CONTEXT else 1)
+
+
+def frame(low: str) -> bool:
+    """A paraphrase frame the lexicon does not list ("what I hear is", "your point is")."""
+    return bool(FRAME.search(low))
+
+
+def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool:
+    """A statement said as a question (not yes/no, not wh) that carries at least one of their words."""
+    if _AUX_OR_WH.match(asked):
+        return False
+    if _shared_enough(stems, ctx):
+        return True
+    # In other words than theirs, it still checks understanding when it states something whole about
+    # them or their situation ("so something dramatic happened?", "I take it you two were close?");
+    # a fragment ("snort it, smoke it?") or a tag question ("..., doesn't that concern you?") asks instead.
+    return len(stems) >= 2 and bool(_STATES_SOMETHING.match(asked)) and not _TAG.search(asked)
+
+
+def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:
+    """A statement opening with "so" that carries at least one of their words: a recap of their point."""
+    return _shared_enough(stems, ctx) and bool(_SO.match(low))
+
+
+def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: str) -> bool:
+    """A short statement made mostly of their own words, not about the speaker: a simple reflection.
+
+    An answer to their question reuses its words too ("The song was released in 2017" after "find me
+    the year of its release"), so after a question an echo is not counted.
+    """
+    if not stems or not ECHO_MIN_WORDS <= len(words) <= ECHO_MAX_WORDS or not _SPEAKER.isdisjoint(words):
+        return False
+    if _GRAMMAR.isdisjoint(words):
+        return False  # "Carrier parcels complaints team.": their keywords with no sentence around them
+    if context.rstrip().endswith("?") or len(ctx) > LONG_CONTEXT:
+        # An echo answers one turn: against a whole post, a sentence mostly of its words is a reply, not a reflection.
+        return False
+    return _shared_enough(stems, ctx) and len(stems & ctx) >= ECHO_SHARE * len(stems)
