@@ -93,6 +93,31 @@ REASSURANCE = re.compile(REASSURANCE.pattern + r"|\b(?:(?:doing|trying|did|done)
 # normal in this market", "it's not you", "nothing is wrong with you", "rejections don't define your
 # worth", "you have a lot to offer", "that will pay off", "everyone goes through this".
 REASSURANCE = re.compile(REASSURANCE.pattern + r"|\b(?:is|are|'s|'re) (?:actually |completely |totally |perfectly |very |really |pretty |quite |so |super )?(?:normal|common|usual|typical|expected)\b(?! (?:for (?:you|me) to (?:be|feel) (?:this|so)|to (?:be|feel) (?:this|so) (?:bad|stressed)))|\b(?:it's|it is|that's|that is) not (?:you|about you|a reflection (?:of|on) you)\b|\b(?:nothing|there's nothing|there is nothing|nothing's) (?:is )?wrong with you\b|\b(?:doesn't|does not|don't|do not|won't|will not) (?:mean (?:that )?(?:something|anything|there's something) (?:is )?wrong with you|define (?:you|your (?:worth|value))|make you (?:a (?:bad|failure|worse)|less|worthless|weak))|\byou (?:have|'ve got|bring) (?:a lot|so much|plenty) to (?:offer|give)\b|\b(?:will|'ll|is going to|'s going to) (?:all )?pay off\b|\b(?:everyone|everybody|we all|most of us|all of us) (?:\w+ )?(?:go(?:es)? through|feel|felt|struggle|has|have|experience)s? (?:this|that|it|the same|moments|days|times)\b")
+# Affirming a specific strength or choice of theirs, the first half of the catalog's definition (issue 16,
+# round 3; MI coders' "Affirm", ESConv's "affirmation"): "asking these questions already set you on
+# the right path", "you must be a very strong person", "congratulations on your new job", "you deserve
+# better", "that's a good sign", "it's good that you're trying to support her", "there's nothing wrong
+# with rewarding him", and normalising that names others in the same place ("it happens very often",
+# "other students are going through the same thing"). Praise with no strength or choice in it ("Amazing!")
+# stays out: scoring.wellformed still turns it away.
+_AFFIRM = (
+    r"\byou(?:'re| are)? (?:must be|seem|seem like|sound|sound like|clearly are|are clearly|'re clearly|are obviously|'re obviously) (?:a |an |such a )?(?:very |really |so |incredibly |truly )?(?:strong|brave|caring|resilient|thoughtful|loving|kind|smart|capable|dedicated|devoted|determined|self-aware|insightful|good (?:person|parent|friend|mom|dad|mother|father|partner|family))\b"
+    r"|\b(?:set|sets|put|puts|has put|have put|already set|already put) you on the right (?:path|track|road)\b"
+    r"|\b(?:congratulations|congrats) (?:on|for|to you|you)\b"
+    r"|\byou (?:really |truly |absolutely )?deserve (?:better|so much better|happiness|to be (?:happy|treated|loved|heard|respected)|respect|support|some support|love|a break|good things)\b"
+    r"|\b(?:this|that|it)(?:'s| is| was| seems| sounds like) (?:a |an )?(?:very |really |such a |so )?(?:good|great|positive|promising|hopeful|encouraging|healthy) sign\b"
+    r"|\b(?:is|'s|are|was) (?:a |an )?(?:really |very |such a )?(?:good|great|valid|healthy|important|solid) reason\b"
+    r"|\b(?:is|'s|was|sounds like|seems like) (?:a |an )?(?:really |very |such a )?(?:huge|important|big|brave|courageous|positive|first|necessary|healthy|great first|good first) step\b"
+    r"|\bits (?:so |really |very )?(?:good|great|wonderful|admirable|amazing|awesome|brave|smart|positive|healthy|impressive) (?:that|to see|to hear|you)\b"
+    r"|\bi think (?:that )?(?:\w+ing )?(?:\w+ ){0,3}(?:is|are|was) (?:really |very |so |absolutely )?(?:great|wise|smart|brave|admirable|wonderful|the right (?:call|choice|thing|decision))\b"
+    r"|\b(?:there's|there is|there's absolutely|there is absolutely) nothing wrong with\b"
+    r"|\b(?:you(?:'ve| have)|you've clearly|you have clearly) (?:really )?(?:put|been putting|made|been making) (?:in )?(?:a lot of |so much |real |an |the |great )?(?:effort|efforts|work|progress)\b"
+    r"|\b(?:it|this|that) happens (?:very |so |really |quite )?(?:often|a lot|all the time|to (?:a lot of|so many|many|most|lots of) \w+)\b"
+    r"|\b(?:other|others|lots of|many|plenty of|a lot of) (?:\w+ ){0,3}(?:who are |who )?(?:going through|dealing with|struggling with|feeling|in) (?:the same|similar|this|that|your (?:shoes|position|situation))\b"
+    r"|\b(?:lucky|fortunate|blessed) (?:\w+ ){0,2}to have (?:had )?you\b"
+    r"|\bi want to reassure you\b"
+)
+REASSURANCE = re.compile(REASSURANCE.pattern + r"|" + _AFFIRM)
 PRAISE = re.compile(PRAISE.pattern + r"|\b(?:good for you|nice work|way to go|well done|bravo)\b")
 
 # --- suggestions ------------------------------------------------------------------
@@ -149,6 +174,33 @@ SYMPATHY = re.compile(SYMPATHY.pattern + r"|\b(?:i'm|i am|im|we're|we are) (?:al
 _AGENT_ACK = r"\bi know (?:this|that|it)(?:'s| is| has been| was|'s been) (?:not |been )?(?:(?:really|so|very|a|such a|pretty) )*(?:" + EMO_ADJ + r"|easy|fun|ideal|rough few \w+)\b|\bi know (?:this|that|it) (?:isn't|is not|hasn't been|wasn't) (?:\w+ )?(?:easy|fun|ideal|what you|how you)|\b(?:that|it|this) would make me (?:feel )?(?:so |really |very )?(?:awful|upset|angry|mad|frustrated|furious|sad|anxious|nervous|stressed|crazy|miserable|terrible)\b|\bi know how (?:important|much) (?:[\w']+ ){1,5}(?:is|means|matters) (?:to|for) you\b|\bnot (?:the )?(?:experience|service) (?:we|i) (?:want|would want|'d want) (?:for you|you to have)|\bnot what you (?:deserve|signed up for|expected)\b|\b(?:that's|that is|it's|it is) no fun\b"
 ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _AGENT_ACK)
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _AGENT_ACK)
+# Acknowledging what happened to them without the stock words (issue 16, round 3: on the outside set
+# the naive "sorry / understand / feel" list out-agreed the scorer on empathy): "that must have hurt",
+# "I know how lonely it gets", "you've been through so much", "that's not fair to you", "adjusting to
+# new meds is horrible", "I know what you mean", "I can understand feeling worried".
+_SITUATION_ACK = (
+    r"\b(?:that|it|this|which) (?:must|would|will|might) have (?:really |so )?(?:hurt|stung|sucked|felt|shaken|scared|crushed|broken|upset|frightened|rattled|gutted|devastated|hit you)\b"
+    r"|\bi know (?:how|what) (?:\w+ ){0,2}(?:it|that|this) (?:gets|is|feels|can be|can get|was)\b"
+    r"|\bi (?:know|get|see) (?:exactly )?what you(?:'re| are)? (?:mean|saying|going through|feel\w*|dealing with)\b|\bi know what (?:it's|it is|that's|that is) like\b"
+    r"|\bi (?:guess|think) i (?:understand|get (?:it|that|you))\b"
+    r"|\byou(?:'ve| have)? (?:really |already )?(?:been|gone) through (?:so much|a lot|hell|the wringer|enough|more than)\b|\b(?:carrying|dealing with|going through|juggling) (?:so much|a lot|too much)\b"
+    r"|\b(?:not|isn't|wasn't) fair (?:to|on|for) you\b|\b(?:that's|that is|it's|it is|this is|that was|it was) (?:just |really |so |totally |completely )?(?:not fair|unfair)\b"
+    r"|\b(?:is|are|was|were|sounds|seems|must be|'s) (?:so |really |just |absolutely |truly |pretty )?(?:horrible|brutal|miserable|the worst|a nightmare|hell|gut-?wrenching)\b"
+    r"|\bi (?:can |could |totally |completely |really |do )*(?:understand|imagine|see) (?:\w+ )?(?:feeling|being|wanting|needing|not wanting)\b"
+)
+ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _SITUATION_ACK)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SITUATION_ACK)
+# Naming what they must feel, glad or sad: "you must miss her", "I bet you're exhausted", "you must be
+# so proud", "that must have been a relief", "I'm so happy for you"; and that the feeling is shared
+# ("you're not alone in feeling this way").
+_FEELING_NAMED = (
+    r"\byou must (?:really |so |still )?(?:miss|hate|dread|wish|long|fear|regret)\b|\bi bet you(?:'re| are| were| must| feel|'ve been| have been)\b"
+    r"|\byou must (?:be|feel|have been) (?:so |really |very |incredibly )?(?:proud|excited|relieved|thrilled|happy|glad|over the moon)\b"
+    r"|\b(?:that|it|this) must (?:be|have been) (?:so |really |very |such )?(?:a relief|exciting|thrilling|fun|amazing|wonderful|nerve-?wracking)\b"
+    r"|\bi(?:'m| am) (?:so |really |very |truly )?(?:happy|glad|thrilled|excited) for you\b"
+    r"|\bnot (?:the only one|alone) (?:in |who )?(?:feel\w*|to feel|going through|struggling|dealing)\b"
+)
+FEELING_REFLECTION = re.compile(FEELING_REFLECTION.pattern + r"|" + _FEELING_NAMED)
 # The rep apologising for themselves, not acknowledging the other person: "sorry for the late reply",
 # "sorry, I don't know", "sorry to bother you", "sorry I'm late".
 SELF_APOLOGY = re.compile(r"^(?:(?:oh|hey|hi|ah|um|uh)[,\s]+)*(?:(?:i'm|i am|im) )?(?:so |very |really )?sorry(?:,? (?:for|about) (?:the |my )?(?:late|slow|delayed|long|short) (?:reply|response|answer)|,? (?:for|about) (?:the )?(?:delay|wait) (?:in|on) (?:my |getting back|replying|responding)\w*|,? (?:i|we) (?:don't|do not|didn't|can't|cannot|couldn't|missed|forgot|wasn't|was not|haven't|have not) (?:know(?! what to say)|understand|get|follow|see|catch|hear|remember|have)|,? to (?:bother|interrupt|ask|jump in|cut in)|,? (?:i'm|i am|i was) (?:late|away|busy)|,? (?:what|come again|say again|pardon)\b|,? wrong (?:person|chat|thread|number))\b[^.!?,;]*")
