@@ -105,7 +105,7 @@ _AFFIRM = (
     r"|\b(?:set|sets|put|puts|has put|have put|already set|already put) you on the right (?:path|track|road)\b"
     r"|\b(?:congratulations|congrats) (?:on|for|to you|you)\b"
     r"|\byou (?:really |truly |absolutely )?deserve (?:better|so much better|happiness|to be (?:happy|treated|loved|heard|respected)|respect|support|some support|love|a break|good things)\b"
-    r"|\b(?:this|that|it)(?:'s| is| was| seems| sounds like) (?:a |an )?(?:very |really |such a |so )?(?:good|great|positive|promising|hopeful|encouraging|healthy) sign\b"
+    r"|\b(?:is|'s|was|seems|sounds like) (?:a |an )?(?:very |really |such a |so )?(?:good|great|positive|promising|hopeful|encouraging|healthy) sign\b"
     r"|\b(?:is|'s|are|was) (?:a |an )?(?:really |very |such a )?(?:good|great|valid|healthy|important|solid) reason\b"
     r"|\b(?:is|'s|was|sounds like|seems like) (?:a |an )?(?:really |very |such a )?(?:huge|important|big|brave|courageous|positive|first|necessary|healthy|great first|good first) step\b"
     r"|\bits (?:so |really |very )?(?:good|great|wonderful|admirable|amazing|awesome|brave|smart|positive|healthy|impressive) (?:that|to see|to hear|you)\b"
@@ -244,6 +244,8 @@ ANSWER_CUE = re.compile(r"\b(?:you know (?:\w+ ){0,3}(?:better than|inside out|w
 
 # Delivery facts and owned follow-through answer "where is my order" the way a backup answers "will
 # we lose our records": "it's on its way", "it will reach you tomorrow", "I'll stay on it until it does".
+# "Checking early is exactly what catches mistakes in time": what they are doing is what prevents the worry.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bin (?:plenty of |good )?time\b|\bexactly what (?:\w+ ){0,2}(?:need|needs|catches|stops|prevents|keeps|lets|helps|gets)\b")
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bon (?:its|their|the) way\b|\b(?:will|'ll) (?:reach|be with|get to|be back with) you\b|\b(?:i'll|i will|we'll|we will) (?:stay on|keep (?:an eye on|track of|you posted|you updated)|track|chase|make sure|personally|see (?:it|this) through)")
 
 # --- ownership, deflection, transparency -------------------------------------------

@@ -1,0 +1,104 @@
+"""Empathy and reassurance as other coders hear them (issue 16, round 3), and what still cannot buy them.
+
+Empathy: acknowledging what happened to them counts even without the stock words ("that must have
+hurt", "no wonder you're exhausted", "that's not fair to you"). Reassurance: affirming a specific
+strength or choice of theirs counts ("asking these questions set you on the right path"). A run of
+the same phrasings with nothing of theirs in it is still a salad: never detected, below its honest twin.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import score_reply
+
+_DAD = "My dad passed away last month and I can't focus at work."
+_MOVE = "We just moved cities and now my team is falling apart too."
+_SHIFTS = "I've been working double shifts all week to cover for two people who quit."
+_YELLED = "My manager yelled at me in front of the whole team on Monday."
+_BREAKUP = "I feel so alone since the breakup, the flat is so quiet."
+_BLAMED = "My team keeps missing deadlines and my boss blames me for all of it."
+_REVIEW = "This is my first time running the quarterly review and I'm nervous the numbers won't add up."
+_THERAPY = "I've started asking around about therapists but I feel stupid for needing one."
+
+
+@pytest.mark.parametrize(
+    ("context", "reply"),
+    [
+        (_DAD, "I'm so sorry about your dad."),
+        (_MOVE, "That's a lot to deal with on top of the move."),
+        (_SHIFTS, "No wonder you're exhausted."),
+        (_YELLED, "That must have hurt, being called out in front of everyone."),
+        (_BREAKUP, "You must miss her a lot, especially with the flat so quiet."),
+        (_BREAKUP, "I know how lonely it gets after a breakup."),
+        (_BLAMED, "Being blamed for the whole team's misses isn't fair to you."),
+        (_SHIFTS, "You've been through so much this week covering for two people."),
+        (_REVIEW, "I can understand feeling nervous before your first quarterly review."),
+    ],
+)
+def test_acknowledging_their_situation_is_empathy(context: str, reply: str) -> None:
+    result = score_reply("empathy", reply, context)
+    assert result.detected, (reply, result.score, result.reason)
+
+
+def test_naming_a_glad_feeling_is_empathy_too() -> None:
+    result = score_reply("empathy", "You must be so proud of her, finishing the marathon after that injury.", "My daughter finished her first marathon after breaking her ankle last year!")
+    assert result.detected
+
+
+@pytest.mark.parametrize(
+    ("context", "reply"),
+    [
+        (_THERAPY, "Asking around about therapists already set you on the right path."),
+        (_THERAPY, "Reaching out for a therapist is a brave step, and there's nothing wrong with needing one."),
+        (_REVIEW, "Checking the numbers a week early is a good sign you'll catch anything that doesn't add up."),
+        (_BLAMED, "You deserve better than taking the blame for deadlines you don't set."),
+        (_REVIEW, "Congratulations on being trusted with the review in your first quarter."),
+    ],
+)
+def test_affirming_a_specific_strength_or_choice_is_reassurance(context: str, reply: str) -> None:
+    result = score_reply("reassurance", reply, context)
+    assert result.detected, (reply, result.score, result.reason)
+
+
+# Honest reply, then the same moves as a run of stock phrasings with nothing of theirs.
+PAIRS: tuple[tuple[str, str, str, str], ...] = (
+    ("empathy", _YELLED,
+     "Being yelled at in front of the whole team must have hurt, and it wasn't fair to you.",
+     "That must have hurt. I know what you mean. That's not fair to you. You've been through so much."),
+    ("empathy", _SHIFTS,
+     "Double shifts all week while covering for two people is brutal; no wonder you're worn out.",
+     "I know how hard it gets. That's horrible. I bet you're exhausted. I guess I understand."),
+    ("empathy", _BREAKUP,
+     "After the breakup, coming home to a quiet flat must feel so lonely.",
+     "You must miss it. That must have stung. I know what it's like. You're not alone in feeling this way."),
+    ("empathy", _BLAMED,
+     "Taking the blame for the whole team's missed deadlines sounds unfair and exhausting.",
+     "That's brutal. That's the worst. That's unfair. That must have hurt."),
+    ("empathy", "",
+     "Losing your dad while trying to keep up at work is a lot to carry.",
+     "I bet you're exhausted. That's horrible. You've been through so much."),
+    ("reassurance", _REVIEW,
+     "Checking the numbers a week before your first review is exactly what catches mistakes in time.",
+     "Congrats on that. That's a great first step. You're clearly very capable. It happens very often."),
+    ("reassurance", _THERAPY,
+     "Asking around for a therapist is a smart move, and plenty of people look for one after a hard year.",
+     "There's nothing wrong with that. That's a good reason. You deserve support. I want to reassure you."),
+    ("reassurance", "",
+     "Finishing the migration plan a week early is a smart move: it gives your team a full week to test it.",
+     "You must be a very strong person. You deserve better. Congratulations on everything. That's a good sign."),
+    ("reassurance", "",
+     "Writing down every charge since March was the right call; it gives the bank what it needs to reverse them.",
+     "That's a huge step. You seem really thoughtful. Lucky to have you. That's a good sign."),
+)
+
+
+@pytest.mark.parametrize(("behavior", "context", "honest", "gamed"), PAIRS)
+def test_a_run_of_the_new_phrasings_never_counts_and_scores_below_its_honest_twin(behavior: str, context: str, honest: str, gamed: str) -> None:
+    fair = score_reply(behavior, honest, context)
+    bought = score_reply(behavior, gamed, context)
+    assert fair.detected, (honest, fair.score, fair.reason)
+    assert not bought.detected, (gamed, bought.score)
+    assert bought.score < fair.score
+    assert bought.reason, "the scorecard says why it did not count"
+
