@@ -84,6 +84,7 @@ class ReplySignals:
     impact_statements: int = 0
     fix_statements: int = 0
     impact_before_fix: int = 0  # 1 when the first impact statement precedes the first fix
+    empathy_before_fix: int = 0  # 1 when a sympathy, feeling or validation sentence comes before the first suggestion
     goal_restatements: int = 0
     what_changed_questions: int = 0
     patience_invites: int = 0
@@ -162,6 +163,7 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
     "business_questions": ("product_questions",),
     "product_questions": ("business_questions",),
     "impact_before_fix": ("impact_statements", "fix_statements"),
+    "empathy_before_fix": ("sympathy_phrases", "feeling_reflections", "validations", "suggestions", "imperatives"),
     "next_steps_with_time": ("next_steps",),
 }
 _ALWAYS = frozenset({"questions", "open_questions", "closed_questions", "narrow_questions", "suggestive_questions", "substantive_open_questions", "repeated_sentences", "injection_attempts"})
@@ -343,6 +345,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     sig.business_question_first = int(first_business_q is not None and (first_product is None or first_business_q < first_product))
     sig.product_pitch = int(first_product is not None and (first_business_q is None or first_product < first_business_q))
     sig.impact_before_fix = int(first_impact is not None and (first_fix is None or first_impact <= first_fix))
+    felt = [i for name in ("sympathy_phrases", "feeling_reflections", "validations") for i in hits.get(name, [])]
+    advised = [i for name in ("suggestions", "imperatives") for i in hits.get(name, [])]
+    sig.empathy_before_fix = int(bool(felt) and bool(advised) and min(felt) < min(advised))
     return Analysis(text, context, sig, sentences, hits)
 
 

@@ -102,3 +102,11 @@ def test_a_run_of_the_new_phrasings_never_counts_and_scores_below_its_honest_twi
     assert bought.score < fair.score
     assert bought.reason, "the scorecard says why it did not count"
 
+
+
+def test_naming_the_feeling_before_the_advice_counts_and_after_it_scores_lower() -> None:
+    # The catalog's definition: name the feeling before moving on to fixes.
+    first = score_reply("empathy", "Losing your dad is so hard. You should ask HR about bereavement leave.", _DAD)
+    after = score_reply("empathy", "You should ask HR about bereavement leave. Losing your dad is so hard.", _DAD)
+    assert first.detected
+    assert after.score < first.score
