@@ -235,6 +235,12 @@ SUGGESTION = re.compile(SUGGESTION.pattern + r"|^(?:(?:and|but|so|also|i think|h
 # "It might be time to set some boundaries", "it's time for you to move on".
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:it(?:'s| is| might be| may be| could be| would be)|now(?:'s| is)|maybe it's|perhaps it's) (?:probably |maybe |perhaps |really )?(?:high |about |finally )?time (?:to|for you to|you) (?!(?:go|say goodbye|wrap up|end)\b)\w+")
 
+# An option put in front of them to take or leave (issue 16, round 3: SGD's OFFER acts, MRDA's
+# suggestions): "would you be interested in the 8 pm showing?", "would a morning flight interest you?",
+# "another option is the annual plan", "there's also one that leaves at 6:20", "that may be what you're
+# looking for". A plain "there is a hotel called X" is information and stays out.
+SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:would|were) you (?:\w+ )?interested in\b|\b(?:would|could|does|might) (?:\w+ ){0,4}interest you\b|\b(?:another|one more|a (?:good|better|cheaper|faster|great)) (?:available |good |great |possible )?(?:choice|option|alternative) (?:is|would be|might be|could be|for you)\b|\bis (?:also )?(?:another|a (?:good|great|better)) (?:available |possible )?(?:choice|option|alternative)\b|\bthere(?:'s| is| are) also (?:one|another|a|an|\d+)\b|\b(?:may|might|could) be (?:just )?what you(?:'re| are) looking for\b")
+
 # An answer to a worry: a fact or commitment that it will be all right, or that it is common.
 WORRY = re.compile(r"\b(?:worr\w*|afraid|scar\w*|nervous|anxi\w*|concern\w*|fear\w*|panic\w*|not sure|unsure|doubt\w*|stress\w*|can't afford|threaten\w*|risk\w*|lose|losing|lost|fail\w*|drop\w*|wipe\w*|charged (?:me )?twice|won't|don't know if|what if|blam\w*)\b")
 # A stated problem is a worry too (issue 16: "a reassurance tied to the person's own situation scored

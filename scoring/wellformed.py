@@ -82,7 +82,9 @@ _VAGUE_ACTION = frozenset(
               # "it would be interesting to do something", "we might as well do stuff"
               "interesting", "useful", "nice", "worth", "well",
               # "doing things is important", "trying is key"
-              "important", "key", "essential", "crucial", "vital", "doing", "time"]
+              "important", "key", "essential", "crucial", "vital", "doing", "time",
+              # round 3's offers: "would you be interested in something?", "another option is available"
+              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:
