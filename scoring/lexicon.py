@@ -241,6 +241,10 @@ SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:it(?:'s| is| might be| may 
 # looking for". A plain "there is a hotel called X" is information and stays out.
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:would|were) you (?:\w+ )?interested in\b|\b(?:would|could|does|might) (?:\w+ ){0,4}interest you\b|\b(?:another|one more|a (?:good|better|cheaper|faster|great)) (?:available |good |great |possible )?(?:choice|option|alternative) (?:is|would be|might be|could be|for you)\b|\bis (?:also )?(?:another|a (?:good|great|better)) (?:available |possible )?(?:choice|option|alternative)\b|\bthere(?:'s| is| are) also (?:one|another|a|an|\d+)\b|\b(?:may|might|could) be (?:just )?what you(?:'re| are) looking for\b")
 
+# Proposals as meetings make them (MRDA's suggestions): "what about increasing the window?", "we could
+# have little labels", "the business school might be good", "the smartest thing to do is...".
+SUGGESTION = re.compile(SUGGESTION.pattern + r"|\bwhat about \w+ing\b|\bwe (?:could|can|might) (?:also |just |maybe )?have (?!been|done|gone|had|made|seen|known|got|gotten|\w+ed\b)\w+|\b(?:might|may|would|could) (?:also )?be (?:a )?(?:good|better|best|a good idea|worth (?:it|trying|a try|a shot|doing))\b(?! (?:for|at|news|luck)\b)|\bthe \w+est thing (?:to do |you can do |we can do )?(?:is|would be)\b")
+
 # An answer to a worry: a fact or commitment that it will be all right, or that it is common.
 WORRY = re.compile(r"\b(?:worr\w*|afraid|scar\w*|nervous|anxi\w*|concern\w*|fear\w*|panic\w*|not sure|unsure|doubt\w*|stress\w*|can't afford|threaten\w*|risk\w*|lose|losing|lost|fail\w*|drop\w*|wipe\w*|charged (?:me )?twice|won't|don't know if|what if|blam\w*)\b")
 # A stated problem is a worry too (issue 16: "a reassurance tied to the person's own situation scored

@@ -40,3 +40,23 @@ def test_an_offer_frame_with_no_option_in_it_never_counts_and_scores_below_a_rea
     assert not gamed.detected
     assert gamed.score < honest.score
     assert gamed.reason
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "What about routing the failing orders through the old connector until launch?",
+        "We could have a daily check-in on dropped orders until launch.",
+        "A staged rollout to the two stable regions might be a good idea.",
+        "The safest thing to do is keep the old connector running beside the new one until launch.",
+    ],
+)
+def test_a_proposal_as_meetings_make_it_is_a_suggestion(reply: str) -> None:
+    result = score_reply("suggestion", reply, _LAUNCH)
+    assert result.detected, (reply, result.score, result.reason)
+
+
+def test_a_proposal_frame_with_nothing_proposed_never_counts() -> None:
+    gamed = score_reply("suggestion", "We could have something. That might be good. What about doing things? The best thing to do is something.", _LAUNCH)
+    assert not gamed.detected
+    assert gamed.reason
