@@ -110,3 +110,13 @@ def test_naming_the_feeling_before_the_advice_counts_and_after_it_scores_lower()
     after = score_reply("empathy", "You should ask HR about bereavement leave. Losing your dad is so hard.", _DAD)
     assert first.detected
     assert after.score < first.score
+
+
+def test_normalising_their_experience_is_reassurance() -> None:
+    result = score_reply("reassurance", "Freezing up in your first review is a very common reaction, and it fades once you've run one.", _REVIEW)
+    assert result.detected
+
+
+def test_praising_their_question_is_not_reassurance() -> None:
+    # Affirming a strength or a choice counts; "good question" affirms neither.
+    assert not score_reply("reassurance", "That's a good question you bring up about the review numbers.", _REVIEW).detected
