@@ -256,6 +256,13 @@ ANSWER_CUE = re.compile(r"\b(?:you know (?:\w+ ){0,3}(?:better than|inside out|w
 
 # Delivery facts and owned follow-through answer "where is my order" the way a backup answers "will
 # we lose our records": "it's on its way", "it will reach you tomorrow", "I'll stay on it until it does".
+# Answers to a stated worry as support agents and counsellors give them (issue 16, round 3): a fact that
+# it won't happen ("nothing gets deleted", "without losing a single record", "it can't land on you"), what
+# is already done ("I've already reversed the charge, you'll see it tomorrow"), a commitment to see it
+# through with them ("I'll go through the numbers with you on Thursday"), and how it usually goes ("most
+# first reviews have a few gaps", "kids usually settle within a month"). Counted only when the other side
+# voiced a worry and the sentence carries their words (scoring.signals), so the cues can be broad.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bnothing (?:\w+ ){0,2}(?:deleted|lost|wiped|removed|affected|changes|overwritten|charged)\b|\bwithout (?:losing|dropping|missing|a single|any) \w+|\b(?:i've|i have|we've|we have) (?:already |just )?(?:reversed|refunded|fixed|cancel+ed|credited|restored|resolved|approved|rebooked|escalated|sent|booked)\b|\byou(?:'ll| will) (?:see|have|get) (?:it|them|the|your|a|an)\b|\b(?:most|many|plenty of|lots of|a lot of) (?:\w+ ){1,2}(?:have|go|get|find|start|settle|feel|end up|turn out|make|pass|recover|adjust)\b|\b(?:usually|typically|normally|often) (?:\w+ )?(?:find|settle|get|work|go|turn|come|sort|pick|catch|adjust|recover|improve|resolve|pass|fade|happen\w*)\b|\b(?:expects?|expected) (?:that|it|this|some|a few)\b|\b(?:i'll|i will|we'll|we will) (?:go through|walk you through|review|check|be there|be with you|be on the call|help you|sit down with you|test|fix|sort)\b|\bso (?:that )?(?:nothing|no one|you (?:won't|don't|aren't|never))\b|\b(?:can't|cannot|won't|will not) (?:\w+ )?(?:land|fall|come back|be pinned|be blamed) on you\b")
 # "Checking early is exactly what catches mistakes in time": what they are doing is what prevents the worry.
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bin (?:plenty of |good )?time\b|\bexactly what (?:\w+ ){0,2}(?:need|needs|catches|stops|prevents|keeps|lets|helps|gets)\b")
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bon (?:its|their|the) way\b|\b(?:will|'ll) (?:reach|be with|get to|be back with) you\b|\b(?:i'll|i will|we'll|we will) (?:stay on|keep (?:an eye on|track of|you posted|you updated)|track|chase|make sure|personally|see (?:it|this) through)")

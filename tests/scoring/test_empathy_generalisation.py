@@ -120,3 +120,31 @@ def test_normalising_their_experience_is_reassurance() -> None:
 def test_praising_their_question_is_not_reassurance() -> None:
     # Affirming a strength or a choice counts; "good question" affirms neither.
     assert not score_reply("reassurance", "That's a good question you bring up about the review numbers.", _REVIEW).detected
+
+
+_MIGRATION = "I'm worried the data migration will wipe our customer history."
+_CHARGED = "You charged me twice this month and my rent is due on Friday."
+_BLAMED_AUDIT = "My manager keeps moving my deadlines and I'm scared I'll get blamed when the audit slips."
+_SCHOOL = "I'm scared my son won't make friends at the new school."
+
+
+@pytest.mark.parametrize(
+    ("context", "reply"),
+    [
+        (_MIGRATION, "Nothing gets deleted during the migration; the old database stays read-only for 30 days."),
+        (_MIGRATION, "We've moved over 200 customers this year without losing a single record."),
+        (_CHARGED, "I've already reversed the second charge, so you'll see it back tomorrow."),
+        (_REVIEW, "I'll go through the numbers with you on Thursday so nothing surprises you."),
+        (_BLAMED_AUDIT, "The audit log shows every deadline change with his name on it, so the slip can't land on you."),
+        (_SCHOOL, "Kids his age usually find their group within the first month at a new school."),
+    ],
+)
+def test_a_fact_or_commitment_answering_their_worry_is_reassurance(context: str, reply: str) -> None:
+    result = score_reply("reassurance", reply, context)
+    assert result.detected, (reply, result.score, result.reason)
+
+
+def test_the_same_answer_cues_without_their_worry_in_them_do_not_count() -> None:
+    # The cue alone, about nothing they said, answers no worry.
+    result = score_reply("reassurance", "Nothing gets deleted, I'll go through it, you'll see it tomorrow.", _SCHOOL)
+    assert not result.detected
