@@ -201,6 +201,8 @@ _FEELING_NAMED = (
     r"|\b(?:that|it|this) must (?:be|have been) (?:so |really |very |such )?(?:a relief|exciting|thrilling|fun|amazing|wonderful|nerve-?wracking)\b"
     r"|\bi(?:'m| am) (?:so |really |very |truly )?(?:happy|glad|thrilled|excited) for you\b"
     r"|\bnot (?:the only one|alone) (?:in |who )?(?:feel\w*|to feel|going through|struggling|dealing)\b"
+    r"|\b(?:(?:that|it|this) sounds|must be|must have been|must feel) (?:like )?(?:so |really |very |such |an? |such an? )*(?:exciting|thrilling|fun|a relief|wonderful|amazing|lovely|exhilarating|special|a blast|nerve-?wracking)\b"
+    r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
 )
 FEELING_REFLECTION = re.compile(FEELING_REFLECTION.pattern + r"|" + _FEELING_NAMED)
 # The rep apologising for themselves, not acknowledging the other person: "sorry for the late reply",

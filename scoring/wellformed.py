@@ -43,7 +43,8 @@ _STOCK_EMPATHY = frozenset(
               # "I know what you mean", "that's not fair to you", "I bet you're exhausted"
               "hurt", "stung", "mean", "fair", "unfair", "horrible", "brutal", "miserable", "worst", "nightmare", "hell", "bet", "guess",
               "exhausted", "exhausting", "miss", "much", "gets", "like", "exactly", "alone", "only", "carrying", "juggling", "wringer",
-              "happy", "proud", "excited", "relieved", "relief", "thrilled", "wonderful", "amazing", "exciting"]
+              "happy", "proud", "excited", "relieved", "relief", "thrilled", "wonderful", "amazing", "exciting", "fun", "thrilling",
+              "lovely", "special", "blast", "exhilarating", "nerve-wracking"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says

@@ -148,3 +148,20 @@ def test_the_same_answer_cues_without_their_worry_in_them_do_not_count() -> None
     # The cue alone, about nothing they said, answers no worry.
     result = score_reply("reassurance", "Nothing gets deleted, I'll go through it, you'll see it tomorrow.", _SCHOOL)
     assert not result.detected
+
+
+_NEWS = "My daughter just got into medical school!"
+
+
+def test_naming_their_joy_or_relief_is_empathy() -> None:
+    for reply in ("After all those years of studying, seeing your daughter get into medical school must be such a relief.",
+                  "How exciting, your daughter is going to be a doctor!"):
+        assert score_reply("empathy", reply, _NEWS).detected, reply
+
+
+def test_a_run_of_stock_glad_phrases_is_a_salad_too() -> None:
+    honest = score_reply("empathy", "After all those years of studying, seeing your daughter get into medical school must be such a relief.", _NEWS)
+    gamed = score_reply("empathy", "That sounds exciting. How fun. That must be a relief. That sounds wonderful.", _NEWS)
+    assert not gamed.detected
+    assert gamed.score < honest.score
+    assert gamed.reason
