@@ -116,6 +116,10 @@ _AFFIRM = (
     r"|\b(?:other|others|lots of|many|plenty of|a lot of) (?:\w+ ){0,3}(?:who are |who )?(?:going through|dealing with|struggling with|feeling|in) (?:the same|similar|this|that|your (?:shoes|position|situation))\b"
     r"|\b(?:lucky|fortunate|blessed) (?:\w+ ){0,2}to have (?:had )?you\b"
     r"|\bi want to reassure you\b"
+    r"|\b(?:thanks|thank you) (?:so much |very much )?for (?:sharing|writing|reaching out|posting|opening up|trusting|seeking|asking for help|being (?:so )?(?:open|honest|brave))\b"
+    r"|^(?:(?:i'm|i am|so|really)\s+)*glad (?:that )?you(?:'re| are)? (?:\w+ing|made|took|did|decided|found|reached|got)\b"
+    r"|^lucky you\b|\bi see you as (?:a |an )?(?:survivor|fighter|strong|brave|capable)\b"
+    r"|\byou(?:'re| are) (?:such )?(?:a |an )?(?:really |very )?(?:good|great|wonderful|loving|caring) (?:family|partner|son|daughter|sister|brother|mom|dad|man|woman|human|husband|wife|teacher|boss|manager)\b"
     r"|\b(?:a|an) (?:very |really |pretty |quite |extremely |incredibly )?(?:common|normal|typical|natural|understandable) (?:problem|thing|experience|feeling|reaction|response|issue|worry|fear|concern|struggle|part of)\b"
     r"|\b(?:feel|felt|go through|went through|struggle with) (?:exactly )?(?:the way|what|how) you(?:'re| are)? (?:do|feel\w*|describe|are)\b"
 )
@@ -201,6 +205,9 @@ _FEELING_NAMED = (
     r"|\b(?:that|it|this) must (?:be|have been) (?:so |really |very |such )?(?:a relief|exciting|thrilling|fun|amazing|wonderful|nerve-?wracking)\b"
     r"|\bi(?:'m| am) (?:so |really |very |truly )?(?:happy|glad|thrilled|excited) for you\b"
     r"|\bnot (?:the only one|alone) (?:in |who )?(?:feel\w*|to feel|going through|struggling|dealing)\b"
+    r"|\b(?:i'm|i am|we're|we are|im) (?:\w+ )?(?:rooting for you|thinking of you|in your corner)\b|\bsending (?:you )?(?:\w+ ){0,2}(?:love|hugs|strength|good vibes|good thoughts)\b"
+    r"|\bhope (?:things|it|everything|you) (?:\w+ ){0,3}(?:much )?better\b|\bhope you (?:have |make )?(?:a )?(?:\w+ )?(?:full |speedy |quick )*(?:recover\w*|feel better|get well)\b"
+    r"|\byou have (?:every|the|a) right to (?:be|feel)\b"
     r"|\b(?:(?:that|it|this) sounds|must be|must have been|must feel) (?:like )?(?:so |really |very |such |an? |such an? )*(?:exciting|thrilling|fun|a relief|wonderful|amazing|lovely|exhilarating|special|a blast|nerve-?wracking)\b"
     r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
 )

@@ -44,7 +44,10 @@ _STOCK_EMPATHY = frozenset(
               "hurt", "stung", "mean", "fair", "unfair", "horrible", "brutal", "miserable", "worst", "nightmare", "hell", "bet", "guess",
               "exhausted", "exhausting", "miss", "much", "gets", "like", "exactly", "alone", "only", "carrying", "juggling", "wringer",
               "happy", "proud", "excited", "relieved", "relief", "thrilled", "wonderful", "amazing", "exciting", "fun", "thrilling",
-              "lovely", "special", "blast", "exhilarating", "nerve-wracking"]
+              "lovely", "special", "blast", "exhilarating", "nerve-wracking",
+              # warmth with nothing of theirs: "rooting for you", "sending hugs", "hope things get better"
+              "rooting", "thinking", "corner", "sending", "love", "strength", "vibes", "thoughts", "hope", "better", "soon",
+              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -64,7 +67,9 @@ _STOCK_REASSURANCE = frozenset(
               "person", "people", "congratulations", "congrats", "sign", "reason", "step", "first", "huge", "big", "important", "path",
               "lucky", "fortunate", "blessed", "clearly", "seem", "must", "very", "caring", "kind", "loving", "thoughtful", "resilient",
               "self-aware", "dedicated", "determined", "insightful", "support", "often", "reassure", "effort", "efforts", "progress",
-              "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous"]
+              "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous",
+              "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
+              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
 )
 
 # Frames of a paraphrase: the words around the content, never the content itself.
