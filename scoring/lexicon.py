@@ -212,6 +212,17 @@ _FEELING_NAMED = (
     r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
 )
 FEELING_REFLECTION = re.compile(FEELING_REFLECTION.pattern + r"|" + _FEELING_NAMED)
+# Chat shorthand for the words the feeling patterns listen for: "sry u must feel awful", "i understand ur
+# situation", "ur doing great", "thats rough".
+_CHAT_WORDS = {"u": "you", "ur": "your", "r": "are", "sry": "sorry", "soz": "sorry", "thats": "that's", "ure": "you're", "youre": "you're", "dont": "don't", "cant": "can't", "ive": "i've", "youve": "you've", "wont": "won't", "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "itll": "it'll", "youll": "you'll", "theyre": "they're", "wasnt": "wasn't", "must've": "must have", "would've": "would have"}
+CHAT_SHORTHAND = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _CHAT_WORDS), key=len, reverse=True)) + r")\b(?!')")
+
+
+def spell_out_chat(low: str) -> str:
+    """The sentence with chat shorthand spelled out ("u r" -> "you are")."""
+    return CHAT_SHORTHAND.sub(lambda m: _CHAT_WORDS[m.group(0)], low)
+
+
 # The rep apologising for themselves, not acknowledging the other person: "sorry for the late reply",
 # "sorry, I don't know", "sorry to bother you", "sorry I'm late".
 SELF_APOLOGY = re.compile(r"^(?:(?:oh|hey|hi|ah|um|uh)[,\s]+)*(?:(?:i'm|i am|im) )?(?:so |very |really )?sorry(?:,? (?:for|about) (?:the |my )?(?:late|slow|delayed|long|short) (?:reply|response|answer)|,? (?:for|about) (?:the )?(?:delay|wait) (?:in|on) (?:my |getting back|replying|responding)\w*|,? (?:i|we) (?:don't|do not|didn't|can't|cannot|couldn't|missed|forgot|wasn't|was not|haven't|have not) (?:know(?! what to say)|understand|get|follow|see|catch|hear|remember|have)|,? to (?:bother|interrupt|ask|jump in|cut in)|,? (?:i'm|i am|i was) (?:late|away|busy)|,? (?:what|come again|say again|pardon)\b|,? wrong (?:person|chat|thread|number))\b[^.!?,;]*")

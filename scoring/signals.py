@@ -298,11 +298,15 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 hit("emotion_words", s, n_emotion)
         # "Sorry for the late reply", "sorry, I don't know": the rep apologising for themselves acknowledges
         # nothing of the other person's, so those words are out of sight of the sympathy patterns.
-        own_apology = "sorry" in low and bool(lx.SELF_APOLOGY.search(low))
+        # "sry u must feel awful", "i understand ur situation": chat shorthand, spelled out for the patterns
+        # that listen for their feeling (issue 16, round 3).
+        spelled = lx.spell_out_chat(low) if lx.CHAT_SHORTHAND.search(low) else low
+        own_apology = "sorry" in spelled and bool(lx.SELF_APOLOGY.search(spelled))
         for name, pattern in patterns:
             if name == "feeling_reflections" and (opens or (is_q and lx.NARROW_QUESTION.match(asked))):
                 continue  # "how does that make you feel?", "when did you notice you're feeling low?" ask about the feeling; they do not name it
-            text_for = lx.SELF_APOLOGY.sub(" ", low).strip() if own_apology and name in _SYMPATHY_SIGNALS else low
+            text_for = spelled if name in _CHAT_SIGNALS else low
+            text_for = lx.SELF_APOLOGY.sub(" ", text_for).strip() if own_apology and name in _SYMPATHY_SIGNALS else text_for
             if name in _COUNT_EVERY_MATCH:
                 n = len(pattern.findall(text_for))
                 if n:
@@ -388,6 +392,8 @@ ADVICE_P = 0.5
 # Framing is about how much of the reply is "can't" versus "can", so every match counts.
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
+# The signals read with chat shorthand spelled out ("u", "ur", "sry", "thats").
+_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the

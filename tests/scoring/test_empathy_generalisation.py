@@ -171,3 +171,13 @@ def test_a_run_of_stock_glad_phrases_is_a_salad_too() -> None:
     assert not gamed.detected
     assert gamed.score < honest.score
     assert gamed.reason
+
+
+@pytest.mark.parametrize("reply", ["i understand ur situation", "sry to hear that", "u must feel terrible", "ur not alone in feeling this way"])
+def test_empathy_typed_in_chat_shorthand_counts(reply: str) -> None:
+    assert score_reply("empathy", reply, "my gf left me and i cant sleep").detected, reply
+
+
+def test_chat_shorthand_does_not_turn_a_salad_into_empathy() -> None:
+    gamed = score_reply("empathy", "sry. i understand u. u must feel terrible. thats rough.", "my gf left me and i cant sleep")
+    assert not gamed.detected
