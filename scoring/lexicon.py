@@ -223,6 +223,8 @@ def spell_out_chat(low: str) -> str:
     return CHAT_SHORTHAND.sub(lambda m: _CHAT_WORDS[m.group(0)], low)
 
 
+# "Don't worry", "no worries", "nothing to worry about": the rep waving a feeling away, not naming it.
+DISMISSED_FEELING = re.compile(r"\b(?:don't|do not|dont|never|not to|no need to|nothing to|try not to) (?:\w+ )?worry\b|\bno worries\b")
 # The rep apologising for themselves, not acknowledging the other person: "sorry for the late reply",
 # "sorry, I don't know", "sorry to bother you", "sorry I'm late".
 SELF_APOLOGY = re.compile(r"^(?:(?:oh|hey|hi|ah|um|uh)[,\s]+)*(?:(?:i'm|i am|im) )?(?:so |very |really )?sorry(?:,? (?:for|about) (?:the |my )?(?:late|slow|delayed|long|short) (?:reply|response|answer)|,? (?:for|about) (?:the )?(?:delay|wait) (?:in|on) (?:my |getting back|replying|responding)\w*|,? (?:i|we) (?:don't|do not|didn't|can't|cannot|couldn't|missed|forgot|wasn't|was not|haven't|have not) (?:know(?! what to say)|understand|get|follow|see|catch|hear|remember|have)|,? to (?:bother|interrupt|ask|jump in|cut in)|,? (?:i'm|i am|i was) (?:late|away|busy)|,? (?:what|come again|say again|pardon)\b|,? wrong (?:person|chat|thread|number))\b[^.!?,;]*")

@@ -293,7 +293,8 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 if first_product is None:
                     first_product = s.index
         if want("emotion_words"):
-            n_emotion = len(lx.EMOTION.findall(low))
+            # "Don't worry" waves the feeling away; it does not name it.
+            n_emotion = len(lx.EMOTION.findall(lx.DISMISSED_FEELING.sub(" ", low) if "worr" in low else low))
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         # "Sorry for the late reply", "sorry, I don't know": the rep apologising for themselves acknowledges

@@ -146,8 +146,10 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if not own & ctx and len(own) < (1 if check or reflection else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
-        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))
-        own = _reply_stems(analysis) - _STOCK_EMPATHY
+        # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
+        # normal. You're not alone. It'll be fine." says nothing of theirs).
+        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances"))
+        own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
         # or more that never touches their words is a salad.

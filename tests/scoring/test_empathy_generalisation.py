@@ -181,3 +181,16 @@ def test_empathy_typed_in_chat_shorthand_counts(reply: str) -> None:
 def test_chat_shorthand_does_not_turn_a_salad_into_empathy() -> None:
     gamed = score_reply("empathy", "sry. i understand u. u must feel terrible. thats rough.", "my gf left me and i cant sleep")
     assert not gamed.detected
+
+
+def test_comfort_with_their_feeling_named_is_empathy_but_a_run_of_stock_comfort_is_not() -> None:
+    context = "I'm worried the data migration will wipe our customer history."
+    honest = score_reply("empathy", "You're not alone in worrying about your records; most teams feel that before a migration.", context)
+    gamed = score_reply("empathy", "Don't worry. It's normal. You're not alone. It'll be fine.", context)
+    assert honest.detected
+    assert not gamed.detected
+    assert gamed.reason
+
+
+def test_dont_worry_waves_the_feeling_away_and_is_not_empathy() -> None:
+    assert not score_reply("empathy", "Don't worry about it, you'll be fine.", "I'm worried the data migration will wipe our customer history.").detected
