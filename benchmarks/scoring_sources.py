@@ -33,6 +33,15 @@ Sources (licence read from each repository; see scoring/DATA_SOURCES.md):
   dialogues (Rastogi et al., AAAI 2020), CC BY-SA 4.0: evaluation only, nothing
   shipped. Service-agent turns crowd-written for given acts: CONFIRM ->
   paraphrase, OFFER / OFFER_INTENT -> suggestion. Context = the user's last two turns.
+- mi: anuradha1992/Boosting-with-MI-Strategy (Welivita & Pu, Findings of ACL
+  2023), the human-coded test split of their MI gold set as shipped in
+  `Software/MI Classifier/output/mi_gold/test_output.csv` (its "Ground truth"
+  column; the model's predictions beside it are ignored). CounselChat and
+  Reddit support sentences coded with MITI/MISC codes by trained annotators.
+  CC BY-NC-SA 3.0 (README; no licence file): evaluation only, nothing shipped.
+  Support -> empathy, Affirm -> reassurance, Advise with / without permission
+  and Direct -> suggestion; each behavior's 0s are codes that are clearly
+  something else (see build_mi). Sentences, no context line.
 
 Rows are balanced per behavior (up to PER_CLASS each way), drawn with a fixed
 seed so every run measures the same rows.
@@ -50,6 +59,7 @@ import os
 import random
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,6 +267,47 @@ def build_sgd(repo: Path) -> list[dict[str, object]]:
     return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
 
 
+# MI codes per behavior: what counts (1), and what is clearly something else (0). Codes that
+# overlap the behavior are in neither: Support and Affirm overlap each other (MISC's own manual
+# says "you're not alone" may be either), reflections often name the feeling the way empathy
+# does, Self-Disclose and Other mix everything, and Emphasize Autonomy reads as advice or affirmation.
+_MI_CODES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "empathy": (
+        frozenset({"Support"}),
+        frozenset({"Give Information", "Advise without Permission", "Advise with Permission", "Direct", "Closed Question", "Open Question", "Confront", "Warn"}),
+    ),
+    "reassurance": (
+        frozenset({"Affirm"}),
+        frozenset({"Give Information", "Advise without Permission", "Advise with Permission", "Direct", "Closed Question", "Open Question", "Simple Reflection", "Complex Reflection", "Confront", "Warn"}),
+    ),
+    "suggestion": (
+        frozenset({"Advise without Permission", "Advise with Permission", "Direct"}),
+        frozenset({"Give Information", "Closed Question", "Open Question", "Simple Reflection", "Complex Reflection", "Support", "Affirm", "Self-Disclose"}),
+    ),
+}
+
+
+def build_mi(repo: Path) -> list[dict[str, object]]:
+    """MI gold test split (Welivita & Pu 2023): support sentences coded with MITI/MISC codes.
+
+    Only the human "Ground truth" column is read. A sentence repeated in the file counts once.
+    """
+    text_csv = git_show(repo, "Software/MI Classifier/output/mi_gold/test_output.csv")
+    seen: set[str] = set()
+    by: dict[str, list[dict[str, object]]] = {b: [] for b in _MI_CODES}
+    for r in csv.DictReader(io.StringIO(text_csv)):
+        text = " ".join(r["Text"].split())
+        if len(text.split()) < 2 or text in seen:
+            continue
+        seen.add(text)
+        code = r["Ground truth"].strip()
+        for behavior, (yes, no) in _MI_CODES.items():
+            if code in yes or code in no:
+                by[behavior].append({"id": f"mi-{behavior}-{zlib.crc32(text.encode()):08x}", "source": "mi", "text": text, "context": "", "label": int(code in yes)})
+    rng = random.Random(SEED)
+    return [row for b, rows in by.items() for row in balanced(rows, b, rng)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=MIRROR, help="directory holding owner+name/repo git snapshots")
@@ -268,6 +319,7 @@ def main() -> int:
         "annomi": (args.mirror / "uccollab+AnnoMI" / "repo", build_annomi),
         "epitome": (args.mirror / "behavioral-data+Empathy-Mental-Health" / "repo", build_epitome),
         "sgd": (args.mirror / "google-research-datasets+dstc8-schema-guided-dialogue" / "repo", build_sgd),
+        "mi": (args.mirror / "anuradha1992+Boosting-with-MI-Strategy" / "repo", build_mi),
     }
     for name, (repo, build) in built.items():
         if not repo.exists():

@@ -81,7 +81,7 @@ _STATE = r"(?:stress\w*|anxious|worried|frustrated|upset|sad|angry|mad|scared|af
 REFLECTION = re.compile(LEAD + r"(?:(?:so|and so|and|but|yeah|yes|mm-?hmm|hmm|uh|um|okay|ok|right)[,\s]+)*(?:(?:it )?(?:sounds|seems) (?:like|as if) |i (?:hear|see|get the sense|sense) (?:that )?|what i(?:'m| am)? hear(?:ing)? is (?:that )?)?(?:you|you're|you've|you'd|you've been|you have been|you are)\b(?: (?:really|also|just|still|kind of|sort of|kinda|a little|a bit|a little bit|quite|pretty|so|very|all|both|now|already|actually|probably|not|never|ever|always|been|don't|didn't|can't|haven't|aren't|are|were|have|had))* (?:feel\w*|felt|think\w*|thought|want\w*|wanna|wish\w*|wonder\w*|worr\w*|hop\w*|believe|care|cared|love|loved|hate|hated|like|liked|enjoy\w*|miss\w*|fear\w*|regret\w*|struggl\w*|notic\w*|realis\w*|realiz\w*|decid\w*|manag\w*|tried|started|stopped|quit|lost|noticed|been \w+|starting to \w+|beginning to \w+|sound (?:\w+ )?(?:" + _STATE + r"|fed up|down)|seem (?:\w+ )?(?:" + _STATE + r"|fed up|down)|doubt\w*|question\w*|blam\w*|had (?:a |such a )?(?:hard|tough|rough|difficult|long|bad) (?:time|year|week|few)|" + _STATE + r")\b")
 
 # --- affirmation and reassurance -------------------------------------------------
-REASSURANCE = re.compile(r"\b(?:(?:was|is|'s|were) (?:absolutely |definitely |exactly |really )?(?:the|a) (?:right|smart|good|great|wise|sensible|brave) (?:call|move|decision|choice|thing to do|step|instinct)|(?:you|you're|you are|your \w+|that|this|it|what you(?:'re| are) (?:doing|feeling))(?:'s| is| are| were| sound| seem| look| feel)? (?:very |so |really |totally |completely |perfectly |absolutely |quite )?(?:fine|okay|capable|thoughtful|valid|normal|common|lucky|strong|brave|resilient|kind|caring|smart|wise|admirable|impressive|understandable|natural|worth it)\b|(?:lots of|many|most|plenty of|other|so many) (?:other )?(?:people|folks|others|of us)(?: \w+){0,2} (?:are|feel|have|go through|struggle|deal|experience|in)|the same for (?:most|many|a lot)|you(?:'ll| will) (?:\w+ )?(?:do (?:great|well|fine|it)|get (?:through|there|lots|a|it|back)|find|make it|be (?:fine|ok|okay|great|alright|able)|figure|land|succeed|manage)|i(?:'m| am) (?:sure|confident|certain|positive)\b|i (?:truly |really |do )?(?:believe|think|know) (?:that )?(?:you|it|things|this|that) (?:can|will|are|have|'ll|did)|(?:try not|there's no need|there is no need|nothing) to (?:be )?worr|(?:have|be) confident|(?:there is|there's) (?:absolutely )?no (?:problem|shame|harm)|(?:good|great) thing|lucky to have|it shows (?:that )?you|means (?:everything|a lot|so much)|(?:we're|we are|you're|you are) almost there|(?:it|things|everything|you|this|that)(?:'ll| will| is going to| are going to|'s going to) (?:\w+ )?(?:be (?:ok|okay|fine|alright|all right|better|great|good|sorted|fixed|resolved|taken care of)|get better|work out|turn out|pass|improve|get through|figure (?:it|this) out|manage|make it|find)|don't (?:worry|beat yourself|be (?:so )?hard on yourself|give up|lose hope)|no need to (?:worry|apologi[sz]e)|you(?:'re| are) not alone|you can (?:do (?:it|this)|get through|handle|overcome|make it|figure)|you('ve| have) got this|you(?:'re| are| were| have been) (?:\w+ )?(?:strong|brave|capable|smart|resilient|amazing|awesome|wonderful|great|doing (?:great|well|good|the right|your best|a great|all you)|on the right track|a good (?:person|friend|mother|father|parent)|not (?:to blame|the only)|right to)|(?:it's|it is|that's|that is) (?:not|never) your fault|good for you|well done|proud of you|i'm proud|(?:that's|that is|what a|sounds like a|seems like a|it's a) (?:\w+ )?(?:great|good|wonderful|excellent|fantastic|positive|brilliant|smart|wise|healthy|terrific|lovely|nice|awesome|amazing|solid|big) (?:idea|plan|step|start|move|decision|choice|thing|attitude|approach|way|sign|goal|news|point|question|outlook|progress)|(?:great|good|nice|awesome|excellent|wonderful|terrific) (?:job|work|idea|thinking|plan|choice|call|question|point)|i(?:'m| am) (?:so |really |very )?(?:glad|happy|pleased) (?:to hear|you|that)|glad to hear|happy to hear|you(?:'re| are) (?:very |so )?welcome|i believe (?:in you|you)|i(?:'m| am) (?:sure|confident|certain) (?:you|that you|it|things|this)|(?:that|this|it)(?:'s| is) (?:completely |totally |perfectly |very )?(?:normal|common|natural|okay|ok|fine) (?:to|for|and)|there(?:'s| is) (?:always )?hope|(?:you're|you are) in good hands|we(?:'ll| will) (?:get (?:this|it|you) (?:sorted|fixed|resolved|back)|sort (?:this|it) out|take (?:good )?care)|rest assured|i(?:'ve| have) got (?:you|this)|(?:i|we) hope (?:it|things|you|this|that)|(?:a|the) (?:light at the end|silver lining)|it takes (?:courage|strength)|(?:you|that) (?:did|made) (?:the right|a good|a great)|you should be proud|nothing to be ashamed|keep (?:it up|going|up the good)|stay (?:strong|positive)|hang in there)")
+REASSURANCE = re.compile(r"\b(?:(?:was|is|'s|were) (?:absolutely |definitely |exactly |really )?(?:the|a) (?:right|smart|good|great|wise|sensible|brave) (?:call|move|decision|choice|thing to do|step|instinct)|(?:you|you're|you are|your \w+|that|this|it|what you(?:'re| are) (?:doing|feeling))(?:'s| is| are| were| sound| seem| look| feel)? (?:very |so |really |totally |completely |perfectly |absolutely |quite )?(?:fine|okay|capable|thoughtful|valid|normal|common|lucky|strong|brave|resilient|kind|caring|smart|wise|admirable|impressive|understandable|natural|worth it)\b|(?:lots of|many|most|plenty of|other|so many) (?:other )?(?:people|folks|others|of us)(?: \w+){0,2} (?:are|feel|have|go through|struggle|deal|experience|in)|the same for (?:most|many|a lot)|you(?:'ll| will) (?:\w+ )?(?:do (?:great|well|fine|it)|get (?:through|there|lots|a|it|back)|find|make it|be (?:fine|ok|okay|great|alright|able)|figure|land|succeed|manage)|i(?:'m| am) (?:sure|confident|certain|positive)\b|i (?:truly |really |do )?(?:believe|think|know) (?:that )?(?:you|it|things|this|that) (?:can|will|are|have|'ll|did)|(?:try not|there's no need|there is no need|nothing) to (?:be )?worr|(?:have|be) confident|(?:there is|there's) (?:absolutely )?no (?:problem|shame|harm)|(?:good|great) thing|lucky to have|it shows (?:that )?you|means (?:everything|a lot|so much)|(?:we're|we are|you're|you are) almost there|(?:it|things|everything|you|this|that)(?:'ll| will| is going to| are going to|'s going to) (?:\w+ )?(?:be (?:ok|okay|fine|alright|all right|better|great|good|sorted|fixed|resolved|taken care of)|get better|work out|turn out|pass|improve|get through|figure (?:it|this) out|manage|make it|find)|don't (?:worry|beat yourself|be (?:so )?hard on yourself|give up|lose hope)|no need to (?:worry|apologi[sz]e)|you(?:'re| are) not alone|you can (?:do (?:it|this)|get through|handle|overcome|make it|figure)|you('ve| have) got this|you(?:'re| are| were| have been) (?:\w+ )?(?:strong|brave|capable|smart|resilient|amazing|awesome|wonderful|great|doing (?:great|well|good|the right|your best|a great|all you)|on the right track|a good (?:person|friend|mother|father|parent)|not (?:to blame|the only)|right to)|(?:it's|it is|that's|that is) (?:not|never) your fault|good for you|well done|proud of you|i'm proud|(?:that's|that is|what a|sounds like a|seems like a|it's a) (?:\w+ )?(?:great|good|wonderful|excellent|fantastic|positive|brilliant|smart|wise|healthy|terrific|lovely|nice|awesome|amazing|solid|big) (?:idea|plan|step|start|move|decision|choice|thing|attitude|approach|way|sign|goal|news|outlook|progress)|(?:great|good|nice|awesome|excellent|wonderful|terrific) (?:job|work|idea|thinking|plan|choice|call)|i(?:'m| am) (?:so |really |very )?(?:glad|happy|pleased) (?:to hear|you|that)|glad to hear|happy to hear|you(?:'re| are) (?:very |so )?welcome|i believe (?:in you|you)|i(?:'m| am) (?:sure|confident|certain) (?:you|that you|it|things|this)|(?:that|this|it)(?:'s| is) (?:completely |totally |perfectly |very )?(?:normal|common|natural|okay|ok|fine) (?:to|for|and)|there(?:'s| is) (?:always )?hope|(?:you're|you are) in good hands|we(?:'ll| will) (?:get (?:this|it|you) (?:sorted|fixed|resolved|back)|sort (?:this|it) out|take (?:good )?care)|rest assured|i(?:'ve| have) got (?:you|this)|(?:i|we) hope (?:it|things|you|this|that)|(?:a|the) (?:light at the end|silver lining)|it takes (?:courage|strength)|(?:you|that) (?:did|made) (?:the right|a good|a great)|you should be proud|nothing to be ashamed|keep (?:it up|going|up the good)|stay (?:strong|positive)|hang in there)")
 PRAISE = re.compile(r"\b(?:amazing|awesome|wonderful|fantastic|terrific|excellent|brilliant|great|proud|congrat\w*|admir\w*|impressive|commend\w*|kudos|strong|brave|courag\w*)\b")
 
 # Broader affirmation and normalising (recall pass): effort and ability
@@ -93,6 +93,37 @@ REASSURANCE = re.compile(REASSURANCE.pattern + r"|\b(?:(?:doing|trying|did|done)
 # normal in this market", "it's not you", "nothing is wrong with you", "rejections don't define your
 # worth", "you have a lot to offer", "that will pay off", "everyone goes through this".
 REASSURANCE = re.compile(REASSURANCE.pattern + r"|\b(?:is|are|'s|'re) (?:actually |completely |totally |perfectly |very |really |pretty |quite |so |super )?(?:normal|common|usual|typical|expected)\b(?! (?:for (?:you|me) to (?:be|feel) (?:this|so)|to (?:be|feel) (?:this|so) (?:bad|stressed)))|\b(?:it's|it is|that's|that is) not (?:you|about you|a reflection (?:of|on) you)\b|\b(?:nothing|there's nothing|there is nothing|nothing's) (?:is )?wrong with you\b|\b(?:doesn't|does not|don't|do not|won't|will not) (?:mean (?:that )?(?:something|anything|there's something) (?:is )?wrong with you|define (?:you|your (?:worth|value))|make you (?:a (?:bad|failure|worse)|less|worthless|weak))|\byou (?:have|'ve got|bring) (?:a lot|so much|plenty) to (?:offer|give)\b|\b(?:will|'ll|is going to|'s going to) (?:all )?pay off\b|\b(?:everyone|everybody|we all|most of us|all of us) (?:\w+ )?(?:go(?:es)? through|feel|felt|struggle|has|have|experience)s? (?:this|that|it|the same|moments|days|times)\b")
+# Affirming a specific strength or choice of theirs, the first half of the catalog's definition (issue 16,
+# round 3; MI coders' "Affirm", ESConv's "affirmation"): "asking these questions already set you on
+# the right path", "you must be a very strong person", "congratulations on your new job", "you deserve
+# better", "that's a good sign", "it's good that you're trying to support her", "there's nothing wrong
+# with rewarding him", and normalising that names others in the same place ("it happens very often",
+# "other students are going through the same thing"). Praise with no strength or choice in it ("Amazing!")
+# stays out: scoring.wellformed still turns it away.
+_AFFIRM = (
+    r"\byou(?:'re| are)? (?:must be|seem|seem like|sound|sound like|clearly are|are clearly|'re clearly|are obviously|'re obviously) (?:a |an |such a )?(?:very |really |so |incredibly |truly )?(?:strong|brave|caring|resilient|thoughtful|loving|kind|smart|capable|dedicated|devoted|determined|self-aware|insightful|good (?:person|parent|friend|mom|dad|mother|father|partner|family))\b"
+    r"|\b(?:set|sets|put|puts|has put|have put|already set|already put) you on the right (?:path|track|road)\b"
+    r"|\b(?:congratulations|congrats) (?:on|for|to you|you)\b"
+    r"|\byou (?:really |truly |absolutely )?deserve (?:better|so much better|happiness|to be (?:happy|treated|loved|heard|respected)|respect|support|some support|love|a break|good things)\b"
+    r"|\b(?:is|'s|was|seems|sounds like) (?:a |an )?(?:very |really |such a |so )?(?:good|great|positive|promising|hopeful|encouraging|healthy) sign\b"
+    r"|\b(?:is|'s|are|was) (?:a |an )?(?:really |very |such a )?(?:good|great|valid|healthy|important|solid) reason\b"
+    r"|\b(?:is|'s|was|sounds like|seems like) (?:a |an )?(?:really |very |such a )?(?:huge|important|big|brave|courageous|positive|first|necessary|healthy|great first|good first) step\b"
+    r"|\bits (?:so |really |very )?(?:good|great|wonderful|admirable|amazing|awesome|brave|smart|positive|healthy|impressive) (?:that|to see|to hear|you)\b"
+    r"|\bi think (?:that )?(?:\w+ing )?(?:\w+ ){0,3}(?:is|are|was) (?:really |very |so |absolutely )?(?:great|wise|smart|brave|admirable|wonderful|the right (?:call|choice|thing|decision))\b"
+    r"|\b(?:there's|there is|there's absolutely|there is absolutely) nothing wrong with\b"
+    r"|\b(?:you(?:'ve| have)|you've clearly|you have clearly) (?:really )?(?:put|been putting|made|been making) (?:in )?(?:a lot of |so much |real |an |the |great )?(?:effort|efforts|work|progress)\b"
+    r"|\b(?:it|this|that) happens (?:very |so |really |quite )?(?:often|a lot|all the time|to (?:a lot of|so many|many|most|lots of) \w+)\b"
+    r"|\b(?:other|others|lots of|many|plenty of|a lot of) (?:\w+ ){0,3}(?:who are |who )?(?:going through|dealing with|struggling with|feeling|in) (?:the same|similar|this|that|your (?:shoes|position|situation))\b"
+    r"|\b(?:lucky|fortunate|blessed) (?:\w+ ){0,2}to have (?:had )?you\b"
+    r"|\bi want to reassure you\b"
+    r"|\b(?:thanks|thank you) (?:so much |very much )?for (?:sharing|writing|reaching out|posting|opening up|trusting|seeking|asking for help|being (?:so )?(?:open|honest|brave))\b"
+    r"|^(?:(?:i'm|i am|so|really)\s+)*glad (?:that )?you(?:'re| are)? (?:\w+ing|made|took|did|decided|found|reached|got)\b"
+    r"|^lucky you\b|\bi see you as (?:a |an )?(?:survivor|fighter|strong|brave|capable)\b"
+    r"|\byou(?:'re| are) (?:such )?(?:a |an )?(?:really |very )?(?:good|great|wonderful|loving|caring) (?:family|partner|son|daughter|sister|brother|mom|dad|man|woman|human|husband|wife|teacher|boss|manager)\b"
+    r"|\b(?:a|an) (?:very |really |pretty |quite |extremely |incredibly )?(?:common|normal|typical|natural|understandable) (?:problem|thing|experience|feeling|reaction|response|issue|worry|fear|concern|struggle|part of)\b"
+    r"|\b(?:feel|felt|go through|went through|struggle with) (?:exactly )?(?:the way|what|how) you(?:'re| are)? (?:do|feel\w*|describe|are)\b"
+)
+REASSURANCE = re.compile(REASSURANCE.pattern + r"|" + _AFFIRM)
 PRAISE = re.compile(PRAISE.pattern + r"|\b(?:good for you|nice work|way to go|well done|bravo)\b")
 
 # --- suggestions ------------------------------------------------------------------
@@ -149,6 +180,51 @@ SYMPATHY = re.compile(SYMPATHY.pattern + r"|\b(?:i'm|i am|im|we're|we are) (?:al
 _AGENT_ACK = r"\bi know (?:this|that|it)(?:'s| is| has been| was|'s been) (?:not |been )?(?:(?:really|so|very|a|such a|pretty) )*(?:" + EMO_ADJ + r"|easy|fun|ideal|rough few \w+)\b|\bi know (?:this|that|it) (?:isn't|is not|hasn't been|wasn't) (?:\w+ )?(?:easy|fun|ideal|what you|how you)|\b(?:that|it|this) would make me (?:feel )?(?:so |really |very )?(?:awful|upset|angry|mad|frustrated|furious|sad|anxious|nervous|stressed|crazy|miserable|terrible)\b|\bi know how (?:important|much) (?:[\w']+ ){1,5}(?:is|means|matters) (?:to|for) you\b|\bnot (?:the )?(?:experience|service) (?:we|i) (?:want|would want|'d want) (?:for you|you to have)|\bnot what you (?:deserve|signed up for|expected)\b|\b(?:that's|that is|it's|it is) no fun\b"
 ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _AGENT_ACK)
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _AGENT_ACK)
+# Acknowledging what happened to them without the stock words (issue 16, round 3: on the outside set
+# the naive "sorry / understand / feel" list out-agreed the scorer on empathy): "that must have hurt",
+# "I know how lonely it gets", "you've been through so much", "that's not fair to you", "adjusting to
+# new meds is horrible", "I know what you mean", "I can understand feeling worried".
+_SITUATION_ACK = (
+    r"\b(?:that|it|this|which) (?:must|would|will|might) have (?:really |so )?(?:hurt|stung|sucked|felt|shaken|scared|crushed|broken|upset|frightened|rattled|gutted|devastated|hit you)\b"
+    r"|\bi know (?:how|what) (?:\w+ ){0,2}(?:it|that|this) (?:gets|is|feels|can be|can get|was)\b"
+    r"|\bi (?:know|get|see) (?:exactly )?what you(?:'re| are)? (?:mean|saying|going through|feel\w*|dealing with)\b|\bi know what (?:it's|it is|that's|that is) like\b"
+    r"|\bi (?:guess|think) i (?:understand|get (?:it|that|you))\b"
+    r"|\byou(?:'ve| have)? (?:really |already )?(?:been|gone) through (?:so much|a lot|hell|the wringer|enough|more than)\b|\b(?:carrying|dealing with|going through|juggling) (?:so much|a lot|too much)\b"
+    r"|\b(?:not|isn't|wasn't) fair (?:to|on|for) you\b|\b(?:that's|that is|it's|it is|this is|that was|it was) (?:just |really |so |totally |completely )?(?:not fair|unfair)\b"
+    r"|\b(?:is|are|was|were|sounds|seems|must be|'s) (?:so |really |just |absolutely |truly |pretty )?(?:horrible|brutal|miserable|the worst|a nightmare|hell|gut-?wrenching)\b"
+    r"|\bi (?:can |could |totally |completely |really |do )*(?:understand|imagine|see) (?:\w+ )?(?:feeling|being|wanting|needing|not wanting)\b"
+)
+ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _SITUATION_ACK)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SITUATION_ACK)
+# Naming what they must feel, glad or sad: "you must miss her", "I bet you're exhausted", "you must be
+# so proud", "that must have been a relief", "I'm so happy for you"; and that the feeling is shared
+# ("you're not alone in feeling this way").
+_FEELING_NAMED = (
+    r"\byou must (?:really |so |still )?(?:miss|hate|dread|wish|long|fear|regret)\b|\bi bet you(?:'re| are| were| must| feel|'ve been| have been)\b"
+    r"|\byou must (?:be|feel|have been) (?:so |really |very |incredibly )?(?:proud|excited|relieved|thrilled|happy|glad|over the moon)\b"
+    r"|\b(?:that|it|this) must (?:be|have been) (?:so |really |very |such )?(?:a relief|exciting|thrilling|fun|amazing|wonderful|nerve-?wracking)\b"
+    r"|\bi(?:'m| am) (?:so |really |very |truly )?(?:happy|glad|thrilled|excited) for you\b"
+    r"|\bnot (?:the only one|alone) (?:in |who )?(?:feel\w*|to feel|going through|struggling|dealing)\b"
+    r"|\b(?:i'm|i am|we're|we are|im) (?:\w+ )?(?:rooting for you|thinking of you|in your corner)\b|\bsending (?:you )?(?:\w+ ){0,2}(?:love|hugs|strength|good vibes|good thoughts)\b"
+    r"|\bhope (?:things|it|everything|you) (?:\w+ ){0,3}(?:much )?better\b|\bhope you (?:have |make )?(?:a )?(?:\w+ )?(?:full |speedy |quick )*(?:recover\w*|feel better|get well)\b"
+    r"|\byou have (?:every|the|a) right to (?:be|feel)\b"
+    r"|\b(?:(?:that|it|this) sounds|must be|must have been|must feel) (?:like )?(?:so |really |very |such |an? |such an? )*(?:exciting|thrilling|fun|a relief|wonderful|amazing|lovely|exhilarating|special|a blast|nerve-?wracking)\b"
+    r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
+)
+FEELING_REFLECTION = re.compile(FEELING_REFLECTION.pattern + r"|" + _FEELING_NAMED)
+# Chat shorthand for the words the feeling patterns listen for: "sry u must feel awful", "i understand ur
+# situation", "ur doing great", "thats rough".
+_CHAT_WORDS = {"u": "you", "ur": "your", "r": "are", "sry": "sorry", "soz": "sorry", "thats": "that's", "ure": "you're", "youre": "you're", "dont": "don't", "cant": "can't", "ive": "i've", "youve": "you've", "wont": "won't", "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "itll": "it'll", "youll": "you'll", "theyre": "they're", "wasnt": "wasn't", "must've": "must have", "would've": "would have"}
+CHAT_SHORTHAND = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _CHAT_WORDS), key=len, reverse=True)) + r")\b(?!')")
+
+
+def spell_out_chat(low: str) -> str:
+    """The sentence with chat shorthand spelled out ("u r" -> "you are")."""
+    return CHAT_SHORTHAND.sub(lambda m: _CHAT_WORDS[m.group(0)], low)
+
+
+# "Don't worry", "no worries", "nothing to worry about": the rep waving a feeling away, not naming it.
+DISMISSED_FEELING = re.compile(r"\b(?:don't|do not|dont|never|not to|no need to|nothing to|try not to) (?:\w+ )?worry\b|\bno worries\b")
 # The rep apologising for themselves, not acknowledging the other person: "sorry for the late reply",
 # "sorry, I don't know", "sorry to bother you", "sorry I'm late".
 SELF_APOLOGY = re.compile(r"^(?:(?:oh|hey|hi|ah|um|uh)[,\s]+)*(?:(?:i'm|i am|im) )?(?:so |very |really )?sorry(?:,? (?:for|about) (?:the |my )?(?:late|slow|delayed|long|short) (?:reply|response|answer)|,? (?:for|about) (?:the )?(?:delay|wait) (?:in|on) (?:my |getting back|replying|responding)\w*|,? (?:i|we) (?:don't|do not|didn't|can't|cannot|couldn't|missed|forgot|wasn't|was not|haven't|have not) (?:know(?! what to say)|understand|get|follow|see|catch|hear|remember|have)|,? to (?:bother|interrupt|ask|jump in|cut in)|,? (?:i'm|i am|i was) (?:late|away|busy)|,? (?:what|come again|say again|pardon)\b|,? wrong (?:person|chat|thread|number))\b[^.!?,;]*")
@@ -183,6 +259,16 @@ SUGGESTION = re.compile(SUGGESTION.pattern + r"|^(?:(?:and|but|so|also|i think|h
 # "It might be time to set some boundaries", "it's time for you to move on".
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:it(?:'s| is| might be| may be| could be| would be)|now(?:'s| is)|maybe it's|perhaps it's) (?:probably |maybe |perhaps |really )?(?:high |about |finally )?time (?:to|for you to|you) (?!(?:go|say goodbye|wrap up|end)\b)\w+")
 
+# An option put in front of them to take or leave (issue 16, round 3: SGD's OFFER acts, MRDA's
+# suggestions): "would you be interested in the 8 pm showing?", "would a morning flight interest you?",
+# "another option is the annual plan", "there's also one that leaves at 6:20", "that may be what you're
+# looking for". A plain "there is a hotel called X" is information and stays out.
+SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:would|were) you (?:\w+ )?interested in\b|\b(?:would|could|does|might) (?:\w+ ){0,4}interest you\b|\b(?:another|one more|a (?:good|better|cheaper|faster|great)) (?:available |good |great |possible )?(?:choice|option|alternative) (?:is|would be|might be|could be|for you)\b|\bis (?:also )?(?:another|a (?:good|great|better)) (?:available |possible )?(?:choice|option|alternative)\b|\bthere(?:'s| is| are) also (?:one|another|a|an|\d+)\b|\b(?:may|might|could) be (?:just )?what you(?:'re| are) looking for\b")
+
+# Proposals as meetings make them (MRDA's suggestions): "what about increasing the window?", "we could
+# have little labels", "the business school might be good", "the smartest thing to do is...".
+SUGGESTION = re.compile(SUGGESTION.pattern + r"|\bwhat about \w+ing\b|\bwe (?:could|can|might) (?:also |just |maybe )?have (?!been|done|gone|had|made|seen|known|got|gotten|\w+ed\b)\w+|\b(?:might|may|would|could) (?:also )?be (?:a )?(?:good|better|best|a good idea|worth (?:it|trying|a try|a shot|doing))\b(?! (?:for|at|news|luck)\b)|\bthe \w+est thing (?:to do |you can do |we can do )?(?:is|would be)\b")
+
 # An answer to a worry: a fact or commitment that it will be all right, or that it is common.
 WORRY = re.compile(r"\b(?:worr\w*|afraid|scar\w*|nervous|anxi\w*|concern\w*|fear\w*|panic\w*|not sure|unsure|doubt\w*|stress\w*|can't afford|threaten\w*|risk\w*|lose|losing|lost|fail\w*|drop\w*|wipe\w*|charged (?:me )?twice|won't|don't know if|what if|blam\w*)\b")
 # A stated problem is a worry too (issue 16: "a reassurance tied to the person's own situation scored
@@ -192,6 +278,15 @@ ANSWER_CUE = re.compile(r"\b(?:you know (?:\w+ ){0,3}(?:better than|inside out|w
 
 # Delivery facts and owned follow-through answer "where is my order" the way a backup answers "will
 # we lose our records": "it's on its way", "it will reach you tomorrow", "I'll stay on it until it does".
+# Answers to a stated worry as support agents and counsellors give them (issue 16, round 3): a fact that
+# it won't happen ("nothing gets deleted", "without losing a single record", "it can't land on you"), what
+# is already done ("I've already reversed the charge, you'll see it tomorrow"), a commitment to see it
+# through with them ("I'll go through the numbers with you on Thursday"), and how it usually goes ("most
+# first reviews have a few gaps", "kids usually settle within a month"). Counted only when the other side
+# voiced a worry and the sentence carries their words (scoring.signals), so the cues can be broad.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bnothing (?:\w+ ){0,2}(?:deleted|lost|wiped|removed|affected|changes|overwritten|charged)\b|\bwithout (?:losing|dropping|missing|a single|any) \w+|\b(?:i've|i have|we've|we have) (?:already |just )?(?:reversed|refunded|fixed|cancel+ed|credited|restored|resolved|approved|rebooked|escalated|sent|booked)\b|\byou(?:'ll| will) (?:see|have|get) (?:it|them|the|your|a|an)\b|\b(?:most|many|plenty of|lots of|a lot of) (?:\w+ ){1,2}(?:have|go|get|find|start|settle|feel|end up|turn out|make|pass|recover|adjust)\b|\b(?:usually|typically|normally|often) (?:\w+ )?(?:find|settle|get|work|go|turn|come|sort|pick|catch|adjust|recover|improve|resolve|pass|fade|happen\w*)\b|\b(?:expects?|expected) (?:that|it|this|some|a few)\b|\b(?:i'll|i will|we'll|we will) (?:go through|walk you through|review|check|be there|be with you|be on the call|help you|sit down with you|test|fix|sort)\b|\bso (?:that )?(?:nothing|no one|you (?:won't|don't|aren't|never))\b|\b(?:can't|cannot|won't|will not) (?:\w+ )?(?:land|fall|come back|be pinned|be blamed) on you\b")
+# "Checking early is exactly what catches mistakes in time": what they are doing is what prevents the worry.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bin (?:plenty of |good )?time\b|\bexactly what (?:\w+ ){0,2}(?:need|needs|catches|stops|prevents|keeps|lets|helps|gets)\b")
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bon (?:its|their|the) way\b|\b(?:will|'ll) (?:reach|be with|get to|be back with) you\b|\b(?:i'll|i will|we'll|we will) (?:stay on|keep (?:an eye on|track of|you posted|you updated)|track|chase|make sure|personally|see (?:it|this) through)")
 
 # --- ownership, deflection, transparency -------------------------------------------

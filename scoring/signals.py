@@ -86,6 +86,7 @@ class ReplySignals:
     impact_statements: int = 0
     fix_statements: int = 0
     impact_before_fix: int = 0  # 1 when the first impact statement precedes the first fix
+    empathy_before_fix: int = 0  # 1 when a sympathy, feeling or validation sentence comes before the first suggestion
     goal_restatements: int = 0
     what_changed_questions: int = 0
     patience_invites: int = 0
@@ -164,6 +165,7 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
     "business_questions": ("product_questions",),
     "product_questions": ("business_questions",),
     "impact_before_fix": ("impact_statements", "fix_statements"),
+    "empathy_before_fix": ("sympathy_phrases", "feeling_reflections", "validations", "suggestions", "imperatives"),
     "next_steps_with_time": ("next_steps",),
 }
 _ALWAYS = frozenset({"questions", "open_questions", "closed_questions", "narrow_questions", "suggestive_questions", "substantive_open_questions", "repeated_sentences", "injection_attempts"})
@@ -306,16 +308,21 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 if first_product is None:
                     first_product = s.index
         if want("emotion_words"):
-            n_emotion = len(lx.EMOTION.findall(low))
+            # "Don't worry" waves the feeling away; it does not name it.
+            n_emotion = len(lx.EMOTION.findall(lx.DISMISSED_FEELING.sub(" ", low) if "worr" in low else low))
             if n_emotion:
                 hit("emotion_words", s, n_emotion)
         # "Sorry for the late reply", "sorry, I don't know": the rep apologising for themselves acknowledges
         # nothing of the other person's, so those words are out of sight of the sympathy patterns.
-        own_apology = "sorry" in low and bool(lx.SELF_APOLOGY.search(low))
+        # "sry u must feel awful", "i understand ur situation": chat shorthand, spelled out for the patterns
+        # that listen for their feeling (issue 16, round 3).
+        spelled = lx.spell_out_chat(low) if lx.CHAT_SHORTHAND.search(low) else low
+        own_apology = "sorry" in spelled and bool(lx.SELF_APOLOGY.search(spelled))
         for name, pattern in patterns:
             if name == "feeling_reflections" and (opens or (is_q and lx.NARROW_QUESTION.match(asked))):
                 continue  # "how does that make you feel?", "when did you notice you're feeling low?" ask about the feeling; they do not name it
-            text_for = lx.SELF_APOLOGY.sub(" ", low).strip() if own_apology and name in _SYMPATHY_SIGNALS else low
+            text_for = spelled if name in _CHAT_SIGNALS else low
+            text_for = lx.SELF_APOLOGY.sub(" ", text_for).strip() if own_apology and name in _SYMPATHY_SIGNALS else text_for
             if name in _COUNT_EVERY_MATCH:
                 n = len(pattern.findall(text_for))
                 if n:
@@ -361,6 +368,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     sig.business_question_first = int(first_business_q is not None and (first_product is None or first_business_q < first_product))
     sig.product_pitch = int(first_product is not None and (first_business_q is None or first_product < first_business_q))
     sig.impact_before_fix = int(first_impact is not None and (first_fix is None or first_impact <= first_fix))
+    felt = [i for name in ("sympathy_phrases", "feeling_reflections", "validations") for i in hits.get(name, [])]
+    advised = [i for name in ("suggestions", "imperatives") for i in hits.get(name, [])]
+    sig.empathy_before_fix = int(bool(felt) and bool(advised) and min(felt) < min(advised))
     return Analysis(text, context, sig, sentences, hits)
 
 
@@ -410,6 +420,8 @@ ADVICE_P = 0.5
 # Framing is about how much of the reply is "can't" versus "can", so every match counts.
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
+# The signals read with chat shorthand spelled out ("u", "ur", "sry", "thats").
+_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the

@@ -38,7 +38,16 @@ _STOCK_EMPATHY = frozenset(
     stem(w)
     for w in ["unfortunate", "shame", "condolences", "awful", "how", "sad", "bad", "sorry", "hear", "heard", "understand", "understandable", "feel", "feeling", "feelings", "felt", "sound", "sounds", "seem", "seems", "frustrating", "frustrated", "frustration", "hard", "tough", "difficult", "rough", "awful", "terrible", "horrible", "stressful", "stress", "painful", "upsetting", "upset", "overwhelming", "overwhelmed", "sad", "worrying", "worried", "worry", "anxious", "scary", "situation", "imagine", "totally", "completely", "absolutely", "truly", "deeply", "definitely", "must", "really", "valid", "natural", "normal", "okay", "makes", "sense", "empathize", "empathise", "sympathize", "sympathise", "relate", "going", "through", "deal", "dealing", "with", "heart", "goes", "out", "thoughts", "pain", "struggle", "struggling", "challenging", "annoying", "disappointing", "unfair", "glad", "here", "listen", "appreciate", "know", "get", "bad", "wow", "gosh", "poor", "thing", "things", "everything", "lot",
               # shared experience and apology, stock when nothing of theirs follows
-              "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you"]
+              "same", "too", "been", "there", "sucks", "suck", "apologize", "apologise", "apologies", "trouble", "inconvenience", "hugs", "remember", "also", "experienced", "gone", "went", "had", "totally", "for", "you",
+              # round 3's acknowledgements, stock when nothing of theirs follows: "that must have hurt",
+              # "I know what you mean", "that's not fair to you", "I bet you're exhausted"
+              "hurt", "stung", "mean", "fair", "unfair", "horrible", "brutal", "miserable", "worst", "nightmare", "hell", "bet", "guess",
+              "exhausted", "exhausting", "miss", "much", "gets", "like", "exactly", "alone", "only", "carrying", "juggling", "wringer",
+              "happy", "proud", "excited", "relieved", "relief", "thrilled", "wonderful", "amazing", "exciting", "fun", "thrilling",
+              "lovely", "special", "blast", "exhilarating", "nerve-wracking",
+              # warmth with nothing of theirs: "rooting for you", "sending hugs", "hope things get better"
+              "rooting", "thinking", "corner", "sending", "love", "strength", "vibes", "thoughts", "hope", "better", "soon",
+              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -52,7 +61,15 @@ _STOCK_REASSURANCE = frozenset(
               "amazing", "awesome", "capable", "smart", "best", "doing", "get", "gets", "got", "figure", "okay", "fine", "right",
               "track", "shame", "nothing", "anything", "something", "define", "mean", "means", "happens", "happen", "pass", "will",
               "soon", "day", "days", "eventually", "totally", "completely", "absolutely", "definitely", "really", "truly", "lot",
-              "plenty", "whole", "life", "world", "yourself", "worth", "valid", "feelings", "feel", "feeling", "alone", "same", "boat"]
+              "plenty", "whole", "life", "world", "yourself", "worth", "valid", "feelings", "feel", "feeling", "alone", "same", "boat",
+              # round 3's affirmations, stock when nothing of theirs is affirmed: "you must be a strong person",
+              # "congratulations", "that's a good sign", "a great first step", "it happens very often"
+              "person", "people", "congratulations", "congrats", "sign", "reason", "step", "first", "huge", "big", "important", "path",
+              "lucky", "fortunate", "blessed", "clearly", "seem", "must", "very", "caring", "kind", "loving", "thoughtful", "resilient",
+              "self-aware", "dedicated", "determined", "insightful", "support", "often", "reassure", "effort", "efforts", "progress",
+              "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous",
+              "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
+              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
 )
 
 # Frames of a paraphrase: the words around the content, never the content itself.
@@ -75,7 +92,9 @@ _VAGUE_ACTION = frozenset(
               # "it would be interesting to do something", "we might as well do stuff"
               "interesting", "useful", "nice", "worth", "well",
               # "doing things is important", "trying is key"
-              "important", "key", "essential", "crucial", "vital", "doing", "time"]
+              "important", "key", "essential", "crucial", "vital", "doing", "time",
+              # round 3's offers: "would you be interested in something?", "another option is available"
+              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also"]
 )
 
 def form_problem(analysis: Analysis) -> str | None:
@@ -131,8 +150,10 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if not own & ctx and len(own) < (1 if check or reflection else 2):
             return "A paraphrase carries their point: play back their own facts or concern (their numbers, names, problem) in your words, then check you got it right."
     elif behavior == "empathy":
-        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations"))
-        own = _reply_stems(analysis) - _STOCK_EMPATHY
+        # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
+        # normal. You're not alone. It'll be fine." says nothing of theirs).
+        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances"))
+        own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
         # or more that never touches their words is a salad.
