@@ -76,16 +76,23 @@ def evidence_for(behavior: Behavior, analysis: Analysis) -> tuple[str, ...]:
     return tuple(quotes[:MAX_EVIDENCE])
 
 
-def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0, notes: tuple[str, ...] = ()) -> BehaviorScore:
-    """Score an analysed reply for one behavior; `extra_penalty` and `notes` come from delivery or session context."""
+def gated_score(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0) -> tuple[int, str | None]:
+    """The 0-100 score and, when the well-formedness gate caught the reply, why: all `detected` needs."""
     sig = analysis.signals
-    raw = raw_score(behavior, sig) - gaming_penalty(sig) - extra_penalty
-    score = to_score(raw)
+    score = to_score(raw_score(behavior, sig) - gaming_penalty(sig) - extra_penalty)
     reason = gate(behavior.id, analysis) if score > 0 else None
     if reason:
         # A frame without content never counts, and lands below nearly any honest attempt (issue 16:
         # an honest reassurance scored 0, so a gated reply left at half the threshold could outscore one).
         score = min(score, behavior.threshold // 10)
+    return score, reason
+
+
+def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0, notes: tuple[str, ...] = ()) -> BehaviorScore:
+    """Score an analysed reply for one behavior; `extra_penalty` and `notes` come from delivery or session context."""
+    sig = analysis.signals
+    score, reason = gated_score(behavior, analysis, extra_penalty)
+    if reason:
         notes = (reason, *notes)
     detected = score >= behavior.threshold
     evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()

@@ -21,10 +21,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from scoring import ReplySignals, get_behavior
-from scoring.scorer import gaming_penalty, needed_for, raw_score, to_score
+from scoring.scorer import gated_score, needed_for
 from scoring.signals import Analysis, analyse, expand_needed
 from scoring.types import InvalidReply
-from scoring.wellformed import gate
 
 # The signals offline_reading.read_move reads; keep in step with it.
 MOVE_SIGNALS = frozenset({
@@ -68,7 +67,5 @@ def shows(behavior_id: str, analysis: Analysis | None) -> bool:
     if analysis is None:
         return False
     behavior = get_behavior(behavior_id)
-    score = to_score(raw_score(behavior, analysis.signals) - gaming_penalty(analysis.signals))
-    if score > 0 and gate(behavior.id, analysis):
-        score = min(score, behavior.threshold // 10)  # a gated frame never counts (scoring.scorer.score_analysis)
+    score, _ = gated_score(behavior, analysis)
     return score >= behavior.threshold
