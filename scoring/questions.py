@@ -44,10 +44,14 @@ _YES_NO_SHELL = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|but|yeah|yes|right|well
 # A direct open question inside a longer line: an open wh-word followed by its inverted auxiliary
 # and subject ("what were you", "how does it", "why would they", "what's"). Inversion is what a
 # direct question looks like; "depends on what the activity is" or "you know what I mean" have none.
+# "what happens", "what made": a wh-word that is itself the subject asks as directly without inversion
+# ("if I move this parameter, what happens?").
+_WH_SUBJECT_VERB = r"(?:happens|happened|would happen|will happen|could happen|changed|changes|made|makes|helps|helped|worked|works|matters|brought|brings|stands out|comes to mind|went wrong|goes wrong|gets in the way|got in the way|stopped|stops|keeps|kept|worries|worried|bothers|scares)"
 _EMBEDDED = re.compile(
-    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b| " + _WH_SUBJECT_VERB + r"\b)"
     r"|how(?!\s+(?:many|much|long|old|often|far|about|come)\b)(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
-    r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
+    r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"|where(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
 )
 # "why don't we...", "why not...": a suggestion dressed as a question, never open.
 _SUGGESTING = re.compile(r"\bwhy (?:not|don't (?:we|you|i)|wouldn't (?:we|you))\b")
@@ -61,11 +65,39 @@ _INVITE = re.compile(
     r"(?: again)?(?: (?:a (?:little|bit|little bit|bit more)|some|more|a little more))?"
     r"(?: (?:about|of))? (?:what|how|why|when|where|who|about|your|you|the|that|this|more)\b"
 )
+# The question named and then asked, with or without inversion: "so i guess the question is where they go",
+# "the question I have for you is, where would you start?". Narrow words stay narrow.
+_OPEN_WORD = r"(?:what|why|where|which|how(?!\s+(?:many|much|long|old|often|far|about)\b))"
+_NAMED_QUESTION = re.compile(
+    r"\bquestion (?:(?:i have|i'd ask|i want to ask)(?: for you)? )?(?:is|was|would be|becomes)\b[,:]?(?: (?:i suppose|i guess|i think|really|then|just|simply|that i have for you is)[,:]?)*"
+    r" " + _OPEN_WORD + r"\b"
+)
+# A wish to hear, said as a statement: "I wanted to check in with you and see how tai chi went",
+# "I'd love to hear what you make of it".
+_WISH_TO_HEAR = re.compile(
+    r"\bi(?:'d| would) (?:like|love|be (?:interested|curious|keen)) to (?:\w+ )?(?:hear|know|understand|learn|find out|see)(?: more)?(?: about)? "
+    + _OPEN_WORD
+    + r"\b"
+    r"|\bi(?:'m| am)? (?:want(?:ed)?|hop(?:ed|ing)|(?:interested|curious|keen)) to (?:\w+ )?(?:hear|understand|learn|find out|see)(?: more)?(?: about)? "
+    + _OPEN_WORD
+    + r"\b"
+    r"|\bcheck in(?: with you)? (?:and|to) (?:see|hear|find out) " + _OPEN_WORD + r"\b"
+)
 # A yes/no shell around their own thinking: the answer is their account.
 _REFLECTIVE = re.compile(
     r"\b(?:have you (?:\w+ )?(?:thought|wondered)(?: at all| much)? (?:about|of) (?:how|what|why|where|which)"
     r"|do you have (?:a|an|any|some) (?:sense|idea|ideas|thoughts?|feeling|picture|hunch)(?: (?:of|about|on|as to|for))? (?:how|what|why|where|which)"
     r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why))\b"
+)
+# "Anything else?", "anything I forgot?", "any other thoughts?", "is there anything you'd like to add?":
+# an open floor, whatever they choose to put on it. (A yes/no shell, but every scheme we measured codes
+# it open: MI's coders, the meeting coders, and a coach, who hears an invitation, not a yes.)
+_MORE = re.compile(
+    LEAD
+    + r"(?:anything|something) (?:else|i (?:missed|forgot|left out)|you(?:'d| would)? (?:like|want|wanna) to (?:say|add|tell|share|talk))\b"
+    r"|"
+    + LEAD
+    + r"(?:(?:do|would) you )?(?:want|like|care|wanna) (?:to )?(?:talk|tell (?:me|us)|share|say (?:more|a bit more|a little more)|vent|explain|elaborate|expand)(?: (?:about|on) (?:it|that|this|them|what|how|why))?\b"
 )
 _OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
 _WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])
@@ -108,12 +140,17 @@ def embedded_open(asked: str) -> bool:
 
 def asks_without_mark(low: str) -> bool:
     """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
-    return bool(_INVITE.search(low))
+    return bool(_INVITE.search(low) or _NAMED_QUESTION.search(low) or _WISH_TO_HEAR.search(low))
 
 
 def reflective_ask(asked: str) -> bool:
     """A yes/no shell around the person's own thinking: "have you thought about how you might...?"."""
     return bool(_REFLECTIVE.search(asked))
+
+
+def invites_more(asked: str) -> bool:
+    """ "Anything else?", "want to talk about it?": an open floor, put as a question."""
+    return bool(_MORE.match(asked))
 
 
 def own_view(asked: str) -> bool:

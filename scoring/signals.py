@@ -244,7 +244,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # Open questions in other shapes (scoring.questions): after a false start, as "I wonder what...",
         # a yes/no shell around their own thinking, a narrow word asking their view.
         reflective = is_q and qs.reflective_ask(asked)
-        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
+        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low) or qs.invites_more(asked)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
         opens = opens and not _RATING.search(low)
         # What is left once a product request is put on hold is what the rep actually talks about.
