@@ -108,6 +108,21 @@ _OWN_VIEW = re.compile(
 )
 
 
+# A question the speaker asks of themselves ("Why am I so unlucky?", "Why me?") or a rebuke ("How dare
+# you...?"): nothing in it invites the other person to tell their story. Only "why ... I": "what do I
+# do with the logs?" and "how should I start?" ask the others for their account (MRDA tune .745 -> .708
+# and ESConv .990 -> .979 when every wh-word with "I" was read as self-directed).
+_SELF_DIRECTED = re.compile(
+    LEAD
+    + r"(?:why (?:on earth |the hell )?(?:am|was|do|did|can't|couldn't|don't|didn't|must|should) i\b|why (?:always |only )?me\b|how dare\b)"
+)
+
+
+def self_directed(asked: str) -> bool:
+    """ "Why am I like this?", "How dare you?": asked of oneself or at them, not inviting their account."""
+    return bool(_SELF_DIRECTED.match(asked))
+
+
 def open_wh(asked: str) -> bool:
     """A where/which question: a situation or a choice, named in their own words.
 
@@ -118,6 +133,37 @@ def open_wh(asked: str) -> bool:
     is the pain. Who else is involved?" a paraphrase (an open question costs paraphrase 0.1).
     """
     return bool(_OPEN_WH.match(asked))
+
+
+# Words a bare question is made of: "What? Why? How? What else? Where?" asks nothing in particular.
+_BARE_WH_WORDS = frozenset(
+    [
+        "what",
+        "why",
+        "how",
+        "where",
+        "when",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "else",
+        "so",
+        "come",
+        "not",
+        "then",
+        "now",
+        "exactly",
+        "really",
+        "huh",
+        "one",
+    ]
+)
+
+
+def bare_wh(words: tuple[str, ...]) -> bool:
+    """A question of one or two question words and nothing else ("What?", "What else?", "How so?")."""
+    return 0 < len(words) <= 2 and words[0] in _BARE_WH_WORDS and all(w in _BARE_WH_WORDS for w in words)
 
 
 def asks_why(words: tuple[str, ...]) -> bool:

@@ -246,7 +246,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         reflective = is_q and qs.reflective_ask(asked)
         opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low) or qs.invites_more(asked)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
-        opens = opens and not _RATING.search(low)
+        opens = opens and not _RATING.search(low) and not qs.self_directed(asked)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -259,8 +259,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
                 # "Why?" and "How so?" ask them to explain, in one word or two (said once: "Why? Why? Why?" is a tell).
-                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3 or (
-                        qs.asks_why(s.words) and sum(1 for t in sentences if t.words == s.words) == 1):
+                # A bare one ("What else?", "Why?") counts only as the reply's one follow-up: two or more are a barrage.
+                if qs.bare_wh(s.words):
+                    if sum(1 for t in sentences if qs.bare_wh(t.words)) == 1 and (qs.asks_why(s.words) or len(stems) >= 1):
+                        hit("substantive_open_questions", s)
+                elif len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
                     hit("substantive_open_questions", s)
             elif suggests:
                 pass

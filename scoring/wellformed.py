@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.questions import bare_wh
 from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
 from scoring.text import stem
 
@@ -110,7 +111,8 @@ def form_problem(analysis: Analysis) -> str | None:
     # A fragment is a one- or two-word sentence with no grammar in it, or shouted: "Sorry. Tough." and
     # "Great job!" are; "What happened? Tell us." are short sentences (EPITOME's coders, and any
     # reader, take "What happened? Tell us. We'll listen." as an open invitation).
-    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words)))
+    # A bare question word ("What? Why? Where?") is a fragment too, though every word in it is a function word.
+    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words) or bare_wh(s.words)))
     if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
         return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
     bangs = analysis.text.count("!")
