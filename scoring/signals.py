@@ -400,7 +400,11 @@ _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's
 # clues from the other channels?", "so that means other people edit what you say?".
 _ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
 _CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
-_FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
+# "mm-hmm" and "uh-huh" go whole (else "hmm" goes and leaves "mm-"); "you know" stays where it is the
+# question's own verb ("how would you know", "what do you know about your asthma?").
+_FILLER_RUN = re.compile(
+    r"\b(?:mm-?hmm|uh-?huh|mhm|um+|uh+|erm+|er|ah+|hmm+|i mean|(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bcould )(?<!\bcan )(?<!\bwill )(?<!\bdoes )(?<!\bdon't )(?<!\bdidn't )you know|like|so|well|okay|ok)\b[,\s]*"
+)
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
 _REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
 # Lead-ins that put a question off without changing its kind: "can I ask, what does it do?", "I wonder why".
