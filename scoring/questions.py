@@ -103,6 +103,11 @@ _MORE = re.compile(
     LEAD
     + r"(?:anything|something) (?:else|i (?:missed|forgot|left out)|you(?:'d| would)? (?:like|want|wanna) to (?:say|add|tell|share|talk))\b"
 )
+# "How about your family?", "and what about the evenings?": a topic opened for them to talk about. A
+# "how about" that names an action ("how about an email?", "how about trying...") is a suggestion.
+_TOPIC_OPENER = re.compile(LEAD + r"how about (?:your|yours|then|in terms of|for you|on your end|at home|at work)\b")
+# Chat questions typed without the apostrophe or the mark: "whats up man", "hows the new job".
+_CHAT_ASK = re.compile(LEAD + r"(?:whats|hows|wats|wat|wut|whys) \w")
 _OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
 _WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])
 # A narrow word that asks for their own view: "where would you like to start?"
@@ -190,7 +195,7 @@ def embedded_open(asked: str) -> bool:
 
 def asks_without_mark(low: str) -> bool:
     """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
-    return bool(_INVITE.search(low) or _NAMED_QUESTION.search(low) or _WISH_TO_HEAR.search(low))
+    return bool(_INVITE.search(low) or _NAMED_QUESTION.search(low) or _WISH_TO_HEAR.search(low) or _CHAT_ASK.match(low))
 
 
 def reflective_ask(asked: str) -> bool:
@@ -199,8 +204,8 @@ def reflective_ask(asked: str) -> bool:
 
 
 def invites_more(asked: str) -> bool:
-    """ "Anything else?", "want to talk about it?": an open floor, put as a question."""
-    return bool(_MORE.match(asked))
+    """ "Anything else?", "how about your family?": an open floor, or a topic opened for them."""
+    return bool(_MORE.match(asked) or _TOPIC_OPENER.match(asked))
 
 
 def own_view(asked: str) -> bool:
