@@ -92,7 +92,8 @@ _WISH_TO_HEAR = re.compile(
 _REFLECTIVE = re.compile(
     r"\b(?:have you (?:\w+ )?(?:thought|wondered)(?: at all| much)? (?:about|of) (?:how|what|why|where|which)"
     r"|do you have (?:a|an|any|some) (?:sense|idea|ideas|thoughts?|feeling|picture|hunch)(?: (?:of|about|on|as to|for))? (?:how|what|why|where|which)"
-    r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why))\b"
+    r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why)"
+    r"|(?:can|could) you (?:recall|remember|think (?:of|back to)|picture|describe) (?:a time|times|a moment|an example|a situation|when|what|how))\b"
 )
 # "Anything else?", "anything I forgot?", "anything you'd like to add?": an open floor, whatever they
 # choose to put on it (MI's and the meeting coders code it open; tune annomi .677 -> .683, mrda .727 ->
@@ -103,9 +104,12 @@ _MORE = re.compile(
     LEAD
     + r"(?:anything|something) (?:else|i (?:missed|forgot|left out)|you(?:'d| would)? (?:like|want|wanna) to (?:say|add|tell|share|talk))\b"
 )
-# "How about your family?", "and what about the evenings?": a topic opened for them to talk about. A
-# "how about" that names an action ("how about an email?", "how about trying...") is a suggestion.
-_TOPIC_OPENER = re.compile(LEAD + r"how about (?:your|yours|then|in terms of|for you|on your end|at home|at work)\b")
+# "How about your family?": a topic opened for them to talk about; "any reason you stopped?" asks why.
+# A "how about" that names an action ("how about an email?", "how about trying...") is a suggestion.
+_TOPIC_OPENER = re.compile(
+    LEAD
+    + r"(?:how about (?:your|yours|then|in terms of|for you|on your end|at home|at work)|any (?:particular |specific )?reason (?:why|for|you|this|that|it))\b"
+)
 # Chat questions typed without the apostrophe or the mark: "whats up man", "hows the new job".
 _CHAT_ASK = re.compile(LEAD + r"(?:whats|hows|wats|wat|wut|whys) \w")
 _OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
