@@ -77,6 +77,10 @@ _NAMED_QUESTION = re.compile(
     r"\bquestion (?:(?:i have|i'd ask|i want to ask)(?: for you)? )?(?:is|was|would be|becomes)\b[,:]?(?: (?:i suppose|i guess|i think|really|then|just|simply|that i have for you is)[,:]?)*"
     r" " + _OPEN_WORD + r"\b"
 )
+# A condition and its question, typed or transcribed without the mark: "if we move it, what happens then".
+_IF_WHAT_HAPPENS = re.compile(
+    r"\bif\b.{3,}\bwhat (?:happens|would happen|will happen|changes|would change)(?: then| next| now| to (?:us|you|them|it|that|this))?\s*[?.]?$"
+)
 # A wish to hear, said as a statement: "I wanted to check in with you and see how tai chi went",
 # "I'd love to hear what you make of it".
 _WISH_TO_HEAR = re.compile(
@@ -199,7 +203,13 @@ def embedded_open(asked: str) -> bool:
 
 def asks_without_mark(low: str) -> bool:
     """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
-    return bool(_INVITE.search(low) or _NAMED_QUESTION.search(low) or _WISH_TO_HEAR.search(low) or _CHAT_ASK.match(low))
+    return bool(
+        _INVITE.search(low)
+        or _NAMED_QUESTION.search(low)
+        or _WISH_TO_HEAR.search(low)
+        or _CHAT_ASK.match(low)
+        or _IF_WHAT_HAPPENS.search(low)
+    )
 
 
 def reflective_ask(asked: str) -> bool:
