@@ -97,18 +97,8 @@ HONEST_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("context", "honest", "gamed"), BARE_WORDS)
-def test_a_row_of_bare_question_words_is_never_an_open_question(context: str, honest: str, gamed: str) -> None:
-    h = score_reply("open_question", honest, context)
-    g = score_reply("open_question", gamed, context)
-    assert h.detected, f"honest {h.score}: {honest}"
-    assert not g.detected, f"gamed {g.score}: {gamed}"
-    assert g.score < h.score
-    assert g.evidence == (), "no bare word is quoted back as a good question"
-
-
-@pytest.mark.parametrize(("context", "honest", "gamed"), HONEST_QUESTIONS)
-def test_honest_questions_among_real_sentences_beat_a_barrage_of_fragments(
+@pytest.mark.parametrize(("context", "honest", "gamed"), [*BARE_WORDS, *HONEST_QUESTIONS])
+def test_a_barrage_of_bare_words_or_fragments_never_beats_honest_questions(
     context: str, honest: str, gamed: str
 ) -> None:
     h = score_reply("open_question", honest, context)
@@ -116,6 +106,7 @@ def test_honest_questions_among_real_sentences_beat_a_barrage_of_fragments(
     assert h.detected, f"honest {h.score}: {honest}"
     assert not g.detected, f"gamed {g.score}: {gamed}"
     assert g.score < h.score
+    assert g.evidence == (), "no bare word or fragment is quoted back as a good question"
 
 
 def test_a_long_reply_that_asks_along_the_way_pays_no_barrage_penalty() -> None:
