@@ -172,8 +172,9 @@ SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:(?:oh|wow|aw+|ah|man|gosh|ugh)[,
 _SHORT_ACK = r"\b(?:that|this|it)(?:'s| is| was| sounds| seems) (?:really |so |just |such |truly )?(?:a (?:real |big |great )?shame|too bad|unfortunate|(?:so |really |very )?sad to hear)\b|^(?:(?:oh|wow|aw+|ah|man|gosh)[,.!\s]+)*how (?:awful|terrible|horrible|sad|scary|frustrating|heartbreaking|painful|rough|upsetting|stressful|unfair|devastating)\b|^(?:(?:oh|aw+|ah)[,\s]+)?(?:so |really |very )?sad to hear\b|\b(?:my|our) (?:deepest |sincere |heartfelt )?condolences\b"
 ACKNOWLEDGEMENT = re.compile(ACKNOWLEDGEMENT.pattern + r"|" + _SHORT_ACK)
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SHORT_ACK + r"|\b(?:it's|it is|its) (?:completely |totally |perfectly )?(?:ok|okay|alright|fine|normal|natural) to (?:cry|grieve|be (?:sad|upset|angry|scared|worried|nervous|frustrated|hurt)|feel (?:sad|upset|angry|scared|that way|this way|like this|like that|down))\b")
-# Being there for them (EPITOME's emotional reactions: "I'm here for you", "I'm here if you need to talk").
-SYMPATHY = re.compile(SYMPATHY.pattern + r"|\b(?:i'm|i am|im|we're|we are) (?:always |right |still )?here (?:for you|if you (?:need|want|ever)|to (?:listen|talk|help)|whenever|with you)\b|\b(?:i|we) (?:care about|feel for) you\b")
+# Caring about them. Being there for them ("I'm here for you") is its own signal now, SUPPORT_OFFER below;
+# "I'm here to help", an agent's greeting, scored 55 for empathy here with nothing of theirs in it.
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|\b(?:i|we) (?:care about|feel for) you\b")
 # Acknowledgements as service agents say them: "I know this isn't easy", "I know it's been a rough few
 # days", "that would make me feel awful too", "I know how important your connection is to you",
 # "that's not the experience we want for you", "that's no fun".
@@ -212,6 +213,30 @@ _FEELING_NAMED = (
     r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
 )
 FEELING_REFLECTION = re.compile(FEELING_REFLECTION.pattern + r"|" + _FEELING_NAMED)
+# Asking what lies behind a feeling they voiced names that feeling ("what's making you feel so worthless
+# right now?", "what has you down?", "what's weighing you down?"); ESConv's and EPITOME's coders both
+# code it as reflecting the feeling. "How does that make you feel?" and "what makes you feel like that?"
+# name none and stay out (EPITOME's coders rated the second no reaction).
+_FEELING_ASKED = (
+    r"\b(?:what|why|how)\b[^?.!]{0,40}\b(?:making|made|makes|make|has|got|gets|getting|keeps|keeping|leaves|leaving) you (?:feel(?:ing)? |so |really |this |that |feel so |feel really )*"
+    r"(?:stress\w*|anxious|worried|frustrated|upset|sad|angry|mad|scared|afraid|overwhelmed|lonely|alone|hurt|disappointed|hopeless|helpless|depressed|nervous|exhausted|down|low|worthless|useless|guilty|ashamed|empty|numb)\b"
+    r"|\bweighing (?:on )?you down\b"
+)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _FEELING_ASKED)
+# An offer to be there for them, as peer supporters and counsellors make it (EPITOME's coders rate it an
+# emotional reaction, MISC's a "Support"): "if you need someone to talk to, I'm here", "feel free to
+# message me if you want to vent", "we're all here for you", "you can always talk to me". Not "I'm here
+# to help" (a service greeting) and not "message me the order number" (a request).
+SUPPORT_OFFER = re.compile(
+    r"\b(?:i'm|i am|im|we're|we are|i'll be|i will be|we'll be|we will be|someone's|someone is|people are)(?: all)? (?:always |right |still |just |also |really )?here (?:for you|to (?:listen|talk|chat|lend an ear)|if you|whenever|any ?time|with you)\b"
+    r"|(?:^|[,;:]\s*|\b(?:and|but|so|always|i'm|i am)\s+)here (?:for you|to listen|if you (?:ever )?(?:need|want))\b"
+    r"|\b(?:pm|dm|message|msg|hmu|inbox|text)(?: me)? (?:any ?time|whenever|if you)\b"
+    r"|\bfeel free to (?:message|pm|dm|msg|inbox|text|talk to|reach out to|contact|vent to|chat with) (?:me|us)\b"
+    r"|\bif you (?:ever )?(?:need|want|wanna|would like) (?:someone |somebody |anyone |a friend |an ear )?(?:to (?:talk|vent|chat|listen)\b[^.!?]{0,40}\b(?:me|here)\b|to (?:message|dm|pm|talk to|reach out to|vent to|chat with) me\b)"
+    r"|\b(?:my )?(?:dms|inbox|door) (?:are|is) (?:always )?open\b"
+    r"|\b(?:happy|glad|willing|ready|always) to listen\b|\bi(?:'m| am) (?:always )?(?:here and )?listening\b"
+    r"|\byou can (?:always )?(?:talk|vent|reach out|come|turn|write) to (?:me|us)\b"
+)
 # Chat shorthand for the words the feeling patterns listen for: "sry u must feel awful", "i understand ur
 # situation", "ur doing great", "thats rough".
 _CHAT_WORDS = {"u": "you", "ur": "your", "r": "are", "sry": "sorry", "soz": "sorry", "thats": "that's", "ure": "you're", "youre": "you're", "dont": "don't", "cant": "can't", "ive": "i've", "youve": "you've", "wont": "won't", "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "itll": "it'll", "youll": "you'll", "theyre": "they're", "wasnt": "wasn't", "must've": "must have", "would've": "would have"}

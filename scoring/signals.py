@@ -62,6 +62,7 @@ class ReplySignals:
     feeling_reflections: int = 0
     emotion_words: int = 0
     validations: int = 0
+    support_offers: int = 0  # "if you need someone to talk to, I'm here": being there for them
     restatements: int = 0
     reflections: int = 0  # "you feel overwhelmed by…", "you've been…": their inner state or experience, said back
     second_person_statements: int = 0
@@ -421,7 +422,7 @@ ADVICE_P = 0.5
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
 # The signals read with chat shorthand spelled out ("u", "ur", "sry", "thats").
-_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances"})
+_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances", "support_offers"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
@@ -436,6 +437,7 @@ _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acknowledgements", lx.ACKNOWLEDGEMENT),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),
+    ("support_offers", lx.SUPPORT_OFFER),
     ("restatements", lx.RESTATEMENT),
     ("reassurances", lx.REASSURANCE),
     ("praise_words", lx.PRAISE),

@@ -28,7 +28,7 @@ from scoring.text import Sentence, stem
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+\s|\.{2,}|\s(?:and|but|so|plus)\s(?=(?:i|i'm|i've|it|it's|that|that's|this|you|you're|my|we|what|how|so|really)\b))\s*")
 
 # The patterns that make up stock sympathy and comfort, read the way scoring.signals reads them.
-_EMPATHY_PATTERNS: tuple[re.Pattern[str], ...] = (lx.SYMPATHY, lx.ACKNOWLEDGEMENT, lx.FEELING_REFLECTION, lx.VALIDATION, lx.REASSURANCE)
+_EMPATHY_PATTERNS: tuple[re.Pattern[str], ...] = (lx.SYMPATHY, lx.ACKNOWLEDGEMENT, lx.FEELING_REFLECTION, lx.VALIDATION, lx.REASSURANCE, lx.SUPPORT_OFFER)
 _REASSURANCE_PATTERNS: tuple[re.Pattern[str], ...] = (lx.REASSURANCE,)
 
 # One unit of praise. "Well done", "way to go" and "good for you" are one unit each, not two words.

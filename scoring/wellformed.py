@@ -48,7 +48,10 @@ _STOCK_EMPATHY = frozenset(
               "lovely", "special", "blast", "exhilarating", "nerve-wracking",
               # warmth with nothing of theirs: "rooting for you", "sending hugs", "hope things get better"
               "rooting", "thinking", "corner", "sending", "love", "strength", "vibes", "thoughts", "hope", "better", "soon",
-              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best"]
+              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best",
+              # offers to be there, stock when nothing of theirs follows: "I'm here for you, DM me anytime"
+              "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
+              "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -153,7 +156,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "empathy":
         # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
         # normal. You're not alone. It'll be fine." says nothing of theirs).
-        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances"))
+        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances", "support_offers"))
         own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
