@@ -1,0 +1,143 @@
+"""Stock sympathy and praise in new shapes never count; being there for them and naming their feeling do.
+
+Round 4 of issue 16. The salad gate used to count the sentences that fired a
+sympathy pattern, so a salad joined by commas, semicolons or "and" into one
+sentence read as one phrase and scored 100; and "That's amazing, great job,
+wonderful!" (one sentence, no exclamation run) was detected as reassurance.
+Every gamed reply here must stay undetected, score below its honest twin, and
+hear why it did not count.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import score_reply
+
+_HOLD = "I've been on hold for an hour and nobody can tell me where my order is."
+_CHARGED = "You charged me twice this month and my rent is due on Friday."
+_BOSS = "My manager keeps moving my deadlines and I'm scared I'll get blamed when the audit slips."
+_REVIEW = "This is my first time running the quarterly review and I'm nervous the numbers won't add up."
+_MOVE = "We just moved cities and my daughter cries every night because she misses her friends."
+_LAYOFF = "They laid off half my team on Friday and I don't know if I'm next."
+_PITCH = "I finally pitched my idea to the board today and they asked for a pilot."
+
+EMPATHY_PAIRS = (
+    # one sentence, commas
+    (_HOLD,
+     "An hour on hold with nobody able to find your order is maddening, and I'm sorry we left you waiting.",
+     "I'm so sorry, I totally understand, that sounds really hard, and I can only imagine how you feel."),
+    # semicolons
+    (_CHARGED,
+     "Being charged twice with rent due on Friday must be really stressful.",
+     "I'm sorry; that's awful; I understand; that must be hard; I feel for you."),
+    # joined by "and", no punctuation at all
+    (_BOSS,
+     "It sounds scary to have your deadlines moved and then worry the audit slip will land on you.",
+     "I understand how you feel and I'm sorry and it sounds frustrating and it must be hard and I hear you"),
+    # exclamations and an emoji inside one sentence
+    (_MOVE,
+     "It must be heartbreaking to hear your daughter cry every night for the friends she left behind.",
+     "Oh no!! I'm so sorry to hear that, my heart goes out to you, I can't even imagine, that's just awful ❤️"),
+    # situation words that are stock too ("situation", "a lot to deal with", "sending hugs")
+    (_LAYOFF,
+     "Losing half your team on Friday and not knowing if you're next sounds frightening, and it makes sense you're on edge.",
+     "That's a tough situation to be in, I'm sorry you're going through all of this, it must be a lot to deal with, sending hugs."),
+    # offers to be there, stacked with comfort, never touching what they said
+    (_REVIEW,
+     "Running the quarterly review for the first time is a lot of pressure, and being nervous about the numbers is natural.",
+     "I'm here for you, feel free to message me, you can always talk to me, my door is always open."),
+    (_HOLD,
+     "An hour on hold with no news of your order would wear anyone down; I'm sorry.",
+     "I'm here for you. DM me anytime. You're not alone. Sending hugs."),
+)
+
+
+@pytest.mark.parametrize(("context", "honest", "gamed"), EMPATHY_PAIRS)
+def test_a_salad_in_any_shape_never_counts_and_scores_below_its_honest_twin(context: str, honest: str, gamed: str) -> None:
+    fair = score_reply("empathy", honest, context)
+    salad = score_reply("empathy", gamed, context)
+    assert fair.detected, fair
+    assert not salad.detected, salad
+    assert salad.score < fair.score
+    assert salad.reason and "scripted" in salad.reason
+
+
+REASSURANCE_PAIRS = (
+    # the known hole: one sentence, commas, no run of "!"
+    (_REVIEW,
+     "Pulling the numbers together two days early was a smart move, so we have time to check them line by line.",
+     "That's amazing, great job, wonderful!"),
+    (_REVIEW,
+     "It's normal to be nervous the first time, and you've already reconciled the totals, so the review will hold up.",
+     "Great job, that's amazing and wonderful, well done!"),
+    (_PITCH,
+     "A pilot after your first pitch to the board is a really good sign: they want to see the idea work.",
+     "Wow, great job, so proud, amazing work."),
+    (_PITCH,
+     "Pitching it to the board yourself was a brave step, and a pilot is how most new ideas there get funded.",
+     "Amazing work, keep it up, you're a superstar, so proud of you!"),
+    (_CHARGED,
+     "You'll get the duplicate charge back: refunds like this land within two business days, well before Friday.",
+     "Congratulations, great job, you did it!"),
+    (_BOSS,
+     "Keeping a written log of each deadline change was the right call: it shows the audit slipped because the dates moved, not because of you.",
+     "You're amazing and awesome and wonderful."),
+)
+
+
+@pytest.mark.parametrize(("context", "honest", "gamed"), REASSURANCE_PAIRS)
+def test_a_praise_stack_is_never_reassurance_however_it_is_punctuated(context: str, honest: str, gamed: str) -> None:
+    fair = score_reply("reassurance", honest, context)
+    stack = score_reply("reassurance", gamed, context)
+    assert fair.detected, fair
+    assert not stack.detected, stack
+    assert stack.score < fair.score
+    assert stack.reason and "Praise alone" in stack.reason
+
+
+def test_praising_a_specific_choice_of_theirs_still_counts() -> None:
+    reply = "Great job getting the slides done two days early, that gives you time to rehearse."
+    assert score_reply("reassurance", reply, "I'm worried my presentation tomorrow will go badly.").detected
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "If you need someone to talk to, I'm here.",
+        "Feel free to message me if you need to talk.",
+        "We're all here for you, take a deep breath and talk to us.",
+        "If you ever want to vent about it, you can DM me.",
+    ],
+)
+def test_being_there_for_them_is_empathy(reply: str) -> None:
+    context = "I'm in a bad place right now and I could really use a friend."
+    assert score_reply("empathy", reply, context).detected
+
+
+def test_a_stock_offer_to_listen_scores_below_naming_their_situation() -> None:
+    offer = score_reply("empathy", "I'm always here for you if you need to talk.", _HOLD)
+    honest = score_reply("empathy", EMPATHY_PAIRS[0][1], _HOLD)
+    assert offer.score < honest.score
+
+
+def test_an_agent_greeting_is_not_empathy() -> None:
+    assert not score_reply("empathy", "I'm here to help with your order.", _HOLD).detected
+
+
+def test_asking_what_lies_behind_a_feeling_they_voiced_names_it() -> None:
+    context = "I am worthless. I can't do anything right."
+    assert score_reply("empathy", "What's making you feel so worthless right now?", context).detected
+    assert not score_reply("empathy", "How does that make you feel?", context).detected
+    assert not score_reply("empathy", "What makes you feel like that?", context).detected
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Relaxation techniques can help you a lot in reducing your stress and anxiety.",
+        "It's worth finding a psychologist to talk to if this is a field you might be interested in.",
+    ],
+)
+def test_advice_about_their_stress_is_not_empathy(reply: str) -> None:
+    assert not score_reply("empathy", reply, "").detected
