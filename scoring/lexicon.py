@@ -238,6 +238,13 @@ SUPPORT_OFFER = re.compile(
     r"|\b(?:my )?(?:dms|inbox|door) (?:are|is) (?:always )?open\b"
     r"|\b(?:happy|glad|willing|ready|always) to listen\b|\bi(?:'m| am) (?:always )?(?:here and )?listening\b"
     r"|\byou can (?:always )?(?:talk|vent|reach out|come|turn|write) to (?:me|us)\b"
+    # An invitation to talk it through, being with them, and hoping they are all right (EPITOME tune: 8 of
+    # 8 such replies rated an emotional reaction). Not "on your team" (sales talk: "who else on your team"),
+    # "I'm with you on that" (agreement) or "is there anything else I can do for you?" (a service close).
+    r"|\b(?:do|would) you (?:want|like|wanna) to (?:talk|vent|chat) (?:about (?:it|this|that|any of (?:it|this|that)|what(?:'s| is) (?:going on|wrong|happening|on your mind)|what happened|why (?:today|you)|how you(?:'re| are)? feel\w*)|more|with (?:me|someone|us)|here)\b"
+    r"|\bis there anything (?:i|we) can do to help\b"
+    r"|\b(?:i'm|i am|we're|we are|im) (?:right |all )?(?:there |here )?with you\b(?! on\b)|\b(?:i'm|i am|we're|we are) (?:\w+ )?on your side\b"
+    r"|\bhope you(?:'re| are) (?:ok|okay|alright|all right|doing (?:ok|okay|better|alright)|feeling (?:better|ok|okay)|safe|hanging in)\b"
 )
 # Chat shorthand for the words the feeling patterns listen for: "sry u must feel awful", "i understand ur
 # situation", "ur doing great", "thats rough".
