@@ -126,6 +126,28 @@ _AFFIRM = (
     r"|\b(?:feel|felt|go through|went through|struggle with) (?:exactly )?(?:the way|what|how) you(?:'re| are)? (?:do|feel\w*|describe|are)\b"
 )
 REASSURANCE = re.compile(REASSURANCE.pattern + r"|" + _AFFIRM)
+# Affirmations as motivational-interviewing manuals teach them (MITI 4.2.1's "Affirm": a strength,
+# effort or choice of theirs, said about them) and ESConv supporters give them (issue 16, round 4):
+# "you're a very resourceful person", "you worked really hard on that", "you handled that well", "it
+# took courage to tell him", "I appreciate your honesty", "you've come a long way", "you know yourself
+# best", "that shows how much you care", "you stuck with it", "you took a big step today". Written from
+# the definition, not from misses: the round-3 patterns missed 15 of 25 such textbook sentences.
+_AFFIRM_STRENGTH = (
+    r"\byou(?:'re| are)(?: being)? (?:(?:a|an|such a|such an|so|very|really|incredibly|truly|clearly|obviously|extremely|remarkably) )*(?:resourceful|self-aware|determined|dedicated|committed|persistent|hard-?working|insightful|courageous|resilient|capable|patient|mature|honest with yourself|open with (?:me|us)|brave|strong|thoughtful)\b"
+    r"|\byou(?:'ve| have)? (?:really |clearly |obviously |also )?(?:worked|tried|fought|pushed) (?:really |so |very |incredibly )?hard\b"
+    r"|\byou (?:handled|managed|dealt with|did|took) (?:that|this|it|things|everything|the \w+)(?: \w+)? (?:really |so |very |incredibly |pretty )?(?:well|gracefully|maturely|calmly)\b|\byou did (?:really |so |very )?well (?:to|by|in)\b"
+    r"|\b(?:it|that|this) (?:took|takes|must have taken|must take|would take) (?:a lot of |real |so much |great |some |guts and )?(?:courage|strength|guts|bravery)\b"
+    r"|\bi (?:really |truly |do )?(?:appreciate|admire|respect) (?:your|how you|that you|you for) (?:\w+ )?(?:honesty|candou?r|openness|willingness|effort|efforts|commitment|courage|patience|persistence|dedication|hard work|insight|being (?:so )?(?:honest|open)|sharing|trying)\b"
+    r"|\byou(?:'ve| have) (?:already |really )?(?:come|gone) (?:such )?(?:a long way|so far)\b"
+    r"|\byou know (?:yourself|your (?:own )?(?:\w+ )?(?:body|kids?|child|children|family|team|situation|limits|needs)) (?:best|better than)\b"
+    r"|\b(?:that|this|it) (?:shows|showed|says|demonstrates|reflects) (?:(?:real|a lot of|great|such|so much|your|how much) )*(?:strength|courage|maturity|commitment|insight|self-awareness|determination|resilience|character|you care|love|wisdom|dedication)\b"
+    r"|\byou (?:stuck (?:with|to|at) it|kept (?:going|at it|trying|pushing)|didn't give up|never gave up)\b"
+    r"|\byou(?:'ve| have| had)? (?:good|great|strong|sound|the right) (?:instincts|judge?ment|values|intuition|reasons? for|skills)\b"
+    r"|\byou(?:'ve| have)? (?:already |clearly |really )?done (?:a lot|so much|a great deal|plenty|everything you (?:can|could)|all you (?:can|could)|what you (?:can|could))\b"
+    r"|\byou(?:'ve| have)? (?:took|made|taken) (?:a |an |the )?(?:really )?(?:big|huge|brave|important|great|good|positive|first|real|courageous) (?:step|decision|choice|move|leap)\b"
+    r"|\byou(?:'ve| have)? (?:already )?(?:accomplished|achieved|overcome|survived|made it through|gotten through|got through) (?:a lot|so much|a great deal|more than|the hardest|worse)\b"
+)
+REASSURANCE = re.compile(REASSURANCE.pattern + r"|" + _AFFIRM_STRENGTH)
 PRAISE = re.compile(PRAISE.pattern + r"|\b(?:good for you|nice work|way to go|well done|bravo)\b")
 
 # --- suggestions ------------------------------------------------------------------

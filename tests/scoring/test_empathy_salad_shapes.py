@@ -141,3 +141,27 @@ def test_asking_what_lies_behind_a_feeling_they_voiced_names_it() -> None:
 )
 def test_advice_about_their_stress_is_not_empathy(reply: str) -> None:
     assert not score_reply("empathy", reply, "").detected
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You're a very resourceful person.",
+        "You worked really hard on that.",
+        "You handled that really well.",
+        "It took a lot of courage to tell him.",
+        "I appreciate your honesty.",
+        "You've come a long way.",
+        "You know yourself best.",
+        "That shows how much you care.",
+        "You stuck with it even when it was hard.",
+        "You took a big step today.",
+    ],
+)
+def test_affirming_a_strength_effort_or_choice_of_theirs_is_reassurance(reply: str) -> None:
+    assert score_reply("reassurance", reply, "").detected
+
+
+@pytest.mark.parametrize("reply", ["You have to work hard.", "I appreciate your time.", "You're not very patient."])
+def test_demands_and_thanks_are_not_affirmations(reply: str) -> None:
+    assert not score_reply("reassurance", reply, "").detected
