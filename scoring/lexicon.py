@@ -344,6 +344,10 @@ ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bnothing (?:\w+ ){0,2}(?:delete
 # "Checking early is exactly what catches mistakes in time": what they are doing is what prevents the worry.
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bin (?:plenty of |good )?time\b|\bexactly what (?:\w+ ){0,2}(?:need|needs|catches|stops|prevents|keeps|lets|helps|gets)\b")
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bon (?:its|their|the) way\b|\b(?:will|'ll) (?:reach|be with|get to|be back with) you\b|\b(?:i'll|i will|we'll|we will) (?:stay on|keep (?:an eye on|track of|you posted|you updated)|track|chase|make sure|personally|see (?:it|this) through)")
+# The thing they fear, said not to happen, in its own verb (round 4): "the update doesn't change the
+# reports", "the migration won't touch your history", "a refund won't affect your credit score". Not
+# "can't" or "didn't": "I can't cancel your order" refuses, it does not reassure.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\b(?:doesn't|does not|won't|will not|never) (?:\w+ )?(?:change|touch|affect|break|delete|erase|remove|lose|wipe|reset|overwrite|harm|hurt|block|cancel|charge|expire|show up on|count against)\b")
 
 # --- ownership, deflection, transparency -------------------------------------------
 OWNERSHIP = re.compile(r"\b(?:i(?:'ll| will| am going to|'m going to| can| am| 'm)? (?:personally |right now |now |also |then |immediately )?(?:take care|handle|own|fix|sort|look into|follow up|get (?:this|it|you|back)|make sure|check|find out|send|call|escalate|update|reach out|resolve|chase|take (?:responsibility|ownership|this)|stay on|keep you|email|book|schedule|set up|process|arrange|refund|replace|credit|waive|expedite|walk you|work on|dig into)|i(?:'ll| will) (?:\w+ )?(?:do|personally|own|be)|let me (?:take care|handle|fix|sort|look|check|find|get|make|call|send|escalate|dig|follow)|(?:i|we) (?:take|accept) (?:full )?(?:responsibility|ownership)|(?:that's|that is|this is) on (?:me|us)|my (?:mistake|fault|bad|error)|i (?:apologi[sz]e|made a mistake|dropped the ball|messed up)|i(?:'m| am) (?:on it|sorry (?:we|i|for|about)))")

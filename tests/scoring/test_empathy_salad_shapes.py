@@ -165,3 +165,9 @@ def test_affirming_a_strength_effort_or_choice_of_theirs_is_reassurance(reply: s
 @pytest.mark.parametrize("reply", ["You have to work hard.", "I appreciate your time.", "You're not very patient."])
 def test_demands_and_thanks_are_not_affirmations(reply: str) -> None:
     assert not score_reply("reassurance", reply, "").detected
+
+
+def test_saying_the_feared_thing_will_not_happen_answers_the_worry() -> None:
+    worry = "I'm worried the update will break our reports before the board meeting on Thursday."
+    assert score_reply("reassurance", "The update doesn't change the reports at all, so Thursday's numbers look the same.", worry).detected
+    assert not score_reply("reassurance", "I can't cancel the update before Thursday.", worry).detected
