@@ -33,7 +33,9 @@ _REASSURANCE_PATTERNS: tuple[re.Pattern[str], ...] = (lx.REASSURANCE,)
 
 # One unit of praise. "Well done", "way to go" and "good for you" are one unit each, not two words.
 _PRAISE_UNIT = re.compile(
-    r"\b(?:well done|way to go|good for you|nice one|hats off|kudos|bravo|yay|wow|woo+(?:hoo+)?|congrat\w*|amazing|awesome|wonderful|fantastic|terrific|excellent|brilliant|great|superb|incredible|outstanding|stellar|phenomenal|fabulous|marvell?ous|perfect|impressive|proud|remarkable|spectacular|inspiring|legend(?:ary)?|superstar|rock ?star|champ(?:ion)?)\b"
+    r"\b(?:well done|way to go|good for you|nice one|hats off|kudos|bravo|yay|wow|woo+(?:hoo+)?|congrat\w*|amazing|awesome|wonderful|fantastic|terrific|excellent|brilliant|great|superb|incredible|outstanding|stellar|phenomenal|fabulous|marvell?ous|perfect|impressive|proud|remarkable|spectacular|inspiring|legend(?:ary)?|superstar|rock ?star|champ(?:ion)?"
+    # generic strengths, stock when stacked with nothing of theirs: "you're so strong and brave and capable"
+    r"|strong|brave|capable|resilient|talented|special|smart|beautiful|inspiration(?:al)?)\b"
 )
 # Praise with the noun it praises ("great job", "amazing work", "keep it up"): taken out whole, so
 # "working for yourself is great" keeps "working" as what is affirmed.

@@ -51,7 +51,9 @@ _STOCK_EMPATHY = frozenset(
               "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best",
               # offers to be there, stock when nothing of theirs follows: "I'm here for you, DM me anytime"
               "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
-              "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend"]
+              "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend",
+              # the same phrases in chat shorthand: "sry, i understand ur feelings, thats so hard"
+              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says

@@ -50,6 +50,10 @@ EMPATHY_PAIRS = (
     (_HOLD,
      "An hour on hold with no news of your order would wear anyone down; I'm sorry.",
      "I'm here for you. DM me anytime. You're not alone. Sending hugs."),
+    # chat shorthand, one sentence
+    (_HOLD,
+     "sry u had to wait an hour on hold for ur order, thats awful",
+     "u must feel awful, sry, i understand ur feelings, thats so hard"),
 )
 
 
@@ -83,6 +87,10 @@ REASSURANCE_PAIRS = (
     (_BOSS,
      "Keeping a written log of each deadline change was the right call: it shows the audit slipped because the dates moved, not because of you.",
      "You're amazing and awesome and wonderful."),
+    # generic strengths stacked, nothing of theirs
+    (_REVIEW,
+     "You're strong with numbers, and reconciling the totals twice before the review is exactly what catches mistakes in time.",
+     "You're so strong and brave and capable and I believe in you!"),
 )
 
 
@@ -171,3 +179,11 @@ def test_saying_the_feared_thing_will_not_happen_answers_the_worry() -> None:
     worry = "I'm worried the update will break our reports before the board meeting on Thursday."
     assert score_reply("reassurance", "The update doesn't change the reports at all, so Thursday's numbers look the same.", worry).detected
     assert not score_reply("reassurance", "I can't cancel the update before Thursday.", worry).detected
+
+
+def test_stock_comfort_that_only_shares_the_word_worry_does_not_answer_the_worry() -> None:
+    worry = "I'm worried the update will break our reports before the board meeting on Thursday."
+    stock = score_reply("reassurance", "Don't worry, you'll be fine, it's normal, you've got this, everything will work out.", worry)
+    honest = score_reply("reassurance", "Your reports are safe: the update only touches the login page, and I'll check them myself on Wednesday.", worry)
+    assert honest.detected and not stock.detected
+    assert stock.score < honest.score
