@@ -57,14 +57,19 @@ EMPATHY_PAIRS = (
 )
 
 
+def _gamed_loses(behavior: str, context: str, honest: str, gamed: str, why: str) -> None:
+    """The honest reply counts; the gamed one does not, scores lower, and the scorecard says why."""
+    fair = score_reply(behavior, honest, context)
+    game = score_reply(behavior, gamed, context)
+    assert fair.detected, fair
+    assert not game.detected, game
+    assert game.score < fair.score
+    assert game.reason and why in game.reason
+
+
 @pytest.mark.parametrize(("context", "honest", "gamed"), EMPATHY_PAIRS)
 def test_a_salad_in_any_shape_never_counts_and_scores_below_its_honest_twin(context: str, honest: str, gamed: str) -> None:
-    fair = score_reply("empathy", honest, context)
-    salad = score_reply("empathy", gamed, context)
-    assert fair.detected, fair
-    assert not salad.detected, salad
-    assert salad.score < fair.score
-    assert salad.reason and "scripted" in salad.reason
+    _gamed_loses("empathy", context, honest, gamed, "scripted")
 
 
 REASSURANCE_PAIRS = (
@@ -96,12 +101,7 @@ REASSURANCE_PAIRS = (
 
 @pytest.mark.parametrize(("context", "honest", "gamed"), REASSURANCE_PAIRS)
 def test_a_praise_stack_is_never_reassurance_however_it_is_punctuated(context: str, honest: str, gamed: str) -> None:
-    fair = score_reply("reassurance", honest, context)
-    stack = score_reply("reassurance", gamed, context)
-    assert fair.detected, fair
-    assert not stack.detected, stack
-    assert stack.score < fair.score
-    assert stack.reason and "Praise alone" in stack.reason
+    _gamed_loses("reassurance", context, honest, gamed, "Praise alone")
 
 
 def test_praising_a_specific_choice_of_theirs_still_counts() -> None:
