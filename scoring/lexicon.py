@@ -247,6 +247,17 @@ _FEELING_ASKED = (
     r"|\bweighing (?:on )?you down\b"
 )
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _FEELING_ASKED)
+# Acknowledging the spot their situation puts them in, as service agents say it (round 4, from the
+# definition; no tune row uses these either way): "that puts you in an awkward position with your CFO",
+# "the last thing you need before the launch", "nobody wants to explain the same error twice", "what a
+# rotten position to be in", "it's embarrassing to go back to them with another error".
+_SPOT_ACK = (
+    r"\bputs? you in (?:a|an|such a|a really|a very) (?:\w+ )?(?:spot|position|situation|place|bind)\b|\bthe last thing you need(?:ed)?(?= right now| on top| before| after| with| this week| today|\s*[.!,;]|\s*$)"
+    r"|\b(?:nobody|no one) (?:wants|likes|enjoys|deserves) (?:to (?:be|get|have|feel|deal|go|explain|wait|chase)|being|getting|having|feeling|waiting|chasing)\b"
+    r"|\bwhat a (?:rotten|tough|awful|hard|horrible|difficult|terrible|bad|crappy|stressful|frustrating|awkward|miserable|lousy|unfair|rough|painful|scary|sad|horrid|nasty) (?:position|situation|spot|mess|ordeal|blow|day|week|thing to go through)\b|\bwhat an? (?:mess|ordeal|blow)\b"
+    r"|\b(?:is|was|sounds|seems|feels|'s|must be|must have been|can be) (?:really |so |very |quite |pretty |incredibly |such )?(?:embarrassing|awkward|uncomfortable|nerve-?racking|isolating)\b"
+)
+SYMPATHY = re.compile(SYMPATHY.pattern + r"|" + _SPOT_ACK)
 # An offer to be there for them, as peer supporters and counsellors make it (EPITOME's coders rate it an
 # emotional reaction, MISC's a "Support"): "if you need someone to talk to, I'm here", "feel free to
 # message me if you want to vent", "we're all here for you", "you can always talk to me". Not "I'm here

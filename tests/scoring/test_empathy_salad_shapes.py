@@ -187,3 +187,24 @@ def test_stock_comfort_that_only_shares_the_word_worry_does_not_answer_the_worry
     honest = score_reply("reassurance", "Your reports are safe: the update only touches the login page, and I'll check them myself on Wednesday.", worry)
     assert honest.detected and not stock.detected
     assert stock.score < honest.score
+
+
+_INVOICE = "The invoice was wrong again and my CFO is furious with me."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "That puts you in an awkward position with your CFO.",
+        "Nobody wants to explain the same invoice error twice to their CFO.",
+        "It's embarrassing to go back to your CFO with another error.",
+        "What a rotten position to be put in by our invoice.",
+    ],
+)
+def test_acknowledging_the_spot_it_puts_them_in_is_empathy(reply: str) -> None:
+    assert score_reply("empathy", reply, _INVOICE).detected
+
+
+@pytest.mark.parametrize("reply", ["What a great position to be in.", "The last thing you need to do is sign the order form."])
+def test_the_same_words_about_something_else_are_not_empathy(reply: str) -> None:
+    assert not score_reply("empathy", reply, _INVOICE).detected
