@@ -208,3 +208,8 @@ def test_acknowledging_the_spot_it_puts_them_in_is_empathy(reply: str) -> None:
 @pytest.mark.parametrize("reply", ["What a great position to be in.", "The last thing you need to do is sign the order form."])
 def test_the_same_words_about_something_else_are_not_empathy(reply: str) -> None:
     assert not score_reply("empathy", reply, _INVOICE).detected
+
+
+def test_advice_framed_as_a_good_idea_is_not_affirming_their_choice() -> None:
+    assert not score_reply("reassurance", "Perhaps it's a good idea to back off a bit when those fights come up.", "").detected
+    assert score_reply("reassurance", "That's a good idea, and asking your sister first is a smart step.", "").detected
