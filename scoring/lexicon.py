@@ -233,7 +233,7 @@ _FEELING_NAMED = (
     r"|\bi(?:'m| am) (?:so |really |very |truly )?(?:happy|glad|thrilled|excited) for you\b"
     r"|\bnot (?:the only one|alone) (?:in |who )?(?:feel\w*|to feel|going through|struggling|dealing)\b"
     r"|\b(?:i'm|i am|we're|we are|im) (?:\w+ )?(?:rooting for you|thinking of you|in your corner)\b|\bsending (?:you )?(?:\w+ ){0,2}(?:love|hugs|strength|good vibes|good thoughts)\b"
-    r"|\bhope (?:things|it|everything|you) (?:\w+ ){0,3}(?:much )?better\b|\bhope you (?:have |make )?(?:a )?(?:\w+ )?(?:full |speedy |quick )*(?:recover\w*|feel better|get well)\b"
+    r"|\bhope (?:things|it|everything|you) (?:\w+ ){0,3}(?:much )?better\b|\bhope you (?:have |make )?(?:a )?(?:\w+ )?(?:full |speedy |quick |and )*(?:recover\w*|feel better|get well)\b"
     r"|\byou have (?:every|the|a) right to (?:be|feel)\b"
     r"|\b(?:(?:that|it|this) sounds|must be|must have been|must feel) (?:like )?(?:so |really |very |such |an? |such an? )*(?:exciting|thrilling|fun|a relief|wonderful|amazing|lovely|exhilarating|special|a blast|nerve-?wracking)\b"
     r"|^(?:(?:oh|wow|aw+)[,!.\s]+)*(?:how|what) (?:exciting|fun|wonderful|lovely|a relief|thrilling)\b"
