@@ -77,6 +77,12 @@ _NAMED_QUESTION = re.compile(
     r"\bquestion (?:(?:i have|i'd ask|i want to ask)(?: for you)? )?(?:is|was|would be|becomes)\b[,:]?(?: (?:i suppose|i guess|i think|really|then|just|simply|that i have for you is)[,:]?)*"
     r" " + _OPEN_WORD + r"\b"
 )
+# Asking them to tell, in so many words: "I need you to tell me a little more about your smoking history"
+# ("I need you to tell me your date of birth" asks for a fact and does not count).
+_TELL_ME = re.compile(
+    r"\b(?:i (?:need|want)|i'd like|i would like|i'd love) you to (?:tell|talk|walk) (?:me|us)(?: through)?"
+    r"(?: (?:a little bit more|a little bit|a little more|a bit more|a little|a bit|some|more))?(?: (?:about|of) \w| (?:what|how|why)\b)"
+)
 # A condition and its question, typed or transcribed without the mark: "if we move it, what happens then".
 _IF_WHAT_HAPPENS = re.compile(
     r"\bif\b.{3,}\bwhat (?:happens|would happen|will happen|changes|would change)(?: then| next| now| to (?:us|you|them|it|that|this))?\s*[?.]?$"
@@ -209,6 +215,7 @@ def asks_without_mark(low: str) -> bool:
         or _WISH_TO_HEAR.search(low)
         or _CHAT_ASK.match(low)
         or _IF_WHAT_HAPPENS.search(low)
+        or _TELL_ME.search(low)
     )
 
 

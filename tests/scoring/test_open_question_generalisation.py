@@ -75,6 +75,7 @@ OPEN = [
     pytest.param(_HABIT, "Okay, and how about your weekends now, compared with a year ago?", id="how-about-your"),
     pytest.param(_LOW, "Can you recall a time when painting still felt good?", id="recall-a-time-when"),
     pytest.param(_LOW, "Any reason you stopped around then?", id="any-reason-you"),
+    pytest.param(_HABIT, "I need you to tell me a bit more about your weekends.", id="i-need-you-to-tell-me-about"),
 ]
 
 NOT_OPEN = [
@@ -95,6 +96,7 @@ NOT_OPEN = [
     pytest.param(_LOW, "Why am I even asking, I know how it is.", id="why-am-i-asks-oneself"),
     pytest.param(_LOW, "So you feel what happened to your painting was unfair?", id="what-happened-as-a-free-relative"),
     pytest.param(_LOW, "I wanted to check in with you.", id="a-check-in-without-a-question"),
+    pytest.param(_HABIT, "I need you to tell me your date of birth.", id="tell-me-a-fact"),
 ]
 
 
