@@ -34,7 +34,9 @@ FRAME = re.compile(
     r"|as i understand (?:it|you|that)|if i understand (?:it|you|that)|what i think you(?:'re| are)? (?:did|mean|meant|said|saying|want|wanted)"
     r"|that's what you(?:'re| are| were)? (?:saying|describing|talking about|getting at|meant|mean)"
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
-    r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:kind of |kinda |sort of )?(?:talking about|describing|referring to))"
+    r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:kind of |kinda |sort of )?(?:talking about|describing|referring to)"
+    # "I also am hearing that you...", "if I can summarize, ...", "your your point is" (transcribed stutter)
+    r"|\bi(?:'m| am)? (?:also |still |really )?(?:am )?hearing (?:that|you)\b|\bif i (?:can|could|may|might) (?:summari[sz]e|sum (?:it |that |this )?up|recap)\b|\b(?:your )+point (?:is|being|was)\b)"
 )
 _AUX_OR_WH = re.compile(
     LEAD + r"(?:(?:till|until|to|for|from|in|on|at|by|with|since|and|but|or) )?(?:(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)\b"
@@ -44,6 +46,11 @@ _STATES_SOMETHING = re.compile(
     r"^(?:(?:oh|ah|okay|ok|right|yeah|and|but|so|then|well|um|uh|hmm|mm|mm-hmm|i see|which means|that means|so that means|i take it|i guess|i assume|i gather|i suppose)[,\s]+)*"
     r"(?:you|you're|you've|you'd|you'll|your|he|he's|she|she's|they|they're|they've|their|it|it's|that|that's|this|these|those|there|there's|the|we|we're|our|something|someone|somebody|everything|nothing|everyone|everybody)\b"
 )
+# A wh-phrase left in place still asks ("that's changed over what period of time?", "to what extent is
+# it hurt?"); a wh-word opening a clause of theirs does not ("so other people edit what you say?").
+_WH_IN_PLACE = re.compile(r"\b(?:over|in|at|to|for|from|by|on|of|with|about|and|or) (?:what|which|whose|whom)\b|\b(?:what|which|how) (?:\w+ )?(?:extent|period|kind|sort|type|degree|level|much|many|long|often)\b|\bor what\W*$")
+# The speaker's own plan said as a question ("we'll recheck it then, sound okay?") restates nothing of theirs.
+_OWN_PLAN = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|but|so|then|well|um|uh|hmm|mm)[,\s]+)*(?:we|we'll|we're going|we'd|let's|i'll|i'm going to|i'd)\b")
 _TAG = re.compile(r",? (?:isn't|doesn't|don't|aren't|wasn't|weren't|didn't|won't|wouldn't|can't|hasn't|haven't|shouldn't|is|does|do|are|was|did|will|would|can|has|have) (?:it|that|this|you|they|he|she|there|we|i)\W*$")
 # "so" opening a recap, and the openings after it that make a plan, an offer or a question instead.
 _SO = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*so,?\s+(?!(?:i |i'll|i'm|i'd|i've|let's|let me|we'll|we should|maybe|perhaps|anyway|yeah|ok|okay|what|how|why|when|where|who|which|can|could|would|will|should|do|does|did|is|are|please|try|just|if)\b)")
@@ -77,7 +84,13 @@ def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool
     # In other words than theirs, it still checks understanding when it states something whole about
     # them or their situation ("so something dramatic happened?", "I take it you two were close?");
     # a fragment ("snort it, smoke it?") or a tag question ("..., doesn't that concern you?") asks instead.
-    return len(stems) >= 2 and bool(_STATES_SOMETHING.match(asked)) and not _TAG.search(asked)
+    if not stems or not _STATES_SOMETHING.match(asked) or _TAG.search(asked):
+        return False
+    # One word of content is enough for a declarative question about them or their thing ("they just
+    # work on the code book?", "that doesn't work for you?": MRDA's understanding checks, tune half
+    # +13 of 14), unless it asks after all ("that's changed over what period of time?") or states
+    # the speaker's own plan ("we'll recheck it then, sound okay?").
+    return not _WH_IN_PLACE.search(asked) and not _OWN_PLAN.match(asked)
 
 
 def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:

@@ -271,7 +271,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
+                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low))) or rs.checks_their_words(asked, stems, ctx_stems)):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
