@@ -209,6 +209,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     seen: set[str] = set()
     echoed: set[str] = set()
     first_business_q = first_product = first_impact = first_fix = None
+    said = False
 
     def hit(name: str, s: Sentence, n: int = 1) -> None:
         setattr(sig, name, getattr(sig, name) + n)
@@ -347,11 +348,12 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
-        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems):
+        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems, not said):
             hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
+        said = said or bool(stems)  # a recap opens the reply: nothing with content came before it
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
@@ -374,13 +376,13 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     return Analysis(text, context, sig, sentences, hits)
 
 
-def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str]) -> bool:
+def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], opening: bool = False) -> bool:
     """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
     if rs.frame(low):
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False
-    return rs.so_recap(low, stems, ctx)
+    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening) or rs.their_past(low, stems)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
