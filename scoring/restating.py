@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from scoring import lexicon as lx
 from scoring.lexicon import LEAD
 from scoring.text import stem
 
@@ -35,7 +36,9 @@ FRAME = re.compile(
     r"|as i understand (?:it|you|that)|if i understand (?:it|you|that)|what i think you(?:'re| are)? (?:did|mean|meant|said|saying|want|wanted)"
     r"|that's what you(?:'re| are| were)? (?:saying|describing|talking about|getting at|meant|mean)"
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
-    r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:kind of |kinda |sort of )?(?:talking about|describing|referring to)"
+    r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:just |really |basically |actually |still )?(?:kind of |kinda |sort of )?(?:talking about|describing|referring to)"
+    # "so we're talking about spending 50 a week", "i mean we're talking about anything that requests a location"
+    r"|^(?:(?:oh|ah|okay|ok|right|yeah|and|so|i mean|well|um|uh|hmm|mm)[,.\s]+)*we(?:'re| are) (?:just |really |basically |actually )?(?:kind of |kinda |sort of )?talking about\b"
     # "I also am hearing that you...", "if I can summarize, ...", "your your point is" (transcribed stutter)
     r"|\bi(?:'m| am)? (?:also |still |really )?(?:am )?hearing (?:that|you)\b|\bif i (?:can|could|may|might) (?:summari[sz]e|sum (?:it |that |this )?up|recap)\b|\b(?:your )+point (?:is|being|was)\b)"
 )
@@ -108,7 +111,12 @@ _THEIR_PAST = re.compile(
     r"(?:(?:also|just|already|really|actually|even|still|never|did|have|all|both|been|once|recently|finally) )*"
     r"(?:\w+ed|were|did|had|went|got|came|made|saw|took|knew|felt|lost|left|found|gave|began|ran|spent|kept|brought|bought|became|grew|fell|quit|wrote|sent|met|heard|paid)\b"
 )
-_WHEN = frozenset(stem(w) for w in ["before", "again", "ago", "today", "yesterday", "earlier", "lately", "recently", "time", "times", "ever", "never", "once", "twice", "already", "last", "week", "year", "day", "month"])
+# Words that come with any past ("you went through a lot", "you've heard this before"): none of them is theirs.
+_NOT_THEIRS = frozenset(
+    stem(w)
+    for w in ["before", "again", "ago", "today", "yesterday", "earlier", "lately", "recently", "time", "times", "ever", "never", "once", "twice", "already", "last", "week", "year", "day", "month",
+              "through", "back", "away", "off", "around", "along", "across", "after", "without", "together", "lot", "bit", "little", "enough", "yourself", "yours"]
+)
 _PRAISE_OR_ADVICE = re.compile(r"\b(?:great|good|well|amazing|awesome|fantastic|wonderful|excellent|brilliant|right thing|best|proud|should|could|would|might|must|need|needed)\b")
 
 
@@ -128,7 +136,7 @@ def their_past(low: str, stems: set[str]) -> bool:
     if not m or _PRAISE_OR_ADVICE.search(low):
         return False
     # Something of theirs beyond the verb: "you've heard this before" names nothing they said.
-    return bool(stems - {stem(m.group(0).split()[-1])} - _WHEN)
+    return bool(stems - {stem(m.group(0).split()[-1])} - _NOT_THEIRS)
 
 
 def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: str) -> bool:
@@ -145,3 +153,13 @@ def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: 
         # An echo answers one turn: against a whole post, a sentence mostly of its words is a reply, not a reflection.
         return False
     return _shared_enough(stems, ctx) and len(stems & ctx) >= ECHO_SHARE * len(stems)
+
+
+# Advice that reuses their words ("you should consider every day you don't kill yourself a success")
+# tells them what to do with their point; it does not say it back.
+_ADVISES = re.compile(r"\b(?:you (?:should|shouldn't|need to|have to|ought to|must not|could (?:try|always|just|also|maybe)|can (?:try|always|just|also))|try (?:to |not to |and )?\w+|(?:don't|do not|never) (?:let|give|be|feel|think|worry|stop|forget)|make sure|remember (?:that|to))\b")
+
+
+def advises(low: str) -> bool:
+    """A sentence that tells them what to do, whatever of theirs it repeats."""
+    return bool(lx.SUGGESTION.search(low) or _ADVISES.search(low))

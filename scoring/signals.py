@@ -357,7 +357,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
-            if (len(shared) >= 2 and _YOU.search(low) and not opens) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
+            if (len(shared) >= 2 and _YOU.search(low) and not opens and not rs.advises(low)) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
                 # ... or a short echo of their line ("And it's fun." after "and it's fun"): context_overlap decides.
                 hit("mirrored_sentences", s)
 
