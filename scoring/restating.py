@@ -38,6 +38,8 @@ FRAME = re.compile(
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
     r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:just |really |basically |actually |still )?(?:kind of |kinda |sort of )?(?:talking about|describing|referring to)"
     # "so we're talking about spending 50 a week", "i mean we're talking about anything that requests a location"
+    # MI's double-sided reflection: "part of you wants to quit and part of you...", "on the one hand you..."
+    r"|\b(?:a )?part of you (?:\w+ )?(?:wants?|wishes|feels?|is|thinks?|knows?|would|likes?|enjoys?|needs?|believes?|hopes?|worries)\b|\bon (?:the )?one hand\b"
     r"|^(?:(?:oh|ah|okay|ok|right|yeah|and|so|i mean|well|um|uh|hmm|mm)[,.\s]+)*we(?:'re| are) (?:just |really |basically |actually )?(?:kind of |kinda |sort of )?talking about\b"
     # "I also am hearing that you...", "if I can summarize, ...", "your your point is" (transcribed stutter)
     r"|\bi(?:'m| am)? (?:also |still |really )?(?:am )?hearing (?:that|you)\b|\bif i (?:can|could|may|might) (?:summari[sz]e|sum (?:it |that |this )?up|recap)\b|\b(?:your )+point (?:is|being|was)\b)"
