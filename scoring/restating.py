@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 
-from scoring import lexicon as lx
 from scoring.lexicon import LEAD
 from scoring.text import stem
 
@@ -156,12 +155,3 @@ def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: 
         return False
     return _shared_enough(stems, ctx) and len(stems & ctx) >= ECHO_SHARE * len(stems)
 
-
-# Advice that reuses their words ("you should consider every day you don't kill yourself a success")
-# tells them what to do with their point; it does not say it back.
-_ADVISES = re.compile(r"\b(?:you (?:should|shouldn't|need to|have to|ought to|must not|could (?:try|always|just|also|maybe)|can (?:try|always|just|also))|try (?:to |not to |and )?\w+|(?:don't|do not|never) (?:let|give|be|feel|think|worry|stop|forget)|make sure|remember (?:that|to))\b")
-
-
-def advises(low: str) -> bool:
-    """A sentence that tells them what to do, whatever of theirs it repeats."""
-    return bool(lx.SUGGESTION.search(low) or _ADVISES.search(low))

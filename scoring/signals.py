@@ -272,7 +272,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low))) or rs.checks_their_words(asked, stems, ctx_stems)):
+                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
@@ -357,7 +357,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
-            if (len(shared) >= 2 and _YOU.search(low) and not opens and not rs.advises(low)) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
+            if (len(shared) >= 2 and _YOU.search(low) and not opens) or (not is_q and want("mirrored_sentences") and rs.echo(s.words, stems, ctx_stems, context)):
                 # ... or a short echo of their line ("And it's fun." after "and it's fun"): context_overlap decides.
                 hit("mirrored_sentences", s)
 
