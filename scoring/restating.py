@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 
 from scoring.lexicon import LEAD
-from scoring.text import stem
 
 FRAME = re.compile(
     r"\b(?:what i(?:'m| am)? hear(?:ing)? (?:is|you)|(?:your|the) (?:main )?point (?:is|being|was)\b|what you(?:'re| are| were)? (?:saying|describing|getting at|telling me|asking) (?:is|was)"
@@ -105,20 +104,6 @@ def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:
 
 # "so" and a person: "so she dropped you off here today", "oh so they're using the workbench from mitre".
 _SO_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*(?:and )?so,?\s+(?:you|you're|you've|your|he|she|they|he's|she's|they're|they've|his|her|their)\b")
-# Their own past, said back: "you worked with p files", "you were here at a meeting before", "but you did
-# have some success". Praise ("you did great") and advice ("you could have...") are not this.
-_THEIR_PAST = re.compile(
-    r"^(?:(?:oh|ah|okay|ok|right|yeah|yes|and|but|so|and so|well|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*(?:you|you've) "
-    r"(?:(?:also|just|already|really|actually|even|still|never|did|have|all|both|been|once|recently|finally) )*"
-    r"(?:\w+ed|were|did|had|went|got|came|made|saw|took|knew|felt|lost|left|found|gave|began|ran|spent|kept|brought|bought|became|grew|fell|quit|wrote|sent|met|heard|paid)\b"
-)
-# Words that come with any past ("you went through a lot", "you've heard this before"): none of them is theirs.
-_NOT_THEIRS = frozenset(
-    stem(w)
-    for w in ["before", "again", "ago", "today", "yesterday", "earlier", "lately", "recently", "time", "times", "ever", "never", "once", "twice", "already", "last", "week", "year", "day", "month",
-              "through", "back", "away", "off", "around", "along", "across", "after", "without", "together", "lot", "bit", "little", "enough", "yourself", "yours"]
-)
-_PRAISE_OR_ADVICE = re.compile(r"\b(?:great|good|well|amazing|awesome|fantastic|wonderful|excellent|brilliant|right thing|best|proud|should|could|would|might|must|need|needed)\b")
 
 
 def recap_about_them(low: str, stems: set[str], opening: bool) -> bool:
@@ -129,15 +114,6 @@ def recap_about_them(low: str, stems: set[str], opening: bool) -> bool:
     story ("... So he hires somebody to do it") and plans (tune halves: annomi +4, mrda +4, no loss).
     """
     return opening and len(stems) >= 2 and bool(_SO_THEM.match(low))
-
-
-def their_past(low: str, stems: set[str]) -> bool:
-    """What they did or went through, said back to them: "you worked with p files"."""
-    m = _THEIR_PAST.match(low)
-    if not m or _PRAISE_OR_ADVICE.search(low):
-        return False
-    # Something of theirs beyond the verb: "you've heard this before" names nothing they said.
-    return bool(stems - {stem(m.group(0).split()[-1])} - _NOT_THEIRS)
 
 
 def echo(words: tuple[str, ...], stems: set[str], ctx: frozenset[str], context: str) -> bool:

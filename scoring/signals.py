@@ -382,7 +382,7 @@ def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], openin
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False
-    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening) or rs.their_past(low, stems)
+    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:
