@@ -36,8 +36,6 @@ FRAME = re.compile(
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
     r"|(?:it |that )?sounds (?:kind of |kinda |a (?:little|bit) )?(?:similar|like what)|you(?:'re| are) (?:just |really |basically |actually |still )?(?:kind of |kinda |sort of )?(?:talking about|describing|referring to)"
     # "so we're talking about spending 50 a week", "i mean we're talking about anything that requests a location"
-    # MI's double-sided reflection: "part of you wants to quit and part of you...", "on the one hand you..."
-    r"|\b(?:a )?part of you (?:\w+ )?(?:wants?|wishes|feels?|is|thinks?|knows?|would|likes?|enjoys?|needs?|believes?|hopes?|worries)\b|\bon (?:the )?one hand\b"
     r"|^(?:(?:oh|ah|okay|ok|right|yeah|and|so|i mean|well|um|uh|hmm|mm)[,.\s]+)*we(?:'re| are) (?:just |really |basically |actually )?(?:kind of |kinda |sort of )?talking about\b"
     # "I also am hearing that you...", "if I can summarize, ...", "your your point is" (transcribed stutter)
     r"|\bi(?:'m| am)? (?:also |still |really )?(?:am )?hearing (?:that|you)\b|\bif i (?:can|could|may|might) (?:summari[sz]e|sum (?:it |that |this )?up|recap)\b|\b(?:your )+point (?:is|being|was)\b)"
@@ -62,6 +60,8 @@ _SO = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|
 _SPEAKER = frozenset(["i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we", "we're", "we'll", "we've", "us", "our", "let's", "hope", "wish", "happy", "congrats", "congratulations"])
 # Words that make a run of their keywords a sentence ("and it's fun", "still can't stop crying").
 _GRAMMAR = frozenset(["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "that's", "this", "you", "your", "you're", "you've", "they", "they're", "he", "she", "he's", "she's", "can't", "don't", "didn't", "won't", "isn't", "not", "no", "still", "just", "really", "have", "has", "had", "do", "does", "did", "can", "could", "would", "will"])
+# A "check" that is three-quarters their keywords ("The scanners forklifts racks?") states nothing.
+KEYWORD_RUN_SHARE = 0.75
 ECHO_MIN_WORDS = 3  # "Good." after "I'm good, thanks" answers; it does not reflect
 ECHO_MAX_WORDS = 12
 ECHO_SHARE = 0.6
@@ -79,9 +79,18 @@ def frame(low: str) -> bool:
     return bool(FRAME.search(low))
 
 
+def keyword_run(words: tuple[str, ...], stems: set[str], ctx: frozenset[str]) -> bool:
+    """Their keywords strung together as a "question" ("The scanners forklifts racks?"): nothing is stated.
+
+    Two or more words, all of them theirs, and hardly anything else. A check that adds a word of its
+    own ("action planning meaning discourse modeling?") or names one thing ("Forklifts?") is not this.
+    """
+    return len(stems) >= 2 and stems <= ctx and len(stems) >= KEYWORD_RUN_SHARE * len(words)
+
+
 def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool:
     """A statement said as a question (not yes/no, not wh) that carries at least one of their words."""
-    if _AUX_OR_WH.match(asked):
+    if _AUX_OR_WH.match(asked) or keyword_run(tuple(asked.split()), stems, ctx):
         return False
     if _shared_enough(stems, ctx):
         return True
@@ -104,6 +113,22 @@ def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:
 
 # "so" and a person: "so she dropped you off here today", "oh so they're using the workbench from mitre".
 _SO_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|right|yeah|and|alright|all right|mm-hmm|mm|hmm|uh|um|i see)[,\s]+)*(?:and )?so,?\s+(?:you|you're|you've|your|he|she|they|he's|she's|they're|they've|his|her|their)\b")
+
+
+# MI's double-sided reflection: "part of you wants to quit and part of you...", "on the one hand you...".
+_TWO_SIDES = re.compile(r"\b(?:a )?part of you (?:\w+ )?(?:wants?|wishes|feels?|is|thinks?|knows?|would|likes?|enjoys?|needs?|believes?|hopes?|worries)\b|\bon (?:the )?one hand\b")
+_SIDE_WORDS = frozenset(["part", "hand", "side", "sides"])
+
+
+def two_sided(low: str, stems: set[str]) -> bool:
+    """Both sides of what they feel, with something of theirs on them ("part of you wants it and part
+    of you doesn't" names nothing)."""
+    return len(stems - _SIDE_WORDS) >= 2 and bool(_TWO_SIDES.search(low))
+
+
+def side_words(low: str) -> frozenset[str]:
+    """The words of a double-sided frame, when the reply uses one: they are frame, not content."""
+    return _SIDE_WORDS if _TWO_SIDES.search(low) else frozenset()
 
 
 def recap_about_them(low: str, stems: set[str], opening: bool) -> bool:

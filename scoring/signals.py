@@ -272,7 +272,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
+                if want("restatements") and not rs.keyword_run(s.words, stems, ctx_stems) and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
@@ -378,7 +378,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
 
 def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], opening: bool = False) -> bool:
     """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
-    if rs.frame(low):
+    if rs.frame(low) or rs.two_sided(low, stems):
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False
