@@ -27,10 +27,13 @@ from __future__ import annotations
 import re
 
 from scoring.lexicon import LEAD
+from scoring.text import stem
 
 FRAME = re.compile(
     r"\b(?:what i(?:'m| am)? hear(?:ing)? (?:is|you)|(?:your|the) (?:main )?point (?:is|being|was)\b|what you(?:'re| are| were)? (?:saying|describing|getting at|telling me|asking) (?:is|was)"
-    r"|^(?:\w+[,.]? )?(?:please |can you |could you |kindly |just )?(?:confirm|verify|double-check)(?:ing)?\b|\b(?:to|let me|i'd like to|i want to|i'll) (?:confirm|verify|double-check|read (?:that|it|this) back)\b|^confirming\b"
+    r"|^(?:\w+[,.]? )?(?:please |can you |could you |kindly |just )?(?:check and )?(?:confirm|verify|double-check)(?:ing)?\b|\b(?:to|let me|let's|let us|i'd like to|i want to|i'll) (?:confirm|verify|double-check|read (?:that|it|this) back)\b|^confirming\b"
+    # service read-backs: "I need your confirmation to book 2 tickets...", "please give confirmation details: ..."
+    r"|\b(?:need|want|have|get) your confirmation\b|\bconfirmation details\b"
     r"|as i understand (?:it|you|that)|if i understand (?:it|you|that)|what i think you(?:'re| are)? (?:did|mean|meant|said|saying|want|wanted)"
     r"|that's what you(?:'re| are| were)? (?:saying|describing|talking about|getting at|meant|mean)"
     r"|(?:it |that |this )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)"
@@ -62,6 +65,7 @@ _SPEAKER = frozenset(["i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we
 _GRAMMAR = frozenset(["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "that's", "this", "you", "your", "you're", "you've", "they", "they're", "he", "she", "he's", "she's", "can't", "don't", "didn't", "won't", "isn't", "not", "no", "still", "just", "really", "have", "has", "had", "do", "does", "did", "can", "could", "would", "will"])
 # A "check" that is three-quarters their keywords ("The scanners forklifts racks?") states nothing.
 KEYWORD_RUN_SHARE = 0.75
+_TAIL_STEMS = frozenset(stem(w) for w in ["something", "things", "thing", "stuff", "whatever", "anything", "kind", "sort", "such"])
 ECHO_MIN_WORDS = 3  # "Good." after "I'm good, thanks" answers; it does not reflect
 ECHO_MAX_WORDS = 12
 ECHO_SHARE = 0.6
@@ -82,15 +86,17 @@ def frame(low: str) -> bool:
 def keyword_run(words: tuple[str, ...], stems: set[str], ctx: frozenset[str]) -> bool:
     """Their keywords strung together as a "question" ("The scanners forklifts racks?"): nothing is stated.
 
-    Two or more words, all of them theirs, and hardly anything else. A check that adds a word of its
-    own ("action planning meaning discourse modeling?") or names one thing ("Forklifts?") is not this.
+    Two or more words, all of them theirs, and hardly anything else ("...or something?" aside). A check
+    that adds a word of its own ("action planning meaning discourse modeling?") or names one thing
+    ("Forklifts?") is not this.
     """
+    stems = stems - _TAIL_STEMS
     return len(stems) >= 2 and stems <= ctx and len(stems) >= KEYWORD_RUN_SHARE * len(words)
 
 
 def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool:
     """A statement said as a question (not yes/no, not wh) that carries at least one of their words."""
-    if _AUX_OR_WH.match(asked) or keyword_run(tuple(asked.split()), stems, ctx):
+    if _AUX_OR_WH.match(asked) or keyword_run(tuple(_HEDGED_TAIL.sub("", asked).split()), stems, ctx):
         return False
     if _shared_enough(stems, ctx):
         return True
@@ -104,6 +110,32 @@ def checks_their_words(asked: str, stems: set[str], ctx: frozenset[str]) -> bool
     # +13 of 14), unless it asks after all ("that's changed over what period of time?") or states
     # the speaker's own plan ("we'll recheck it then, sound okay?").
     return not _WH_IN_PLACE.search(asked) and not _OWN_PLAN.match(asked)
+
+
+# A guess at their meaning, left open at the end: "for announcements and things?", "not including figures
+# and such?", "they're switching their mikes off or something?" (MRDA's understanding checks).
+_HEDGED_TAIL = re.compile(r"\b(?:or something|or something like that|and things|and things like that|and such|and so on|or whatever|or anything|and stuff|kind of thing|sort of thing)\W*$")
+
+
+def hedged_check(asked: str, stems: set[str], ctx: frozenset[str]) -> bool:
+    """A statement or phrase said as a question that ends on "...or something?": their point, offered back."""
+    if not stems or not _HEDGED_TAIL.search(asked) or _AUX_OR_WH.match(asked) or _WH_IN_PLACE.search(asked):
+        return False
+    return not _OWN_PLAN.match(asked) and not keyword_run(tuple(_HEDGED_TAIL.sub("", asked).split()), stems, ctx)
+
+
+# Their order read back as the step under way: "Booking 2 tickets for Ad Astra on March 10th at 11:30 pm."
+_READ_BACK = re.compile(r"^(?:(?:okay|ok|alright|all right|great|sure|perfect)[,.!]?\s+)?(?:booking|reserving|scheduling|ordering|transferring|sending|picking up|setting up|purchasing|renting|playing|casting) ")
+
+
+def read_back(low: str, stems: set[str], ctx: frozenset[str]) -> bool:
+    """The step they asked for, said back with their details before it is done (SGD's confirmations)."""
+    m = _READ_BACK.match(low)
+    if not m or not _shared_enough(stems, ctx):
+        return False
+    # "Booking table four Luigi's Friday." reads back nothing but their keywords.
+    lead = {stem(w.strip(",.!")) for w in m.group(0).split()}
+    return not keyword_run(tuple(low[m.end() :].split()), stems - lead, ctx)
 
 
 def so_recap(low: str, stems: set[str], ctx: frozenset[str]) -> bool:

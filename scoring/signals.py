@@ -272,11 +272,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and not rs.keyword_run(s.words, stems, ctx_stems) and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
+                if want("restatements") and not rs.keyword_run(s.words, stems, ctx_stems) and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low))) or rs.hedged_check(asked, stems, ctx_stems)):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
-            elif want("restatements") and rs.checks_their_words(asked, stems, ctx_stems):
+            elif want("restatements") and (rs.checks_their_words(asked, stems, ctx_stems) or rs.hedged_check(asked, stems, ctx_stems)):
                 # "Those are the NSA meetings?": a statement said as a question, in their words, checks understanding.
                 hit("restatements", s)
             else:
@@ -382,7 +382,7 @@ def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], openin
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False
-    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening)
+    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening) or rs.read_back(low, stems, ctx)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:

@@ -19,6 +19,8 @@ _SCANNERS = "The scanners drop out whenever the forklifts drive past the racks."
 _VENDORS = "We tried three vendors and all of them failed the load test, so we're building it ourselves."
 # MI transcripts: the client's last line is often only this, and the reflection recaps what came before.
 _BACKCHANNEL = "Yeah."
+_TABLETS = "The tablets keep rebooting whenever the warehouse wifi drops."
+_TABLE = "I'd like a table for four at Luigi's on Friday at 8."
 
 RESTATED = [
     pytest.param(_SCANNERS, "Those would be the handhelds?", id="statement-as-question-one-word-of-content"),
@@ -29,6 +31,9 @@ RESTATED = [
     pytest.param(_BACKCHANNEL, "Okay. So we're talking about spending fifty pounds a week on takeaways.", id="so-were-talking-about"),
     pytest.param(_BACKCHANNEL, "Part of you wants to stop drinking, and part of you is scared of losing your friends.", id="part-of-you"),
     pytest.param(_BACKCHANNEL, "On the one hand you enjoy the parties, and on the other hand the hangovers are costing you your job.", id="on-the-one-hand"),
+    pytest.param(_TABLETS, "Only the older tablets or something?", id="hedged-guess-at-their-point"),
+    pytest.param(_TABLE, "Booking a table for four at Luigi's on Friday at 8 pm.", id="order-read-back-as-the-step"),
+    pytest.param(_TABLE, "Let's confirm: a table for four at Luigi's this Friday at 8 pm.", id="lets-confirm"),
 ]
 
 NOT_RESTATED = [
@@ -37,6 +42,8 @@ NOT_RESTATED = [
     pytest.param("My brother is broke again.", "I lent my brother money once. So he spent it on a new phone.", id="so-inside-the-speakers-own-story"),
     pytest.param(_BACKCHANNEL, "So I think we should move the delivery to Friday.", id="so-and-a-plan"),
     pytest.param(_SCANNERS, "The scanners forklifts racks? Scanners racks?", id="their-keywords-as-questions"),
+    pytest.param(_TABLETS, "Tablets wifi warehouse or something?", id="their-keywords-hedged"),
+    pytest.param(_TABLE, "Booking table four Luigi's Friday.", id="their-keywords-as-a-read-back"),
 ]
 
 
@@ -70,6 +77,9 @@ PAIRS = [
                  "So we're talking about it. We're talking about what we're talking about, right?", id="talking-about-nothing"),
     pytest.param(_BACKCHANNEL, "Part of you wants to stop drinking, and part of you is scared of losing your friends.",
                  "Part of you wants it and part of you doesn't, right? On one hand, this. On the other hand, that.", id="two-sides-of-nothing"),
+    pytest.param(_TABLETS, "Only the older tablets or something?", "Things and stuff or something? Or whatever? Kind of thing?", id="hedges-of-nothing"),
+    pytest.param(_TABLE, "Booking a table for four at Luigi's on Friday at 8 pm.", "Booking it. Booking that. Booking now.", id="read-back-of-nothing"),
+    pytest.param(_TABLE, "Let's confirm: a table for four at Luigi's this Friday at 8 pm.", "Let's confirm. Confirmation details, right?", id="confirmation-of-nothing"),
 ]
 
 
