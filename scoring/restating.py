@@ -163,6 +163,10 @@ def side_words(low: str) -> frozenset[str]:
     return _SIDE_WORDS if _TWO_SIDES.search(low) else frozenset()
 
 
+# What a listener says before they say anything: "Hmm.", "Mm-hmm.", "Wow."
+BACKCHANNEL = frozenset(["hmm", "hm", "mm", "mmm", "mm-hmm", "mhm", "uh-huh", "huh", "uh", "um", "erm", "wow", "gosh", "alright", "sure", "yep", "yup", "right", "okay", "ok", "yeah", "yes", "oh", "ah", "aha"])
+
+
 def recap_about_them(low: str, stems: set[str], opening: bool) -> bool:
     """A "so" recap about them that opens the reply, in other words than theirs (two words of its own).
 

@@ -353,7 +353,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
-        said = said or bool(stems)  # a recap opens the reply: nothing with content came before it
+        said = said or bool(stems - rs.BACKCHANNEL)  # a recap opens the reply: nothing but "Hmm." came before it
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
