@@ -43,6 +43,21 @@ FRAME = re.compile(
     # "I also am hearing that you...", "if I can summarize, ...", "your your point is" (transcribed stutter)
     r"|\bi(?:'m| am)? (?:also |still |really )?(?:am )?hearing (?:that|you)\b|\bif i (?:can|could|may|might) (?:summari[sz]e|sum (?:it |that |this )?up|recap)\b|\b(?:your )+point (?:is|being|was)\b)"
 )
+# Canonical frames the lexicon misses: "you're basically saying", "let me play that back", "am I right in
+# thinking", "if I've got this right", "the way I understand it", "your main worry is that", "what you need is".
+_MORE_FRAMES = re.compile(
+    r"\byou(?:'re| are) (?:basically |essentially |really |just |actually )saying\b|\b(?:play|read|feed|reflect|say|give) (?:that|it|this) back\b"
+    r"|\bjust so i (?:understand|get (?:it|this|that) right)\b|\bto make sure i (?:understand|got|get|have|heard)\b|\bwhat i(?:'m| am) taking away\b"
+    r"|\b(?:it )?seems to me\b|\bsounds as (?:if|though)\b|\bam i hearing (?:you )?(?:correctly|right)\b|\bam i right in thinking\b"
+    r"|\b(?:have|did) i (?:got|get|understood|understand) (?:that|this|it|you) (?:right|correctly)\b|\bif i(?:'ve| have)? (?:got|understood) (?:this|that|it|you) (?:right|correctly)\b"
+    r"|\bthe way i understand (?:it|this|that)\b|\byour (?:main |biggest |real |key |big |only )?(?:worry|concern|fear|priority|goal|frustration) (?:is|was|being)\b"
+    r"|\bwhat you(?:'re| are)? (?:need|want|mean|looking for|hoping for|worried about|care about)(?:ing)? (?:is|was)\b"
+)
+# "My sense is...", "I get the impression...": a reflection when it is about them ("...that you're torn"),
+# an opinion when it is not ("my sense is we'll work well together").
+_SENSE = re.compile(r"\b(?:my (?:sense|impression|understanding) is|i (?:get|have|'ve got|got) the (?:sense|impression))\b(?=.*\b(?:you|your|you're|you've)\b)")
+# "Let me recap: ...": the speaker's own move, not an instruction to them.
+LET_ME_RECAP = re.compile(r"^(?:(?:so|and|but|ok|okay|well|oh|right|alright|yeah|hmm|um|uh)[,.!:;\s-]+)*(?:let me|let's|let us) (?:recap|summari[sz]e|sum (?:it |that |this )?up|make sure|see if|check (?:that|if|i)|repeat|play|read|reflect|feed|say (?:that|it|this) back|confirm|double-check|verify|rephrase|paraphrase|restate)\b")
 _AUX_OR_WH = re.compile(
     LEAD + r"(?:(?:till|until|to|for|from|in|on|at|by|with|since|and|but|or) )?(?:(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)\b"
     r"|(?:what|how|why|when|where|who|which|whose|whom)\b|(?:any|anything|anyone|anybody)\b)"
@@ -80,7 +95,7 @@ def _shared_enough(stems: set[str], ctx: frozenset[str]) -> bool:
 
 def frame(low: str) -> bool:
     """A paraphrase frame the lexicon does not list ("what I hear is", "your point is")."""
-    return bool(FRAME.search(low))
+    return bool(FRAME.search(low) or _MORE_FRAMES.search(low) or _SENSE.search(low))
 
 
 def keyword_run(words: tuple[str, ...], stems: set[str], ctx: frozenset[str]) -> bool:
@@ -158,9 +173,11 @@ def two_sided(low: str, stems: set[str]) -> bool:
     return len(stems - _SIDE_WORDS) >= 2 and bool(_TWO_SIDES.search(low))
 
 
-def side_words(low: str) -> frozenset[str]:
-    """The words of a double-sided frame, when the reply uses one: they are frame, not content."""
-    return _SIDE_WORDS if _TWO_SIDES.search(low) else frozenset()
+def frame_words(low: str) -> frozenset[str]:
+    """The words of the frames a reply uses ("let me play that back", "your main worry is", "part of
+    you"): they are frame, not their content, so a stack of frames carries nothing of theirs."""
+    found = [m.group(0) for pattern in (FRAME, _MORE_FRAMES, _SENSE, _TWO_SIDES) for m in pattern.finditer(low)]
+    return frozenset(stem(w.strip(",.:;!?")) for text in found for w in text.split())
 
 
 # What a listener says before they say anything: "Hmm.", "Mm-hmm.", "Wow."

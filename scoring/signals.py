@@ -297,7 +297,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         else:
             if want("second_person_statements") and lx.SECOND_PERSON_STATEMENT.match(low):
                 hit("second_person_statements", s)
-            if want("imperatives") and lx.IMPERATIVE.match(low):
+            if want("imperatives") and lx.IMPERATIVE.match(low) and not rs.LET_ME_RECAP.match(low):
                 hit("imperatives", s)
         if topic:
             if lx.PRODUCT.search(about):

@@ -34,6 +34,16 @@ RESTATED = [
     pytest.param(_TABLETS, "Only the older tablets or something?", id="hedged-guess-at-their-point"),
     pytest.param(_TABLE, "Booking a table for four at Luigi's on Friday at 8 pm.", id="order-read-back-as-the-step"),
     pytest.param(_TABLE, "Let's confirm: a table for four at Luigi's this Friday at 8 pm.", id="lets-confirm"),
+    # The frames a coach teaches, which the lexicon missed: each carries a point of theirs here.
+    pytest.param(_BACKCHANNEL, "Let me recap: the renewal jumped 40 percent without notice.", id="let-me-recap"),
+    pytest.param(_BACKCHANNEL, "Let me play that back: the renewal price jumped 40 percent without notice.", id="let-me-play-that-back"),
+    pytest.param(_BACKCHANNEL, "You're basically saying the renewal price jumped 40 percent without notice.", id="youre-basically-saying"),
+    pytest.param(_BACKCHANNEL, "If I've got this right, the renewal jumped 40 percent without notice.", id="if-ive-got-this-right"),
+    pytest.param(_BACKCHANNEL, "The way I understand it, the renewal jumped 40 percent without notice.", id="the-way-i-understand-it"),
+    pytest.param(_BACKCHANNEL, "Am I hearing correctly that the renewal jumped 40 percent without notice?", id="am-i-hearing-correctly"),
+    pytest.param(_BACKCHANNEL, "My sense is that the renewal price jump caught you off guard.", id="my-sense-is"),
+    pytest.param(_BACKCHANNEL, "It seems to me the renewal price jump caught you off guard.", id="it-seems-to-me"),
+    pytest.param(_BACKCHANNEL, "What you need is a price that holds for the full contract term.", id="what-you-need-is"),
 ]
 
 NOT_RESTATED = [
@@ -44,6 +54,8 @@ NOT_RESTATED = [
     pytest.param(_SCANNERS, "The scanners forklifts racks? Scanners racks?", id="their-keywords-as-questions"),
     pytest.param(_TABLETS, "Tablets wifi warehouse or something?", id="their-keywords-hedged"),
     pytest.param(_TABLE, "Booking table four Luigi's Friday.", id="their-keywords-as-a-read-back"),
+    pytest.param(_BACKCHANNEL, "My sense is we'll be able to work pretty well together.", id="my-sense-as-an-opinion"),
+    pytest.param(_BACKCHANNEL, "Let me send you the renewal terms tonight.", id="let-me-and-an-offer"),
 ]
 
 
@@ -80,6 +92,12 @@ PAIRS = [
     pytest.param(_TABLETS, "Only the older tablets or something?", "Things and stuff or something? Or whatever? Kind of thing?", id="hedges-of-nothing"),
     pytest.param(_TABLE, "Booking a table for four at Luigi's on Friday at 8 pm.", "Booking it. Booking that. Booking now.", id="read-back-of-nothing"),
     pytest.param(_TABLE, "Let's confirm: a table for four at Luigi's this Friday at 8 pm.", "Let's confirm. Confirmation details, right?", id="confirmation-of-nothing"),
+    pytest.param(_BACKCHANNEL, "Let me play that back: the renewal price jumped 40 percent without notice.",
+                 "Let me play that back. You're basically saying that. If I've got this right, your main worry is that, right?", id="coach-frames-stacked"),
+    pytest.param(_BACKCHANNEL, "Let me recap: the renewal jumped 40 percent without notice.",
+                 "Let me recap. Let me make sure I have this right. The way I understand it, it seems to me that's it.", id="recap-frames-stacked"),
+    pytest.param(_BACKCHANNEL, "My sense is that the renewal price jump caught you off guard.",
+                 "My sense is that. I get the impression that you, you know. What you need is what you need.", id="sense-frames-stacked"),
 ]
 
 
