@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from scoring import lexicon as lx
 from scoring.lexicon import LEAD
 from scoring.text import stem
 
@@ -178,6 +179,15 @@ def frame_words(low: str) -> frozenset[str]:
     you"): they are frame, not their content, so a stack of frames carries nothing of theirs."""
     found = [m.group(0) for pattern in (FRAME, _MORE_FRAMES, _SENSE, _TWO_SIDES) for m in pattern.finditer(low)]
     return frozenset(stem(w.strip(",.:;!?")) for text in found for w in text.split())
+
+
+def without_frames(low: str) -> str:
+    """The sentence with its restating frames cut out: "correct me if I'm wrong", "if I understand you"
+    put the speaker in the frame, not in the content, so they are not the speaker talking about
+    themselves."""
+    for pattern in (lx.RESTATEMENT, FRAME, _MORE_FRAMES):
+        low = pattern.sub(" ", low)
+    return low
 
 
 # What a listener says before they say anything: "Hmm.", "Mm-hmm.", "Wow."

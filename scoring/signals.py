@@ -230,7 +230,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if want("fillers"):
             sig.fillers += len(lx.FILLERS.findall(low))
         if want("self_references"):
-            sig.self_references += len(lx.SELF_DISCLOSURE.findall(low))
+            sig.self_references += len(lx.SELF_DISCLOSURE.findall(rs.without_frames(low)))
         if len(s.words) > 30:
             hit("long_sentences", s)
         stems = content_stems(s.words)
