@@ -44,6 +44,9 @@ RESTATED = [
     pytest.param(_BACKCHANNEL, "My sense is that the renewal price jump caught you off guard.", id="my-sense-is"),
     pytest.param(_BACKCHANNEL, "It seems to me the renewal price jump caught you off guard.", id="it-seems-to-me"),
     pytest.param(_BACKCHANNEL, "What you need is a price that holds for the full contract term.", id="what-you-need-is"),
+    # The "I" of the frame is not the rep talking about themselves.
+    pytest.param(_BACKCHANNEL, "Correct me if I'm wrong, but the renewal jumped 40 percent without notice.", id="correct-me-if-im-wrong"),
+    pytest.param(_BACKCHANNEL, "Let me make sure I have this right: the renewal jumped 40 percent without notice.", id="let-me-make-sure-i-have-this-right"),
 ]
 
 NOT_RESTATED = [
