@@ -174,10 +174,26 @@ def two_sided(low: str, stems: set[str]) -> bool:
     return len(stems - _SIDE_WORDS) >= 2 and bool(_TWO_SIDES.search(low))
 
 
+# What something means to them, said back (MI's reflection of meaning): "your family's important to you",
+# "positive peer influences have been helpful for you". An evaluation alone ("that must have been hard
+# for you") names nothing of theirs, so two words of content are needed.
+_MEANS_TO_YOU = re.compile(
+    r"\b(?:important|matters?|mattered|means? (?:a lot|so much|everything)|meant (?:a lot|so much|everything)|a big deal|a priority|valuable|meaningful|precious"
+    r"|hard|difficult|tough|scary|frustrating|helpful|easier|harder|fun|exciting|stressful|a struggle|a challenge|new|different|a relief|a concern|a worry) (?:\w+ ){0,2}?(?:to|for) you\b"
+)
+
+
+def means_to_them(low: str, stems: set[str]) -> bool:
+    """Something of theirs and what it means to them, in one sentence: a word of content besides
+    the meaning ("It's a big deal for you" names nothing of theirs)."""
+    m = _MEANS_TO_YOU.search(low)
+    return bool(m) and bool(stems - {stem(w) for w in m.group(0).split()})
+
+
 def frame_words(low: str) -> frozenset[str]:
     """The words of the frames a reply uses ("let me play that back", "your main worry is", "part of
     you"): they are frame, not their content, so a stack of frames carries nothing of theirs."""
-    found = [m.group(0) for pattern in (FRAME, _MORE_FRAMES, _SENSE, _TWO_SIDES) for m in pattern.finditer(low)]
+    found = [m.group(0) for pattern in (FRAME, _MORE_FRAMES, _SENSE, _TWO_SIDES, _MEANS_TO_YOU) for m in pattern.finditer(low)]
     return frozenset(stem(w.strip(",.:;!?")) for text in found for w in text.split())
 
 

@@ -378,7 +378,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
 
 def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], opening: bool = False) -> bool:
     """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
-    if rs.frame(low) or rs.two_sided(low, stems):
+    if rs.frame(low) or rs.two_sided(low, stems) or rs.means_to_them(low, stems):
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False

@@ -21,6 +21,7 @@ _VENDORS = "We tried three vendors and all of them failed the load test, so we'r
 _BACKCHANNEL = "Yeah."
 _TABLETS = "The tablets keep rebooting whenever the warehouse wifi drops."
 _TABLE = "I'd like a table for four at Luigi's on Friday at 8."
+_GRANDKIDS = "I want to be there for my grandchildren while they grow up."
 
 RESTATED = [
     pytest.param(_SCANNERS, "Those would be the handhelds?", id="statement-as-question-one-word-of-content"),
@@ -44,6 +45,7 @@ RESTATED = [
     pytest.param(_BACKCHANNEL, "My sense is that the renewal price jump caught you off guard.", id="my-sense-is"),
     pytest.param(_BACKCHANNEL, "It seems to me the renewal price jump caught you off guard.", id="it-seems-to-me"),
     pytest.param(_BACKCHANNEL, "What you need is a price that holds for the full contract term.", id="what-you-need-is"),
+    pytest.param(_GRANDKIDS, "Being there for your grandchildren matters a lot to you.", id="what-it-means-to-them"),
     # The "I" of the frame is not the rep talking about themselves.
     pytest.param(_BACKCHANNEL, "Correct me if I'm wrong, but the renewal jumped 40 percent without notice.", id="correct-me-if-im-wrong"),
     pytest.param(_BACKCHANNEL, "Let me make sure I have this right: the renewal jumped 40 percent without notice.", id="let-me-make-sure-i-have-this-right"),
@@ -59,6 +61,7 @@ NOT_RESTATED = [
     pytest.param(_TABLE, "Booking table four Luigi's Friday.", id="their-keywords-as-a-read-back"),
     pytest.param(_BACKCHANNEL, "My sense is we'll be able to work pretty well together.", id="my-sense-as-an-opinion"),
     pytest.param(_BACKCHANNEL, "Let me send you the renewal terms tonight.", id="let-me-and-an-offer"),
+    pytest.param(_BACKCHANNEL, "That must have been hard for you.", id="an-evaluation-names-nothing-of-theirs"),
 ]
 
 
@@ -101,6 +104,8 @@ PAIRS = [
                  "Let me recap. Let me make sure I have this right. The way I understand it, it seems to me that's it.", id="recap-frames-stacked"),
     pytest.param(_BACKCHANNEL, "My sense is that the renewal price jump caught you off guard.",
                  "My sense is that. I get the impression that you, you know. What you need is what you need.", id="sense-frames-stacked"),
+    pytest.param(_GRANDKIDS, "Being there for your grandchildren matters a lot to you.",
+                 "It's important to you. It matters to you. It's a big deal for you. It means a lot to you.", id="meaning-of-nothing"),
 ]
 
 
