@@ -187,7 +187,7 @@ def means_to_them(low: str, stems: set[str]) -> bool:
     """Something of theirs and what it means to them, in one sentence: a word of content besides
     the meaning ("It's a big deal for you" names nothing of theirs)."""
     m = _MEANS_TO_YOU.search(low)
-    return bool(m) and bool(stems - {stem(w) for w in m.group(0).split()})
+    return m is not None and bool(stems - {stem(w) for w in m.group(0).split()})
 
 
 def frame_words(low: str) -> frozenset[str]:
