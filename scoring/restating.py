@@ -53,6 +53,8 @@ _MORE_FRAMES = re.compile(
     r"|\b(?:have|did) i (?:got|get|understood|understand) (?:that|this|it|you) (?:right|correctly)\b|\bif i(?:'ve| have)? (?:got|understood) (?:this|that|it|you) (?:right|correctly)\b"
     r"|\bthe way i understand (?:it|this|that)\b|\byour (?:main |biggest |real |key |big |only )?(?:worry|concern|fear|priority|goal|frustration) (?:is|was|being)\b"
     r"|\bwhat you(?:'re| are)? (?:need|want|mean|looking for|hoping for|worried about|care about)(?:ing)? (?:is|was)\b"
+    # "from what I've read, it does seem that you...", "I assume you're taking it seriously?"
+    r"|\b(?:it|that) does (?:seem|sound) (?:like|that|as if)\b|\bfrom what (?:i've|i have|i) (?:read|heard|gathered|understood|understand)\b|\bi (?:assume|take it) (?:that )?(?:you|your)\b"
 )
 # "My sense is...", "I get the impression...": a reflection when it is about them ("...that you're torn"),
 # an opinion when it is not ("my sense is we'll work well together").

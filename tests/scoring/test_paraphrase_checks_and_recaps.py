@@ -22,6 +22,7 @@ _BACKCHANNEL = "Yeah."
 _TABLETS = "The tablets keep rebooting whenever the warehouse wifi drops."
 _TABLE = "I'd like a table for four at Luigi's on Friday at 8."
 _GRANDKIDS = "I want to be there for my grandchildren while they grow up."
+_DEADLINES = "My manager keeps moving my deadlines without telling me."
 
 RESTATED = [
     pytest.param(_SCANNERS, "Those would be the handhelds?", id="statement-as-question-one-word-of-content"),
@@ -46,6 +47,8 @@ RESTATED = [
     pytest.param(_BACKCHANNEL, "It seems to me the renewal price jump caught you off guard.", id="it-seems-to-me"),
     pytest.param(_BACKCHANNEL, "What you need is a price that holds for the full contract term.", id="what-you-need-is"),
     pytest.param(_GRANDKIDS, "Being there for your grandchildren matters a lot to you.", id="what-it-means-to-them"),
+    pytest.param(_BACKCHANNEL, "From what I've read, it does seem that the move has left you without anyone to talk to.", id="it-does-seem-that-you"),
+    pytest.param(_BACKCHANNEL, "I assume you're getting no warning before the deadlines move?", id="i-assume-you"),
     # The "I" of the frame is not the rep talking about themselves.
     pytest.param(_BACKCHANNEL, "Correct me if I'm wrong, but the renewal jumped 40 percent without notice.", id="correct-me-if-im-wrong"),
     pytest.param(_BACKCHANNEL, "Let me make sure I have this right: the renewal jumped 40 percent without notice.", id="let-me-make-sure-i-have-this-right"),
@@ -106,6 +109,8 @@ PAIRS = [
                  "My sense is that. I get the impression that you, you know. What you need is what you need.", id="sense-frames-stacked"),
     pytest.param(_GRANDKIDS, "Being there for your grandchildren matters a lot to you.",
                  "It's important to you. It matters to you. It's a big deal for you. It means a lot to you.", id="meaning-of-nothing"),
+    pytest.param(_DEADLINES, "I assume you're getting no warning before the deadlines move?",
+                 "I assume you. It does seem like that. From what I've heard, right?", id="assumptions-of-nothing"),
 ]
 
 
