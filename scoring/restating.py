@@ -16,10 +16,33 @@ paraphrase recall .2-.4):
 - a short echo that is mostly their words: "And it's fun." after "and it's
   fun" (`echo`). MI calls this a simple reflection.
 
+Round 4 (issue 16) added, each kept only when no source's held half went
+down (`benchmarks/scoring_accuracy.py --split held`):
+
+- the frames a coach teaches that the lexicon missed ("let me recap / play
+  that back", "you're basically saying", "if I've got this right", "my sense
+  is that you...", "your main worry is", "I assume you're...") (`_MORE_FRAMES`);
+- a statement said as a question with one word of content ("those would be
+  the handhelds?"), or a guess left open ("for announcements and things?")
+  (`checks_their_words`, `hedged_check`);
+- a "so" recap about them that opens the reply, when their last line was only
+  "Yeah." (`recap_about_them`); MI's double-sided reflection (`two_sided`) and
+  reflection of meaning ("your family's important to you", `means_to_them`);
+- a service read-back of their order ("Booking 2 tickets for ... on March
+  10th") (`read_back`).
+
+Tried and dropped, because a held half went down: statements said as
+questions from the "so/you/it's/the" branch of `scoring.signals` (MRDA up,
+AnnoMI down .02), "you worked with p files" (their own past: MRDA up, AnnoMI
+down), shared experience ("I've been lonely too": EPITOME +.014, ESConv -.03,
+whose coders call it self-disclosure), advice excluded from mirrored
+sentences (EPITOME down).
+
 Every one of these needs the other side's content words (stemmed, from
 `scoring.signals.content_stems`) except the frames, and the paraphrase gate in
-`scoring.wellformed` still requires content for those: a frame with nothing
-of theirs in it never counts.
+`scoring.wellformed` still requires content for those, not counting the
+frame's own words (`frame_words`): a frame with nothing of theirs in it, and a
+run of their keywords said as a question (`keyword_run`), never count.
 """
 
 from __future__ import annotations
