@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
 from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
@@ -144,7 +145,8 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     """Why a behavior about the other person is not grounded in them, or None."""
     ctx = context_stems(analysis.context)
     if behavior == "paraphrase":
-        own = _reply_stems(analysis) - _PARAPHRASE_FRAME
+        # "Let me play that back", "part of you ...": the words of a frame name nothing of theirs.
+        own = _reply_stems(analysis) - _PARAPHRASE_FRAME - frame_words(analysis.text.lower())
         # Their content in the rep's words: an echo of their line, or a restatement with its own
         # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).
