@@ -87,7 +87,11 @@ _PARAPHRASE_FRAME = frozenset(
               # "Please confirm the following details": the frame of a read-back, not its content
               "confirm", "confirming", "verify", "following", "details",
               # "So something happened?": words that could stand for anything they said name none of it
-              "something", "anything", "everything", "nothing", "happen", "happened", "happening", "stuff", "way", "kind", "sort"]
+              "something", "anything", "everything", "nothing", "happen", "happened", "happening", "stuff", "way", "kind", "sort",
+              # "Let me make sure I understand. You mentioned that. So to recap, right?": pointing at what
+              # they said ("you mentioned", "you described", "let me get this straight") is still frame
+              "make", "sure", "mention", "mentioned", "mentioning", "describe", "described", "explain", "explained",
+              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])

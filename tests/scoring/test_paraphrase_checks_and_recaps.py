@@ -23,6 +23,7 @@ _TABLETS = "The tablets keep rebooting whenever the warehouse wifi drops."
 _TABLE = "I'd like a table for four at Luigi's on Friday at 8."
 _GRANDKIDS = "I want to be there for my grandchildren while they grow up."
 _DEADLINES = "My manager keeps moving my deadlines without telling me."
+_RENEWAL = "Finance won't sign the renewal unless we get 12% off."
 
 RESTATED = [
     pytest.param(_SCANNERS, "Those would be the handhelds?", id="statement-as-question-one-word-of-content"),
@@ -111,6 +112,11 @@ PAIRS = [
                  "It's important to you. It matters to you. It's a big deal for you. It means a lot to you.", id="meaning-of-nothing"),
     pytest.param(_DEADLINES, "I assume you're getting no warning before the deadlines move?",
                  "I assume you. It does seem like that. From what I've heard, right?", id="assumptions-of-nothing"),
+    # Pointing at what they said ("you mentioned that", "let me make sure I understand") is frame too.
+    pytest.param(_RENEWAL, "Let me make sure I understand: finance won't sign unless the renewal comes down 12 percent?",
+                 "Let me make sure I understand. You mentioned that. I heard you. So to recap, right?", id="pointers-at-nothing"),
+    pytest.param(_RENEWAL, "So you described it this way: no 12 percent discount, no signature from finance.",
+                 "You described it. You explained it. You shared that, and I noted it, clear?", id="you-described-nothing"),
 ]
 
 
