@@ -44,10 +44,19 @@ _YES_NO_SHELL = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|but|yeah|yes|right|well
 # A direct open question inside a longer line: an open wh-word followed by its inverted auxiliary
 # and subject ("what were you", "how does it", "why would they", "what's"). Inversion is what a
 # direct question looks like; "depends on what the activity is" or "you know what I mean" have none.
+# "what happens", "what made": a wh-word that is itself the subject asks as directly without inversion
+# ("if I move this parameter, what happens?").
+# Only where it ends the line: "so you feel what happened was unfair?" is a free relative, not a question
+# (read anywhere in the line, it cost ESConv's paraphrase .01, a restatement read as an open question).
+_WH_SUBJECT_VERB = (
+    r"(?:happens|happened|would happen|will happen|could happen|changed|changes|helps|helped|matters|went wrong|goes wrong)"
+    r"(?: (?:next|then|now|there|here|after that|afterwards|to (?:you|them|him|her|it|that|this)|with (?:you|them|it|that|this)))?\s*\??$"
+)
 _EMBEDDED = re.compile(
-    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b| " + _WH_SUBJECT_VERB + r")"
     r"|how(?!\s+(?:many|much|long|old|often|far|about|come)\b)(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
-    r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
+    r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
+    r"|where(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
 )
 # "why don't we...", "why not...": a suggestion dressed as a question, never open.
 _SUGGESTING = re.compile(r"\bwhy (?:not|don't (?:we|you|i)|wouldn't (?:we|you))\b")
@@ -61,12 +70,58 @@ _INVITE = re.compile(
     r"(?: again)?(?: (?:a (?:little|bit|little bit|bit more)|some|more|a little more))?"
     r"(?: (?:about|of))? (?:what|how|why|when|where|who|about|your|you|the|that|this|more)\b"
 )
+# The question named and then asked, with or without inversion: "so i guess the question is where they go",
+# "the question I have for you is, where would you start?". Narrow words stay narrow.
+_OPEN_WORD = r"(?:what|why|where|which|how(?!\s+(?:many|much|long|old|often|far|about)\b))"
+_NAMED_QUESTION = re.compile(
+    r"\bquestion (?:(?:i have|i'd ask|i want to ask)(?: for you)? )?(?:is|was|would be|becomes)\b[,:]?(?: (?:i suppose|i guess|i think|really|then|just|simply|that i have for you is)[,:]?)*"
+    r" " + _OPEN_WORD + r"\b"
+)
+# Asking them to tell, in so many words: "I need you to tell me a little more about your smoking history"
+# ("I need you to tell me your date of birth" asks for a fact and does not count).
+_TELL_ME = re.compile(
+    r"\b(?:i (?:need|want)|i'd like|i would like|i'd love) you to (?:tell|talk|walk) (?:me|us)(?: through)?"
+    r"(?: (?:a little bit more|a little bit|a little more|a bit more|a little|a bit|some|more))?(?: (?:about|of) \w| (?:what|how|why)\b)"
+)
+# A condition and its question, typed or transcribed without the mark: "if we move it, what happens then".
+_IF_WHAT_HAPPENS = re.compile(
+    r"\bif\b.{3,}\bwhat (?:happens|would happen|will happen|changes|would change)(?: then| next| now| to (?:us|you|them|it|that|this))?\s*[?.]?$"
+)
+# A wish to hear, said as a statement: "I wanted to check in with you and see how tai chi went",
+# "I'd love to hear what you make of it".
+_WISH_TO_HEAR = re.compile(
+    r"\bi(?:'d| would) (?:like|love|be (?:interested|curious|keen)) to (?:\w+ )?(?:hear|know|understand|learn|find out|see)(?: more)?(?: about)? "
+    + _OPEN_WORD
+    + r"\b"
+    r"|\bi(?:'m| am)? (?:want(?:ed)?|hop(?:ed|ing)|(?:interested|curious|keen)) to (?:\w+ )?(?:hear|understand|learn|find out|see)(?: more)?(?: about)? "
+    + _OPEN_WORD
+    + r"\b"
+    r"|\bcheck in(?: with you)? (?:and|to) (?:see|hear|find out) " + _OPEN_WORD + r"\b"
+)
 # A yes/no shell around their own thinking: the answer is their account.
 _REFLECTIVE = re.compile(
     r"\b(?:have you (?:\w+ )?(?:thought|wondered)(?: at all| much)? (?:about|of) (?:how|what|why|where|which)"
     r"|do you have (?:a|an|any|some) (?:sense|idea|ideas|thoughts?|feeling|picture|hunch)(?: (?:of|about|on|as to|for))? (?:how|what|why|where|which)"
-    r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why))\b"
+    r"|(?:can|could|would) you (?:say|share|tell (?:me|us)) (?:a (?:little|bit) )?(?:more )?(?:about )?(?:how|what|why)"
+    r"|(?:can|could) you (?:recall|remember|think (?:of|back to)|picture|describe) (?:a time|times|a moment|an example|a situation|when|what|how))\b"
 )
+# "Anything else?", "anything I forgot?", "anything you'd like to add?": an open floor, whatever they
+# choose to put on it (MI's and the meeting coders code it open; tune annomi .677 -> .683, mrda .727 ->
+# .745). Put in a yes/no shell ("Is there anything else you'd like to talk about?") it stays closed:
+# ESConv's coders read that as winding down (tune .99 -> .91 when it counted). "Want to talk about it?"
+# was measured too and dropped: nothing on the tune halves, EPITOME held -.01.
+_MORE = re.compile(
+    LEAD
+    + r"(?:anything|something) (?:else|i (?:missed|forgot|left out)|you(?:'d| would)? (?:like|want|wanna) to (?:say|add|tell|share|talk))\b"
+)
+# "How about your family?": a topic opened for them to talk about; "any reason you stopped?" asks why.
+# A "how about" that names an action ("how about an email?", "how about trying...") is a suggestion.
+_TOPIC_OPENER = re.compile(
+    LEAD
+    + r"(?:how about (?:your|yours|then|in terms of|for you|on your end|at home|at work)|any (?:particular |specific )?reason (?:why|for|you|this|that|it))\b"
+)
+# Chat questions typed without the apostrophe or the mark: "whats up man", "hows the new job".
+_CHAT_ASK = re.compile(LEAD + r"(?:whats|hows|wats|wat|wut|whys) \w")
 _OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
 _WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])
 # A narrow word that asks for their own view: "where would you like to start?"
@@ -74,6 +129,21 @@ _OWN_VIEW = re.compile(
     LEAD + r"(?:where|which|who|whom|whose|when)\b(?: \w+){0,3}? (?:would|do|will|could|might|are)"
     r" you (?:\w+ )?(?:think|feel|see|want|like|prefer|imagine|suppose|say|reckon|picture|hope|expect|wish|thinking|feeling|hoping|planning|wanting)\b"
 )
+
+
+# A question the speaker asks of themselves ("Why am I so unlucky?", "Why me?") or a rebuke ("How dare
+# you...?"): nothing in it invites the other person to tell their story. Only "why ... I": "what do I
+# do with the logs?" and "how should I start?" ask the others for their account (MRDA tune .745 -> .708
+# and ESConv .990 -> .979 when every wh-word with "I" was read as self-directed).
+_SELF_DIRECTED = re.compile(
+    LEAD
+    + r"(?:why (?:on earth |the hell )?(?:am|was|do|did|can't|couldn't|don't|didn't|must|should) i\b|why (?:always |only )?me\b|how dare\b)"
+)
+
+
+def self_directed(asked: str) -> bool:
+    """ "Why am I like this?", "How dare you?": asked of oneself or at them, not inviting their account."""
+    return bool(_SELF_DIRECTED.match(asked))
 
 
 def open_wh(asked: str) -> bool:
@@ -86,6 +156,37 @@ def open_wh(asked: str) -> bool:
     is the pain. Who else is involved?" a paraphrase (an open question costs paraphrase 0.1).
     """
     return bool(_OPEN_WH.match(asked))
+
+
+# Words a bare question is made of: "What? Why? How? What else? Where?" asks nothing in particular.
+_BARE_WH_WORDS = frozenset(
+    [
+        "what",
+        "why",
+        "how",
+        "where",
+        "when",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "else",
+        "so",
+        "come",
+        "not",
+        "then",
+        "now",
+        "exactly",
+        "really",
+        "huh",
+        "one",
+    ]
+)
+
+
+def bare_wh(words: tuple[str, ...]) -> bool:
+    """A question of one or two question words and nothing else ("What?", "What else?", "How so?")."""
+    return 0 < len(words) <= 2 and words[0] in _BARE_WH_WORDS and all(w in _BARE_WH_WORDS for w in words)
 
 
 def asks_why(words: tuple[str, ...]) -> bool:
@@ -108,12 +209,24 @@ def embedded_open(asked: str) -> bool:
 
 def asks_without_mark(low: str) -> bool:
     """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
-    return bool(_INVITE.search(low))
+    return bool(
+        _INVITE.search(low)
+        or _NAMED_QUESTION.search(low)
+        or _WISH_TO_HEAR.search(low)
+        or _CHAT_ASK.match(low)
+        or _IF_WHAT_HAPPENS.search(low)
+        or _TELL_ME.search(low)
+    )
 
 
 def reflective_ask(asked: str) -> bool:
     """A yes/no shell around the person's own thinking: "have you thought about how you might...?"."""
     return bool(_REFLECTIVE.search(asked))
+
+
+def invites_more(asked: str) -> bool:
+    """ "Anything else?", "how about your family?": an open floor, or a topic opened for them."""
+    return bool(_MORE.match(asked) or _TOPIC_OPENER.match(asked))
 
 
 def own_view(asked: str) -> bool:

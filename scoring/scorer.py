@@ -47,9 +47,20 @@ def gaming_penalty(sig: ReplySignals) -> float:
     penalty += PHRASE_STUFFING_PENALTY * min(sig.repeated_phrases, 10)
     if sig.repetition_share > STUFFING_SHARE_FREE:
         penalty += STUFFING_SHARE_PENALTY * (sig.repetition_share - STUFFING_SHARE_FREE)
-    if sig.questions > QUESTION_BARRAGE_FREE:
-        penalty += QUESTION_BARRAGE_PENALTY * min(sig.questions - QUESTION_BARRAGE_FREE, 5)
+    penalty += QUESTION_BARRAGE_PENALTY * min(barrage_questions(sig), 5)
     return penalty
+
+
+def barrage_questions(sig: ReplySignals) -> int:
+    """Questions beyond the free few, in a reply that is mostly questions; 0 otherwise.
+
+    An interrogation is a row of questions with nothing between them. A long reply that tells its own
+    story and asks along the way (EPITOME's peer supporters: six questions among fifteen sentences)
+    is not one, and was sinking below detection for open_question on that count alone.
+    """
+    if sig.questions <= QUESTION_BARRAGE_FREE or sig.questions * 2 <= sig.sentences:
+        return 0
+    return sig.questions - QUESTION_BARRAGE_FREE
 
 
 def to_score(raw: float) -> int:

@@ -246,9 +246,9 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         # Open questions in other shapes (scoring.questions): after a false start, as "I wonder what...",
         # a yes/no shell around their own thinking, a narrow word asking their view.
         reflective = is_q and qs.reflective_ask(asked)
-        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low)))
+        opens = opens or (is_q and (reflective or qs.own_view(asked) or qs.own_view(low) or qs.open_wh(asked) or qs.embedded_open(asked) or qs.asks_without_mark(low) or qs.invites_more(asked)))
         # "On a scale of 1 to 10, how confident are you?" asks for a number, however it opens.
-        opens = opens and not _RATING.search(low)
+        opens = opens and not _RATING.search(low) and not qs.self_directed(asked)
         # What is left once a product request is put on hold is what the rep actually talks about.
         about = lx.DEFERRAL.sub(" ", low) if topic else low
         if is_q:
@@ -261,8 +261,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 hit("open_questions", s)
                 # A question with nothing in it ("What?") or off every topic is a gaming tell.
                 # "Why?" and "How so?" ask them to explain, in one word or two (said once: "Why? Why? Why?" is a tell).
-                if len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3 or (
-                        qs.asks_why(s.words) and sum(1 for t in sentences if t.words == s.words) == 1):
+                # A bare one ("What else?", "Why?") counts only as the reply's one follow-up: two or more are a barrage.
+                if qs.bare_wh(s.words):
+                    if sum(1 for t in sentences if qs.bare_wh(t.words)) == 1 and (qs.asks_why(s.words) or len(stems) >= 1):
+                        hit("substantive_open_questions", s)
+                elif len(stems) >= 1 or (ctx_stems and stems & ctx_stems) or len(s.words) >= 3:
                     hit("substantive_open_questions", s)
             elif suggests:
                 pass
@@ -400,7 +403,11 @@ _SO_RECAP = re.compile(r"^(?:(?:oh|ah|okay|ok|right|i see)[,\s]+)*so,? (?:that's
 # clues from the other channels?", "so that means other people edit what you say?".
 _ABOUT_THEM = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:(?:so,? )?(?:you|you're|you've|you'd|you'll|your)\b|(?:so|that means|which means),? (?:they|they're|it|it's|this|that|that's|the|he|she|there)\b)")
 _CHECKING = re.compile(r"^(?:(?:oh|ah|okay|ok|and|so|yeah|yes|right|mm-hmm|mm|hmm|uh|um|well)[,\s]+)*(?:so|you|you're|you've|you'd|you'll|your|they|they're|it's|that's|the|this|he|she|we|we're)\b")
-_FILLER_RUN = re.compile(r"\b(?:um+|uh+|erm+|er|ah+|hmm+|i mean|you know|like|so|well|okay|ok)\b[,\s]*")
+# "mm-hmm" and "uh-huh" go whole (else "hmm" goes and leaves "mm-"); "you know" stays where it is the
+# question's own verb ("how would you know", "what do you know about your asthma?").
+_FILLER_RUN = re.compile(
+    r"\b(?:mm-?hmm|uh-?huh|mhm|um+|uh+|erm+|er|ah+|hmm+|i mean|(?<!\bdo )(?<!\bdid )(?<!\bwould )(?<!\bcould )(?<!\bcan )(?<!\bwill )(?<!\bdoes )(?<!\bdon't )(?<!\bdidn't )you know|like|so|well|okay|ok)\b[,\s]*"
+)
 _CUT_WORD = re.compile(r"\b[\w']+-(?=\s|$)\s*")  # "wha-", "m-": a word cut off mid-way
 _REPEAT = re.compile(r"\b([\w']+)(?:\s+\1\b)+")  # "what what", "the the"
 # Lead-ins that put a question off without changing its kind: "can I ask, what does it do?", "I wonder why".

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
 from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
@@ -108,6 +109,9 @@ _VAGUE_ACTION = frozenset(
               "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also"]
 )
 
+_FRAGMENTS = "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
+
+
 def form_problem(analysis: Analysis) -> str | None:
     """Why the reply is not a well-formed reply at all, or None."""
     sentences = [s for s in analysis.sentences if s.words]
@@ -116,14 +120,18 @@ def form_problem(analysis: Analysis) -> str | None:
     if len(sentences) >= 3 and shouted == len(sentences) and len(tokens) <= 2 * len(sentences):
         # "Amazing! You're great! Wonderful!" is short, but three shouts in a row are cheering at any length.
         return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
+    if len(sentences) >= 3 and all(bare_wh(s.words) for s in sentences):
+        # "Why? How so? What?" is short, but three bare question words in a row ask nothing in particular.
+        return _FRAGMENTS
     if len(tokens) < 5:
         return None  # too short to judge its form: "Sure. Yes. Friday works." is a fine chat reply
     # A fragment is a one- or two-word sentence with no grammar in it, or shouted: "Sorry. Tough." and
     # "Great job!" are; "What happened? Tell us." are short sentences (EPITOME's coders, and any
     # reader, take "What happened? Tell us. We'll listen." as an open invitation).
-    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words)))
+    # A bare question word ("What? Why? Where?") is a fragment too, though every word in it is a function word.
+    fragments = sum(1 for s in sentences if len(s.words) <= 2 and (s.text.rstrip().endswith("!") or not any(w in FUNCTION_WORDS for w in s.words) or bare_wh(s.words)))
     if (len(sentences) >= 3 and fragments == len(sentences)) or (len(sentences) >= 4 and fragments * 3 >= len(sentences) * 2):
-        return "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
+        return _FRAGMENTS
     bangs = analysis.text.count("!")
     if bangs >= 3 and bangs * 10 >= len(sentences) * 6 and len(tokens) <= 6 * len(sentences):
         return "A row of short exclamations reads as cheering, not as a reply. One specific sentence about what they said carries more."
