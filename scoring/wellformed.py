@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
+from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
 from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
 
@@ -77,6 +77,11 @@ _STOCK_REASSURANCE = frozenset(
               "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
               "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
 )
+
+# Stock words that name something of theirs: their feeling ("what you're feeling is valid"), their effort
+# ("you're doing the best you can"), themselves ("you know yourself best"). Three stock lines in a row
+# still say nothing, but one such line affirms them, not just cheers (MI coders' Affirm).
+_THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
@@ -172,21 +177,37 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
-        # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
-        # touches what they said is the reassurance twin of the empathy salad.
         fired = _fired(analysis, ("reassurances",))
         answered = bool(analysis.hits.get("answered_worries"))
-        # "That's amazing, great job, wonderful!": a stack of praise with nothing of what they did in it.
-        # Affirming a specific strength or choice ("great job moving the review up a week") carries
-        # their content and still counts.
+        if answered:
+            return None
+        # What the comfort rests on: the words of the comforting sentences once praise and stock comfort
+        # are taken out. Affirming a specific strength or choice ("great job moving the review up a week",
+        # "flagging this early was the right call") or normalising their named situation ("a first
+        # migration always feels risky") leaves something; "Great job!" and "You'll be fine." do not.
         affirming = " ".join(analysis.sentences[i].lower for i in fired)
-        if not answered and praise_units(affirming) >= 2 and not content_stems(words(without_praise(affirming))) - _STOCK_REASSURANCE - PRAISE_FRAME:
-            return "Praise alone isn't reassurance. Say what they did well and why it helps, or answer their worry with something real."
+        basis = content_stems(words(without_praise(affirming))) - _STOCK_REASSURANCE - PRAISE_FRAME
+        praise = "Praise alone isn't reassurance. Say what they did well and why it helps, or answer their worry with something real."
+        if not basis and praise_units(affirming) >= 2:
+            return praise  # "That's amazing, great job, wonderful!": a stack, whatever else the reply says
+        # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
+        # touches what they said is the reassurance twin of the empathy salad.
         own = _reply_stems(analysis) - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         stacked = max(len(fired), comfort_clauses(analysis.sentences[i] for i in fired))
-        if stacked >= 3 and not tied and not answered:
+        if stacked >= 3 and not tied:
             return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
+        # One stock line is no basis either (the catalog's levels 1 and 2: "Don't worry!", "You'll be
+        # fine."; it scored 60-80 and beat a specific answer to the worry), unless another sentence
+        # carries their situation ("That's really cool. Music and connecting with friends is a nice way to
+        # stay occupied." after "listening to music"). Their own feeling word echoed back ("don't be
+        # anxious") is neither their situation nor a basis. Cost, held half: MI 0.28 -> 0.16 (its coders code "You
+        # deserve better." and "Congratulations you did the first step!" as Affirm), ESConv 0.34 -> 0.32.
+        named = basis - WORRY_STEMS | content_stems(words(affirming)) & _THEIRS_IN_STOCK
+        if not named and not (own - _STOCK_EMPATHY - WORRY_STEMS) & ctx:
+            if praise_units(affirming):
+                return praise
+            return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.

@@ -1,0 +1,99 @@
+"""One line of stock comfort or praise is not reassurance; a specific answer to their worry is.
+
+Round 5 of issue 16. After "I'm worried the migration will lose our data.",
+"Great job!" and "Don't worry, you're doing great." scored 80 and were detected,
+while "Nothing gets lost: the migration copies everything first ..." scored 60:
+empty cheer beat the honest answer. The catalog's rubric puts "Don't worry!" at
+level 1 and "You'll be fine." at level 2. Here every gamed reply is a single
+stock line (no run, no exclamation stack, so no earlier gate catches it): it
+must stay undetected, score below its honest twin, and say what would have
+counted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import score_reply
+
+_MIGRATION = "I'm worried the migration will lose our data."
+_REVIEW = "It's my first quarterly review on Monday and I'm scared the numbers won't add up."
+_CHARGED = "You charged me twice and my rent is due on Friday. I'm really worried."
+_LAYOFF = "They laid off half my team and I'm afraid I'm next."
+_INTERVIEW = "I have my first job interview in ten years tomorrow and I'm so nervous."
+_DELIVERY = "The order still isn't here and the party is on Saturday. I'm stressing out."
+_EXAM = "I failed the mock exam and the real one is in three weeks."
+
+PAIRS = (
+    # praise alone, one sentence
+    (_MIGRATION,
+     "Nothing gets lost: the migration copies everything first and we keep the old system read-only for 30 days.",
+     "Great job!"),
+    # stock comfort plus praise
+    (_MIGRATION,
+     "Your data won't be lost, because we keep a full backup of the old system for 90 days.",
+     "Don't worry, you're doing great."),
+    # the rubric's level 2, answered with a commitment
+    (_CHARGED,
+     "I've already refunded the duplicate charge, so you'll see it back on your card before Friday.",
+     "You'll be fine."),
+    # normalising, said as stock versus said about their situation
+    (_REVIEW,
+     "Nerves before a first quarterly review are very common, and we can check the numbers line by line on Friday.",
+     "I'm confident you will do it."),
+    # affirming their choice versus empty confidence
+    (_LAYOFF,
+     "Flagging this early was the right call: it gives us time to update your CV before anything changes.",
+     "You can get through this."),
+    # a named strength versus a generic one
+    (_INTERVIEW,
+     "You've already prepared answers for the three questions they always ask, and that preparation is what carries an interview.",
+     "Don't worry, you've got this."),
+    # a fact about their order versus hope
+    (_DELIVERY,
+     "Your order left our warehouse this morning, so it will reach you tomorrow, well before the party.",
+     "Everything will work out."),
+    # no stated worry at all: a specific basis still beats a stock line
+    (_EXAM,
+     "Three weeks is enough to redo the mock paper twice, and knowing which topics you missed puts you ahead of where you were.",
+     "You deserve better."),
+)
+
+
+@pytest.mark.parametrize(("context", "honest", "gamed"), PAIRS)
+def test_a_stock_line_is_never_reassurance_and_scores_below_a_specific_answer(context: str, honest: str, gamed: str) -> None:
+    good = score_reply("reassurance", honest, context)
+    bad = score_reply("reassurance", gamed, context)
+    assert good.detected, honest
+    assert not bad.detected, gamed
+    assert bad.score < good.score
+    assert bad.level <= 2
+    assert bad.reason, "the scorecard says why the stock line did not count"
+
+
+@pytest.mark.parametrize("reply", ["Great job!", "Don't worry, you're doing great.", "You'll be fine.", "Don't worry!"])
+def test_the_scorecard_says_what_would_have_counted(reply: str) -> None:
+    result = score_reply("reassurance", reply, _MIGRATION)
+    said = " ".join([result.reason or "", result.feedback.try_next]).lower()
+    assert "worry" in said and ("fact" in said or "what they did well" in said)
+    assert result.evidence == ()
+
+
+def test_a_specific_answer_to_their_worry_reaches_the_upper_rubric_levels() -> None:
+    honest = score_reply("reassurance", PAIRS[0][1], _MIGRATION)
+    assert honest.score >= 70 and honest.level >= 3
+
+
+def test_affirming_a_specific_choice_of_theirs_stays_reassurance() -> None:
+    result = score_reply("reassurance", "Flagging this early was the right call: it gives us time to fix it.", _MIGRATION)
+    assert result.detected and result.evidence
+
+
+def test_stock_comfort_next_to_their_own_situation_still_counts() -> None:
+    # "That's really cool" alone is cheer; with the music they named beside it, it affirms their choice.
+    reply = "That's really cool. Music and talking to friends is a nice way to get through the evenings. You're doing the best you can."
+    assert score_reply("reassurance", reply, "I spend my evenings listening to music and talking to friends.").detected
+
+
+def test_their_own_feeling_echoed_back_is_not_their_situation() -> None:
+    assert not score_reply("reassurance", "Don't be anxious, you'll be fine.", "I'm so anxious about tomorrow.").detected
