@@ -169,6 +169,9 @@ IMPERATIVE = re.compile(IMPERATIVE.pattern + r"|^(?:(?:and|but|also|so|or|then|o
 # lost", "refunds land within two days", "we've done it for three launches").
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:(?:would|could|might|will) it help (?:to|if)|it (?:might|may|could|would) help (?:to|if)|one (?:thing|option) (?:you|we) (?:could|can|might))")
 VALIDATION = re.compile(VALIDATION.pattern + r"|\b(?:feel\w*|being \w+|to (?:feel|be) \w+)\b(?: [\w']+){0,6} (?:is|are|'s) (?:completely |totally |perfectly |so |very |only )?(?:natural|normal|understandable|valid|human)\b")
+# "Losing a week right before the demo would make anyone panic": their situation named as the cause of
+# a feeling anyone would have (round 5; the feeling tied to what they said scored 8, a stock line 82).
+VALIDATION = re.compile(VALIDATION.pattern + r"|\b(?:would|will|could|'d|enough to|bound to) (?:\w+ )?(?:make|leave|drive|get to) (?:anyone|anybody|most people|everyone|any(?:one|body) else|any of us)\b")
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:oh,? )?(?:i'm|i am|im) (?:so |very |really |truly )?sorry\b(?!,? (?:but|if|i (?:can't|cannot|don't)|we (?:can't|cannot|don't)))|\b(?:is|'s|sounds like|must be|that's) (?:a lot of|so much|real|huge|a huge|a real) (?:pressure|stress|weight|worry|strain|responsibility)\b")
 # Acknowledging without a feeling word (issue 16: generalisation). Coders in other schemes (EPITOME's
 # emotional reactions, support chats) count a plain "I understand.", an apology for their trouble and

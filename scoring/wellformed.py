@@ -145,6 +145,24 @@ def _fired(analysis: Analysis, names: tuple[str, ...]) -> list[int]:
     return sorted({i for n in names for i in analysis.hits.get(n, [])})
 
 
+def _empathy_own(analysis: Analysis) -> set[str]:
+    """The reply's content words that are not stock sympathy or comfort: what of theirs it names."""
+    return _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
+
+
+def stock_only(behavior: str, analysis: Analysis) -> bool:
+    """An empathy reply made only of stock words ("I'm so sorry, that must be hard.", "I understand how you feel.").
+
+    It still counts: ESConv's, EPITOME's and MI's coders all code it as empathy, and turning it away
+    (the reassurance rule) cost held kappa ESConv 0.49 -> 0.41, EPITOME 0.38 -> 0.33, MI 0.42 -> 0.26.
+    But it is the catalog's level 1 ("a generic, formulaic phrase with nothing of theirs"), so it may not
+    outscore a reply that names their feeling and ties it to what they said: the scorer caps it at the
+    threshold (issue 16, round 5: "I understand how you feel." scored 100, "You sound panicked about the
+    demo now that the deadline moved up a week." 62).
+    """
+    return behavior == "empathy" and not _empathy_own(analysis)
+
+
 def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     """Why a behavior about the other person is not grounded in them, or None."""
     ctx = context_stems(analysis.context)
@@ -164,7 +182,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
         # normal. You're not alone. It'll be fine." says nothing of theirs).
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances", "support_offers"))
-        own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
+        own = _empathy_own(analysis)
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
         # or more that never touches their words is a salad. A run of nothing but stock is counted by
@@ -201,7 +219,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # fine."; it scored 60-80 and beat a specific answer to the worry), unless another sentence
         # carries their situation ("That's really cool. Music and connecting with friends is a nice way to
         # stay occupied." after "listening to music"). Their own feeling word echoed back ("don't be
-        # anxious") is neither their situation nor a basis. Cost, held half: MI 0.28 -> 0.16 (its coders code "You
+        # anxious") is neither their situation nor a basis. Cost, held half: MI 0.28 -> 0.15 (its coders code "You
         # deserve better." and "Congratulations you did the first step!" as Affirm), ESConv 0.34 -> 0.32.
         named = basis - WORRY_STEMS | content_stems(words(affirming)) & _THEIRS_IN_STOCK
         if not named and not (own - _STOCK_EMPATHY - WORRY_STEMS) & ctx:

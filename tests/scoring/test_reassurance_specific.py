@@ -97,3 +97,27 @@ def test_stock_comfort_next_to_their_own_situation_still_counts() -> None:
 
 def test_their_own_feeling_echoed_back_is_not_their_situation() -> None:
     assert not score_reply("reassurance", "Don't be anxious, you'll be fine.", "I'm so anxious about tomorrow.").detected
+
+
+# --- the same shape in empathy -------------------------------------------------------------------
+# "I understand how you feel." scored 100 and "I'm so sorry, that must be hard." 82, above replies that
+# name their feeling and tie it to what they said (62, or 8 when no pattern knew the phrasing). People
+# who code empathy (ESConv, EPITOME, MI) count a stock line, so it stays detected; but it is the
+# catalog's level 1 and is capped at the threshold, below any reply that names something of theirs.
+_DEADLINE = "My manager moved my deadline up a week and I'm panicking about the demo."
+EMPATHY_PAIRS = (
+    ("Losing a whole week right before the demo would make anyone panic.", "I'm so sorry, that must be hard."),
+    ("You sound panicked about the demo now that the deadline moved up a week.", "I understand how you feel."),
+    ("No wonder you're panicking: a week less to get the demo ready is a lot.", "That sounds really frustrating."),
+    ("It sounds stressful to have the demo pulled a week closer with no warning.", "I'm sorry to hear that."),
+)
+
+
+@pytest.mark.parametrize(("honest", "stock"), EMPATHY_PAIRS)
+def test_a_stock_sympathy_line_never_outscores_naming_their_feeling_in_their_situation(honest: str, stock: str) -> None:
+    good = score_reply("empathy", honest, _DEADLINE)
+    bad = score_reply("empathy", stock, _DEADLINE)
+    assert good.detected, honest
+    assert bad.score < good.score
+    assert bad.level <= 2
+    assert "specific" in bad.feedback.try_next.lower()
