@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
@@ -82,6 +82,9 @@ _STOCK_REASSURANCE = frozenset(
 # ("you're doing the best you can"), themselves ("you know yourself best"). Three stock lines in a row
 # still say nothing, but one such line affirms them, not just cheers (MI coders' Affirm).
 _THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
+
+# Words that normalise: "a first migration is a common worry" names their situation and says it is usual.
+_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "happens", "often"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
@@ -163,6 +166,25 @@ def stock_only(behavior: str, analysis: Analysis) -> bool:
     return behavior == "empathy" and not _empathy_own(analysis)
 
 
+def _comfort_basis(analysis: Analysis, indices: list[int], ctx: frozenset[str]) -> set[str]:
+    """What the comforting sentences rest on, clause by clause, once praise and stock comfort are taken out.
+
+    Affirming their act in their own words keeps those words ("reaching out for a therapist is a brave
+    step"), and so does normalising their named situation ("nerves before a first review are common").
+    Plain comfort does not: their worry or their noun echoed into it ("don't worry about the migration", "the migration
+    will be fine") is no fact, commitment or norm, and gamed replies beat honest answers with it.
+    """
+    found: set[str] = set()
+    for i in indices:
+        for clause in clauses(analysis.sentences[i]):
+            said = content_stems(words(clause))
+            basis = content_stems(words(without_praise(clause))) - _STOCK_REASSURANCE - PRAISE_FRAME
+            if not said & _NORMALISING:  # "it's normal to feel some anxiety" normalises the feeling they named
+                basis -= WORRY_STEMS if praise_units(clause) else WORRY_STEMS | ctx
+            found |= basis | said & _THEIRS_IN_STOCK
+    return found
+
+
 def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     """Why a behavior about the other person is not grounded in them, or None."""
     ctx = context_stems(analysis.context)
@@ -196,8 +218,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
         fired = _fired(analysis, ("reassurances",))
-        answered = bool(analysis.hits.get("answered_worries"))
-        if answered:
+        if _comfort_basis(analysis, analysis.hits.get("answered_worries", []), ctx):
             return None
         # What the comfort rests on: the words of the comforting sentences once praise and stock comfort
         # are taken out. Affirming a specific strength or choice ("great job moving the review up a week",
@@ -216,13 +237,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         if stacked >= 3 and not tied:
             return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
         # One stock line is no basis either (the catalog's levels 1 and 2: "Don't worry!", "You'll be
-        # fine."; it scored 60-80 and beat a specific answer to the worry), unless another sentence
-        # carries their situation ("That's really cool. Music and connecting with friends is a nice way to
-        # stay occupied." after "listening to music"). Their own feeling word echoed back ("don't be
-        # anxious") is neither their situation nor a basis. Cost, held half: MI 0.28 -> 0.15 (its coders code "You
-        # deserve better." and "Congratulations you did the first step!" as Affirm), ESConv 0.34 -> 0.32.
-        named = basis - WORRY_STEMS | content_stems(words(affirming)) & _THEIRS_IN_STOCK
-        if not named and not (own - _STOCK_EMPATHY - WORRY_STEMS) & ctx:
+        # fine."; it scored 60-80 and beat a specific answer to the worry), nor is it with their noun
+        # dropped in ("Don't worry about the migration, you're doing great." scored 80). Cost, held half:
+        # MI 0.28 -> 0.16 (its coders code "You deserve better." and "Congratulations you did the first
+        # step!" as Affirm), ESConv 0.34 -> 0.32. (Letting another sentence that names their situation
+        # carry the line kept one ESConv tune row, and let "Don't worry about the migration, you're doing
+        # great. Have you eaten?" through: dropped.)
+        if not _comfort_basis(analysis, fired, ctx):
             if praise_units(affirming):
                 return praise
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."

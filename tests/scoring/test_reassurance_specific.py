@@ -5,9 +5,9 @@ Round 5 of issue 16. After "I'm worried the migration will lose our data.",
 while "Nothing gets lost: the migration copies everything first ..." scored 60:
 empty cheer beat the honest answer. The catalog's rubric puts "Don't worry!" at
 level 1 and "You'll be fine." at level 2. Here every gamed reply is a single
-stock line (no run, no exclamation stack, so no earlier gate catches it): it
-must stay undetected, score below its honest twin, and say what would have
-counted.
+stock line (no run, no exclamation stack, so no earlier gate catches it), some
+with their own noun or worry dropped in: it must stay undetected, score below
+its honest twin, and say what would have counted.
 """
 
 from __future__ import annotations
@@ -53,6 +53,18 @@ PAIRS = (
     (_DELIVERY,
      "Your order left our warehouse this morning, so it will reach you tomorrow, well before the party.",
      "Everything will work out."),
+    # their noun dropped into stock comfort and praise
+    (_MIGRATION,
+     "A first migration always feels risky, and yours has a full rollback plan.",
+     "Don't worry about the migration, you're doing great."),
+    # their noun plus "is fine": the words of an answer with no fact in it
+    (_MIGRATION,
+     "The migration only reads from the old database, so your data stays where it is until we switch over.",
+     "Don't worry. The migration is fine."),
+    # their worry echoed back
+    (_INTERVIEW,
+     "You've already prepared answers for the three questions they always ask, and that preparation is what carries an interview.",
+     "Don't be nervous about the interview, you'll be fine."),
     # no stated worry at all: a specific basis still beats a stock line
     (_EXAM,
      "Three weeks is enough to redo the mock paper twice, and knowing which topics you missed puts you ahead of where you were.",
@@ -89,10 +101,13 @@ def test_affirming_a_specific_choice_of_theirs_stays_reassurance() -> None:
     assert result.detected and result.evidence
 
 
-def test_stock_comfort_next_to_their_own_situation_still_counts() -> None:
-    # "That's really cool" alone is cheer; with the music they named beside it, it affirms their choice.
-    reply = "That's really cool. Music and talking to friends is a nice way to get through the evenings. You're doing the best you can."
-    assert score_reply("reassurance", reply, "I spend my evenings listening to music and talking to friends.").detected
+@pytest.mark.parametrize(("context", "reply"), [
+    ("I've started looking for a therapist but I feel stupid for needing one.", "Reaching out for a therapist is a brave step."),
+    ("Hello, I'm here to talk about my anxiety over the pandemic.", "With everything going on, it's normal to feel some anxiety about the pandemic."),
+    (_REVIEW, "Nerves before a first quarterly review are very common."),
+])
+def test_affirming_their_act_or_normalising_their_situation_in_their_own_words_counts(context: str, reply: str) -> None:
+    assert score_reply("reassurance", reply, context).detected
 
 
 def test_their_own_feeling_echoed_back_is_not_their_situation() -> None:
