@@ -210,6 +210,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     seen: set[str] = set()
     echoed: set[str] = set()
     first_business_q = first_product = first_impact = first_fix = None
+    said = False
 
     def hit(name: str, s: Sentence, n: int = 1) -> None:
         setattr(sig, name, getattr(sig, name) + n)
@@ -230,7 +231,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if want("fillers"):
             sig.fillers += len(lx.FILLERS.findall(low))
         if want("self_references"):
-            sig.self_references += len(lx.SELF_DISCLOSURE.findall(low))
+            sig.self_references += len(lx.SELF_DISCLOSURE.findall(rs.without_frames(low)))
         if len(s.words) > 30:
             hit("long_sentences", s)
         stems = content_stems(s.words)
@@ -272,11 +273,11 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 # yes/no question closing the topic. Counted as a restatement when it carries their words.
                 # A statement said as a question about them ("you ordered them already?") checks
                 # understanding even in other words than theirs (MRDA's coders, MI's reflections).
-                if want("restatements") and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low)))):
+                if want("restatements") and not rs.keyword_run(s.words, stems, ctx_stems) and (stems & ctx_stems or (len(stems) >= 2 and (_ABOUT_THEM.match(asked) or _ABOUT_THEM.match(low))) or rs.hedged_check(asked, stems, ctx_stems)):
                     hit("restatements", s)
                 else:
                     hit("closed_questions", s)
-            elif want("restatements") and rs.checks_their_words(asked, stems, ctx_stems):
+            elif want("restatements") and (rs.checks_their_words(asked, stems, ctx_stems) or rs.hedged_check(asked, stems, ctx_stems)):
                 # "Those are the NSA meetings?": a statement said as a question, in their words, checks understanding.
                 hit("restatements", s)
             else:
@@ -297,7 +298,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         else:
             if want("second_person_statements") and lx.SECOND_PERSON_STATEMENT.match(low):
                 hit("second_person_statements", s)
-            if want("imperatives") and lx.IMPERATIVE.match(low):
+            if want("imperatives") and lx.IMPERATIVE.match(low) and not rs.LET_ME_RECAP.match(low):
                 hit("imperatives", s)
         if topic:
             if lx.PRODUCT.search(about):
@@ -348,11 +349,12 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
         if not is_q and want("restatements") and _SO_RECAP.match(low) and stems & ctx_stems and hits.get("restatements", [None])[-1] != s.index:
             # "Oh so that's the signal-to-noise problem": a recap of their point, said as a statement.
             hit("restatements", s)
-        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems):
+        if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems, not said):
             hit("restatements", s)
         if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems - WORRY_STEMS and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
+        said = said or bool(stems - rs.BACKCHANNEL)  # a recap opens the reply: nothing but "Hmm." came before it
         if ctx_stems:
             shared = stems & ctx_stems
             echoed |= shared
@@ -375,13 +377,13 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
     return Analysis(text, context, sig, sentences, hits)
 
 
-def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str]) -> bool:
+def _restates(low: str, is_q: bool, stems: set[str], ctx: frozenset[str], opening: bool = False) -> bool:
     """Their point said back without a listed frame (scoring.restating): another frame or a "so" recap."""
-    if rs.frame(low):
+    if rs.frame(low) or rs.two_sided(low, stems) or rs.means_to_them(low, stems):
         return True
     if is_q or lx.SUGGESTION.search(low):
         return False
-    return rs.so_recap(low, stems, ctx)
+    return rs.so_recap(low, stems, ctx) or rs.recap_about_them(low, stems, opening) or rs.read_back(low, stems, ctx)
 
 
 def _repeated_ngrams(tokens: list[str], n: int = 4) -> int:

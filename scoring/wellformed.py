@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
 from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
@@ -94,7 +95,11 @@ _PARAPHRASE_FRAME = frozenset(
               # "Please confirm the following details": the frame of a read-back, not its content
               "confirm", "confirming", "verify", "following", "details",
               # "So something happened?": words that could stand for anything they said name none of it
-              "something", "anything", "everything", "nothing", "happen", "happened", "happening", "stuff", "way", "kind", "sort"]
+              "something", "anything", "everything", "nothing", "happen", "happened", "happening", "stuff", "way", "kind", "sort",
+              # "Let me make sure I understand. You mentioned that. So to recap, right?": pointing at what
+              # they said ("you mentioned", "you described", "let me get this straight") is still frame
+              "make", "sure", "mention", "mentioned", "mentioning", "describe", "described", "explain", "explained",
+              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
@@ -189,7 +194,8 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     """Why a behavior about the other person is not grounded in them, or None."""
     ctx = context_stems(analysis.context)
     if behavior == "paraphrase":
-        own = _reply_stems(analysis) - _PARAPHRASE_FRAME
+        # "Let me play that back", "part of you ...": the words of a frame name nothing of theirs.
+        own = _reply_stems(analysis) - _PARAPHRASE_FRAME - frame_words(analysis.text.lower())
         # Their content in the rep's words: an echo of their line, or a restatement with its own
         # content (ESConv coders credit restatements of earlier turns and synonyms: "broke up with my
         # fiance" -> "your relationship ended"; requiring an echo of the last line lost 29 of 100).

@@ -34,6 +34,8 @@ _THERAPY = "I've started asking around about therapists but I feel stupid for ne
         (_BLAMED, "Being blamed for the whole team's misses isn't fair to you."),
         (_SHIFTS, "You've been through so much this week covering for two people."),
         (_REVIEW, "I can understand feeling nervous before your first quarterly review."),
+        # The situation itself as the subject: only "it/this/that must feel ..." counted before.
+        (_BLAMED, "Being blamed for the whole team's misses must feel awful, especially in front of the director."),
     ],
 )
 def test_acknowledging_their_situation_is_empathy(context: str, reply: str) -> None:
