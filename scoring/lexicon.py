@@ -169,6 +169,9 @@ IMPERATIVE = re.compile(IMPERATIVE.pattern + r"|^(?:(?:and|but|also|so|or|then|o
 # lost", "refunds land within two days", "we've done it for three launches").
 SUGGESTION = re.compile(SUGGESTION.pattern + r"|\b(?:(?:would|could|might|will) it help (?:to|if)|it (?:might|may|could|would) help (?:to|if)|one (?:thing|option) (?:you|we) (?:could|can|might))")
 VALIDATION = re.compile(VALIDATION.pattern + r"|\b(?:feel\w*|being \w+|to (?:feel|be) \w+)\b(?: [\w']+){0,6} (?:is|are|'s) (?:completely |totally |perfectly |so |very |only )?(?:natural|normal|understandable|valid|human)\b")
+# "Losing a week right before the demo would make anyone panic": their situation named as the cause of
+# a feeling anyone would have (round 5; the feeling tied to what they said scored 8, a stock line 82).
+VALIDATION = re.compile(VALIDATION.pattern + r"|\b(?:would|will|could|'d|enough to|bound to) (?:\w+ )?(?:make|leave|drive|get to) (?:anyone|anybody|most people|everyone|any(?:one|body) else|any of us)\b")
 SYMPATHY = re.compile(SYMPATHY.pattern + r"|^(?:oh,? )?(?:i'm|i am|im) (?:so |very |really |truly )?sorry\b(?!,? (?:but|if|i (?:can't|cannot|don't)|we (?:can't|cannot|don't)))|\b(?:is|'s|sounds like|must be|that's) (?:a lot of|so much|real|huge|a huge|a real) (?:pressure|stress|weight|worry|strain|responsibility)\b")
 # Acknowledging without a feeling word (issue 16: generalisation). Coders in other schemes (EPITOME's
 # emotional reactions, support chats) count a plain "I understand.", an apology for their trouble and
@@ -361,6 +364,13 @@ ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\bon (?:its|their|the) way\b|\b(
 # reports", "the migration won't touch your history", "a refund won't affect your credit score". Not
 # "can't" or "didn't": "I can't cancel your order" refuses, it does not reassure.
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\b(?:doesn't|does not|won't|will not|never) (?:\w+ )?(?:change|touch|affect|break|delete|erase|remove|lose|wipe|reset|overwrite|harm|hurt|block|cancel|charge|expire|show up on|count against)\b")
+
+# What they have already done toward it, as a fact (round 5): "you've already prepared answers for the
+# questions they always ask", "you've already booked the slot". The bare "already" marks it done, not hoped.
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\byou(?:'ve| have) already (?:prepared|practi[sc]ed|rehearsed|done|written|covered|booked|saved|sent|paid|fixed|finished|submitted|passed)\b")
+# ... the safety net already in place ("yours has a full rollback plan", "there's a tested backup"), and
+# that the thing they fear for is left alone ("your data stays where it is", "it only reads from it").
+ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\b(?:has|have|there's|there is|we've got|we have|comes with) (?:a |an )?(?:full |complete |tested |solid |proper )?(?:rollback|backup|fallback|contingency|safety net|undo|plan b)\b|\b(?:stays?|remains?) (?:where (?:it|they) (?:is|are)|safe|put|intact|untouched|in place)\b|\bonly (?:reads|copies|reads from)\b")
 
 # --- ownership, deflection, transparency -------------------------------------------
 OWNERSHIP = re.compile(r"\b(?:i(?:'ll| will| am going to|'m going to| can| am| 'm)? (?:personally |right now |now |also |then |immediately )?(?:take care|handle|own|fix|sort|look into|follow up|get (?:this|it|you|back)|make sure|check|find out|send|call|escalate|update|reach out|resolve|chase|take (?:responsibility|ownership|this)|stay on|keep you|email|book|schedule|set up|process|arrange|refund|replace|credit|waive|expedite|walk you|work on|dig into)|i(?:'ll| will) (?:\w+ )?(?:do|personally|own|be)|let me (?:take care|handle|fix|sort|look|check|find|get|make|call|send|escalate|dig|follow)|(?:i|we) (?:take|accept) (?:full )?(?:responsibility|ownership)|(?:that's|that is|this is) on (?:me|us)|my (?:mistake|fault|bad|error)|i (?:apologi[sz]e|made a mistake|dropped the ball|messed up)|i(?:'m| am) (?:on it|sorry (?:we|i|for|about)))")

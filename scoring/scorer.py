@@ -13,7 +13,7 @@ from scoring.catalog import Behavior, get_behavior
 from scoring.feedback import build_feedback
 from scoring.signals import Analysis, ReplySignals, analyse, expand_needed
 from scoring.types import BehaviorScore
-from scoring.wellformed import gate
+from scoring.wellformed import gate, stock_only
 
 MAX_EVIDENCE = 3
 
@@ -96,6 +96,8 @@ def gated_score(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0
         # A frame without content never counts, and lands below nearly any honest attempt (issue 16:
         # an honest reassurance scored 0, so a gated reply left at half the threshold could outscore one).
         score = min(score, behavior.threshold // 10)
+    elif stock_only(behavior.id, analysis):
+        score = min(score, behavior.threshold)  # counts, but never above a reply that names something of theirs
     return score, reason
 
 

@@ -354,7 +354,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             hit("restatements", s)
         if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems, not said):
             hit("restatements", s)
-        if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems - _WORRY_STEMS and lx.ANSWER_CUE.search(low):
+        if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems - WORRY_STEMS and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
         said = said or bool(stems - rs.BACKCHANNEL)  # a recap opens the reply: nothing but "Hmm." came before it
@@ -435,7 +435,7 @@ _CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_refl
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
 # The worry itself is not what they worry about: "Don't worry, you'll be fine" shares only "worry" with
 # "I'm worried the update will break our reports", and answers nothing (issue 16, round 4).
-_WORRY_STEMS = frozenset(stem(w) for w in ["worry", "worried", "worrying", "worries", "concern", "concerned", "concerns", "afraid", "scared", "nervous", "anxious", "anxiety", "fear", "fears", "stress", "stressed", "panic", "fine", "okay", "sure"])
+WORRY_STEMS = frozenset(stem(w) for w in ["worry", "worried", "worrying", "worries", "concern", "concerned", "concerns", "afraid", "scared", "nervous", "anxious", "anxiety", "fear", "fears", "stress", "stressed", "panic", "fine", "okay", "sure"])
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
 # question after a lead-in clause. (" but " without a comma was measured too: it made a restating

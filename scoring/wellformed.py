@@ -26,8 +26,8 @@ import re
 
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
-from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
+from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
@@ -79,6 +79,14 @@ _STOCK_REASSURANCE = frozenset(
               "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
               "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
 )
+
+# Stock words that name something of theirs: their feeling ("what you're feeling is valid"), their effort
+# ("you're doing the best you can"), themselves ("you know yourself best"). Three stock lines in a row
+# still say nothing, but one such line affirms them, not just cheers (MI coders' Affirm).
+_THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
+
+# Words that normalise: "a first migration is a common worry" names their situation and says it is usual.
+_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "happens", "often"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
@@ -153,6 +161,43 @@ def _fired(analysis: Analysis, names: tuple[str, ...]) -> list[int]:
     return sorted({i for n in names for i in analysis.hits.get(n, [])})
 
 
+def _empathy_own(analysis: Analysis) -> set[str]:
+    """The reply's content words that are not stock sympathy or comfort: what of theirs it names."""
+    return _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
+
+
+def stock_only(behavior: str, analysis: Analysis) -> bool:
+    """An empathy reply made only of stock words ("I'm so sorry, that must be hard.", "I understand how you feel.").
+
+    It still counts: ESConv's, EPITOME's and MI's coders all code it as empathy, and turning it away
+    (the reassurance rule) cost held kappa ESConv 0.49 -> 0.41, EPITOME 0.38 -> 0.33, MI 0.42 -> 0.26.
+    But it is the catalog's level 1 ("a generic, formulaic phrase with nothing of theirs"), so it may not
+    outscore a reply that names their feeling and ties it to what they said: the scorer caps it at the
+    threshold (issue 16, round 5: "I understand how you feel." scored 100, "You sound panicked about the
+    demo now that the deadline moved up a week." 62).
+    """
+    return behavior == "empathy" and not _empathy_own(analysis)
+
+
+def _comfort_basis(analysis: Analysis, indices: list[int], ctx: frozenset[str]) -> set[str]:
+    """What the comforting sentences rest on, clause by clause, once praise and stock comfort are taken out.
+
+    Affirming their act in their own words keeps those words ("reaching out for a therapist is a brave
+    step"), and so does normalising their named situation ("nerves before a first review are common").
+    Plain comfort does not: their worry or their noun echoed into it ("don't worry about the migration", "the migration
+    will be fine") is no fact, commitment or norm, and gamed replies beat honest answers with it.
+    """
+    found: set[str] = set()
+    for i in indices:
+        for clause in clauses(analysis.sentences[i]):
+            said = content_stems(words(clause))
+            basis = content_stems(words(without_praise(clause))) - _STOCK_REASSURANCE - PRAISE_FRAME
+            if not said & _NORMALISING:  # "it's normal to feel some anxiety" normalises the feeling they named
+                basis -= WORRY_STEMS if praise_units(clause) else WORRY_STEMS | ctx
+            found |= basis | said & _THEIRS_IN_STOCK
+    return found
+
+
 def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     """Why a behavior about the other person is not grounded in them, or None."""
     ctx = context_stems(analysis.context)
@@ -173,7 +218,7 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
         # normal. You're not alone. It'll be fine." says nothing of theirs).
         fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances", "support_offers"))
-        own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
+        own = _empathy_own(analysis)
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
         # or more that never touches their words is a salad. A run of nothing but stock is counted by
@@ -186,21 +231,36 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
             return "Praise alone isn't reassurance. Answer their worry with something real: a fact, what you will do, or that it's common and fixable."
+        fired = _fired(analysis, ("reassurances",))
+        if _comfort_basis(analysis, analysis.hits.get("answered_worries", []), ctx):
+            return None
+        # What the comfort rests on: the words of the comforting sentences once praise and stock comfort
+        # are taken out. Affirming a specific strength or choice ("great job moving the review up a week",
+        # "flagging this early was the right call") or normalising their named situation ("a first
+        # migration always feels risky") leaves something; "Great job!" and "You'll be fine." do not.
+        affirming = " ".join(analysis.sentences[i].lower for i in fired)
+        basis = content_stems(words(without_praise(affirming))) - _STOCK_REASSURANCE - PRAISE_FRAME
+        praise = "Praise alone isn't reassurance. Say what they did well and why it helps, or answer their worry with something real."
+        if not basis and praise_units(affirming) >= 2:
+            return praise  # "That's amazing, great job, wonderful!": a stack, whatever else the reply says
         # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
         # touches what they said is the reassurance twin of the empathy salad.
-        fired = _fired(analysis, ("reassurances",))
-        answered = bool(analysis.hits.get("answered_worries"))
-        # "That's amazing, great job, wonderful!": a stack of praise with nothing of what they did in it.
-        # Affirming a specific strength or choice ("great job moving the review up a week") carries
-        # their content and still counts.
-        affirming = " ".join(analysis.sentences[i].lower for i in fired)
-        if not answered and praise_units(affirming) >= 2 and not content_stems(words(without_praise(affirming))) - _STOCK_REASSURANCE - PRAISE_FRAME:
-            return "Praise alone isn't reassurance. Say what they did well and why it helps, or answer their worry with something real."
         own = _reply_stems(analysis) - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         stacked = max(len(fired), comfort_clauses(analysis.sentences[i] for i in fired))
-        if stacked >= 3 and not tied and not answered:
+        if stacked >= 3 and not tied:
             return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
+        # One stock line is no basis either (the catalog's levels 1 and 2: "Don't worry!", "You'll be
+        # fine."; it scored 60-80 and beat a specific answer to the worry), nor is it with their noun
+        # dropped in ("Don't worry about the migration, you're doing great." scored 80). Cost, held half:
+        # MI 0.28 -> 0.16 (its coders code "You deserve better." and "Congratulations you did the first
+        # step!" as Affirm), ESConv 0.34 -> 0.32. (Letting another sentence that names their situation
+        # carry the line kept one ESConv tune row, and let "Don't worry about the migration, you're doing
+        # great. Have you eaten?" through: dropped.)
+        if not _comfort_basis(analysis, fired, ctx):
+            if praise_units(affirming):
+                return praise
+            return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
         # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
