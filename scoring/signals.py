@@ -62,6 +62,7 @@ class ReplySignals:
     feeling_reflections: int = 0
     emotion_words: int = 0
     validations: int = 0
+    support_offers: int = 0  # "if you need someone to talk to, I'm here": being there for them
     restatements: int = 0
     reflections: int = 0  # "you feel overwhelmed by…", "you've been…": their inner state or experience, said back
     second_person_statements: int = 0
@@ -349,7 +350,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
             hit("restatements", s)
         if want("restatements") and hits.get("restatements", [None])[-1] != s.index and _restates(low, is_q, stems, ctx_stems):
             hit("restatements", s)
-        if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems and lx.ANSWER_CUE.search(low):
+        if ctx_worry and not is_q and want("answered_worries") and stems & ctx_stems - _WORRY_STEMS and lx.ANSWER_CUE.search(low):
             # "Your records won't be lost: we keep a full backup" answers "I'm worried we'll lose our records".
             hit("answered_worries", s)
         if ctx_stems:
@@ -421,8 +422,11 @@ ADVICE_P = 0.5
 _COUNT_EVERY_MATCH = frozenset({"negative_framing", "positive_framing"})
 _SYMPATHY_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements"})
 # The signals read with chat shorthand spelled out ("u", "ur", "sry", "thats").
-_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances"})
+_CHAT_SIGNALS = frozenset({"sympathy_phrases", "acknowledgements", "feeling_reflections", "validations", "reassurances", "support_offers"})
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|yourself)\b")
+# The worry itself is not what they worry about: "Don't worry, you'll be fine" shares only "worry" with
+# "I'm worried the update will break our reports", and answers nothing (issue 16, round 4).
+_WORRY_STEMS = frozenset(stem(w) for w in ["worry", "worried", "worrying", "worries", "concern", "concerned", "concerns", "afraid", "scared", "nervous", "anxious", "anxiety", "fear", "fears", "stress", "stressed", "panic", "fine", "okay", "sure"])
 _LAST_CLAUSE = re.compile(r"[:;\u2014\u2013]|\s-\s")
 # "Sorry you're feeling that way, but how do you know?" and "I see -- what made you switch?": the
 # question after a lead-in clause. (" but " without a comma was measured too: it made a restating
@@ -436,6 +440,7 @@ _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acknowledgements", lx.ACKNOWLEDGEMENT),
     ("feeling_reflections", lx.FEELING_REFLECTION),
     ("validations", lx.VALIDATION),
+    ("support_offers", lx.SUPPORT_OFFER),
     ("restatements", lx.RESTATEMENT),
     ("reassurances", lx.REASSURANCE),
     ("praise_words", lx.PRAISE),

@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 
 from scoring.signals import STOPWORDS, Analysis, content_stems, context_stems
-from scoring.text import stem
+from scoring.stock import PRAISE_FRAME, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
 # comma list of advice ("try yoga, walks, journaling") sits near 0.15, so the bar is below that.
@@ -47,7 +48,12 @@ _STOCK_EMPATHY = frozenset(
               "lovely", "special", "blast", "exhilarating", "nerve-wracking",
               # warmth with nothing of theirs: "rooting for you", "sending hugs", "hope things get better"
               "rooting", "thinking", "corner", "sending", "love", "strength", "vibes", "thoughts", "hope", "better", "soon",
-              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best"]
+              "recovery", "recover", "speedy", "quick", "full", "right", "every", "wish", "wishes", "luck", "best",
+              # offers to be there, stock when nothing of theirs follows: "I'm here for you, DM me anytime"
+              "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
+              "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend",
+              # the same phrases in chat shorthand: "sry, i understand ur feelings, thats so hard"
+              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -152,12 +158,16 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
     elif behavior == "empathy":
         # Stock comfort counts toward a salad too, now that it weighs in empathy ("Don't worry. It's
         # normal. You're not alone. It'll be fine." says nothing of theirs).
-        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances"))
+        fired = _fired(analysis, ("sympathy_phrases", "feeling_reflections", "validations", "reassurances", "support_offers"))
         own = _reply_stems(analysis) - _STOCK_EMPATHY - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
         # One or two stock phrases are how people start (ESConv's coders count them); a run of three
-        # or more that never touches their words is a salad.
-        if (len(fired) >= 3 and not own) or (len(fired) >= 4 and not tied):
+        # or more that never touches their words is a salad. A run of nothing but stock is counted by
+        # clause (scoring.stock), so a salad joined by commas or "and" into one sentence is still a run.
+        # (Counting clauses for the untied test too gated two long EPITOME tune replies coders rate as
+        # emotional reactions, "I hope your grief doesn't overwhelm you", and no salad the rule missed.)
+        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired))
+        if (stacked >= 3 and not own) or (len(fired) >= 4 and not tied):
             return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
@@ -165,9 +175,17 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # "Don't worry. You'll be fine. It's normal. You've got this.": a run of stock comfort that never
         # touches what they said is the reassurance twin of the empathy salad.
         fired = _fired(analysis, ("reassurances",))
+        answered = bool(analysis.hits.get("answered_worries"))
+        # "That's amazing, great job, wonderful!": a stack of praise with nothing of what they did in it.
+        # Affirming a specific strength or choice ("great job moving the review up a week") carries
+        # their content and still counts.
+        affirming = " ".join(analysis.sentences[i].lower for i in fired)
+        if not answered and praise_units(affirming) >= 2 and not content_stems(words(without_praise(affirming))) - _STOCK_REASSURANCE - PRAISE_FRAME:
+            return "Praise alone isn't reassurance. Say what they did well and why it helps, or answer their worry with something real."
         own = _reply_stems(analysis) - _STOCK_REASSURANCE
         tied = bool(own & ctx) if ctx else len(own) >= 2
-        if len(fired) >= 3 and not tied and not analysis.hits.get("answered_worries"):
+        stacked = max(len(fired), comfort_clauses(analysis.sentences[i] for i in fired))
+        if stacked >= 3 and not tied and not answered:
             return "Several stock reassurances in a row sound scripted. Answer their worry once, with something real from their situation."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
