@@ -37,16 +37,16 @@ class PeopleDirectory:
 
     def remember_profile(self, who: PersonRef, fetched_at: datetime) -> PersonRef:
         """Store (or refresh) the name and time zone a platform just told us; `who` carries them."""
-        person = self._ensure(who)
-        self.repos.people.update(person.id, display_name=who.display_name, tz=who.tz,  # type: ignore[arg-type]
-                                 profile_fetched_at=fetched_at)
+        self.repos.people.remember_profile(who.platform, who.workspace, who.user_id, who.display_name or who.user_id,
+                                           who.tz or "UTC", fetched_at, self.clock.now())
         return who
 
     def remember_dm_channel(self, who: PersonRef, channel: str | None) -> None:
         """The DM channel to reuse across processes and restarts (None: open a new one next time)."""
-        person = self._ensure(who) if channel else self.repos.people.find(who.platform, who.workspace, who.user_id)
-        if person is not None:
-            self.repos.people.update(person.id, dm_channel_id=channel)  # type: ignore[arg-type]
+        people = self.repos.people
+        if not people.set_dm_channel(who.platform, who.workspace, who.user_id, channel, self.clock.now()) and channel:
+            self._ensure(who)  # not stored yet: create them, then keep the channel
+            people.set_dm_channel(who.platform, who.workspace, who.user_id, channel, self.clock.now())
 
     def ensure(self, who: PersonRef) -> KnownPerson:
         """The person, created on first contact."""

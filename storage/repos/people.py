@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import select
 
 from storage.db import Database
@@ -25,6 +28,42 @@ _FIND_PERSON = (core_select(_PEOPLE)
                        _WORKSPACES.c.external_id == bindparam("workspace"),
                        _PEOPLE.c.platform_user_id == bindparam("user_id"))
                 .limit(1))
+
+
+# First contact (issue #26): a rep's profile was stored with a lookup, an ORM insert, and an ORM read and
+# update (two units of work); their DM channel with a lookup and another ORM read and update. Under a
+# push wave or the benchmark's ramp every rep is a first contact (~11 ms of CPU per /practice on
+# PostgreSQL). Now the profile is one upsert and the DM channel one UPDATE.
+_PROFILE: dict[str, Any] = {"display_name": bindparam("p_display_name"), "tz": bindparam("p_tz"),
+            "profile_fetched_at": bindparam("p_fetched_at")}
+
+
+def _upsert_profile(dialect: Any) -> Any:
+    statement = dialect.insert(_PEOPLE).values(workspace_id=bindparam("p_workspace_id"), platform=bindparam("p_platform"),
+                                               platform_user_id=bindparam("p_user_id"), created_at=bindparam("p_now"),
+                                               **_PROFILE)
+    return statement.on_conflict_do_update(index_elements=["workspace_id", "platform_user_id"],
+                                           set_={name: statement.excluded[name] for name in _PROFILE},
+                                           ).returning(*_PEOPLE.columns)
+
+
+_UPSERT_PROFILE = {"postgresql": _upsert_profile(postgresql), "sqlite": _upsert_profile(sqlite)}
+_SET_DM_CHANNEL = (update(_PEOPLE)
+                   .where(_PEOPLE.c.workspace_id == bindparam("p_workspace_id"),
+                          _PEOPLE.c.platform_user_id == bindparam("p_user_id"))
+                   .values(dm_channel_id=bindparam("p_channel")))
+_PERSON_MAPPER = Person.__mapper__  # type: ignore[attr-defined]
+_NEW_PERSON = Person._sa_class_manager.new_instance  # type: ignore[attr-defined]
+
+
+def _person_of(row: Any) -> Person:
+    """A detached Person from a Core row, made as the ORM makes a loaded one: its columns set in its
+    __dict__, with no attribute events (Person(**columns) set 16 attributes through two __setattr__s)."""
+    if not _PERSON_MAPPER.configured:
+        configure_mappers()
+    person = _NEW_PERSON()
+    person.__dict__.update({name: row[name] for name in _PERSON_COLUMNS})
+    return person
 
 
 class PeopleRepo:
@@ -71,7 +110,7 @@ class PeopleRepo:
         with self.db.engine.connect() as connection:
             row = connection.execute(_KNOWN_PERSON, {"workspace_id": ws.id, "user_id": user_id}).first()
         if row is not None:  # detached, like the ORM's with expire_on_commit=False
-            return Person(**{name: row._mapping[name] for name in _PERSON_COLUMNS}), False
+            return _person_of(row._mapping), False
         try:
             with self.db.session() as s:
                 person = s.exec(
@@ -100,7 +139,7 @@ class PeopleRepo:
         with self.db.engine.connect() as connection:
             row = connection.execute(_FIND_PERSON, {"platform": platform, "workspace": workspace,
                                                     "user_id": user_id}).first()
-        return None if row is None else Person(**{name: row._mapping[name] for name in _PERSON_COLUMNS})
+        return None if row is None else _person_of(row._mapping)
 
     def get(self, person_id: int) -> Person | None:
         with self.db.session() as s:
@@ -114,6 +153,26 @@ class PeopleRepo:
 
     def update(self, person_id: int, **changes: object) -> Person:
         return self.db.update(Person, person_id, **changes)
+
+    def remember_profile(self, platform: str, workspace: str, user_id: str, display_name: str, tz: str,
+                         fetched_at: datetime, now: datetime) -> Person:
+        """Store the name and time zone a platform just gave for this user, creating them on first contact:
+        one statement (an upsert on the person's unique workspace and user id)."""
+        ws = self.ensure_workspace(platform, workspace, now)
+        with self.db.engine.begin() as connection:
+            row = connection.execute(_UPSERT_PROFILE[self.db.engine.dialect.name], {
+                "p_workspace_id": ws.id, "p_platform": platform, "p_user_id": user_id, "p_now": now,
+                "p_display_name": display_name, "p_tz": tz, "p_fetched_at": fetched_at}).one()
+        return _person_of(row._mapping)
+
+    def set_dm_channel(self, platform: str, workspace: str, user_id: str, channel: str | None, now: datetime) -> bool:
+        """The DM channel to reuse for this user (None: open a new one next time); False when the user
+        is not stored. One UPDATE."""
+        ws = self.ensure_workspace(platform, workspace, now)
+        with self.db.engine.begin() as connection:
+            result = connection.execute(_SET_DM_CHANNEL, {"p_workspace_id": ws.id, "p_user_id": user_id,
+                                                          "p_channel": channel})
+        return bool(result.rowcount)
 
     def snooze(self, person_id: int, until: date | None) -> Person:
         return self.update(person_id, snoozed_until=until)
