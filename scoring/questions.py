@@ -127,7 +127,7 @@ _OPEN_WH = re.compile(LEAD + r"(?:where|which|where's)\b")
 # "How much do you drink?" and "how many warehouses?" ask for a number and stay narrow (MI coders: closed).
 _DEGREE = re.compile(
     LEAD + r"how (?:much|many|far) (?:\w+er|more|less|worse|better|fewer|of (?:a|an|the|that|this|it|your)"
-    r"|does (?:it|that|this) (?:matter|bother|affect|worry|help|hurt|mean)"
+    r"|(?:does|did|has) (?:\w+ ){1,5}?(?:matter(?:ed)?|bother(?:ed)?|affect(?:ed)?|worr(?:y|ied)|help(?:ed)?|hurt|mean|upset|weigh(?:ed)? on)"
     r"|do you (?:care|want|mind|miss|need|trust|like|enjoy|worry|value))\b"
 )
 _WHY_ALONE = frozenset([("why",), ("how", "so"), ("how", "come"), ("why", "so"), ("in", "what", "way")])

@@ -104,7 +104,7 @@ _PARAPHRASE_FRAME = frozenset(
               # "you told me about your situation, correct?", "there's something on your mind about it": words
               # that point at whatever they said (their situation, what's on their mind) name none of it
               "situation", "situations", "circumstance", "circumstances", "mind", "correctly", "properly", "accurately",
-              "topic", "subject", "going"]
+              "topic", "subject", "going", "bring", "brought", "raise", "raised", "earlier"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
