@@ -136,9 +136,12 @@ def test_question_words_without_an_invitation_are_not_an_open_question(context: 
         # A degree, asked like "how hard is it?": their account of how it weighs on them.
         "How much does the overcharge bother you?",
         "How much worse have the Fridays got since the suite grew?",
+        # How long or how often their feeling or trouble has gone on opens the story of it.
+        "How long have you been feeling like this?",
+        "How often does that happen?",
     ],
 )
-def test_asking_how_much_something_weighs_on_them_is_open(question: str) -> None:
+def test_asking_how_much_it_weighs_on_them_or_how_long_they_have_felt_it_is_open(question: str) -> None:
     assert score_reply("open_question", question, _INVOICE).detected
 
 
@@ -148,6 +151,7 @@ def test_asking_how_much_something_weighs_on_them_is_open(question: str) -> None
         # A count, a time or a person: a fact to fill in (MI coders call these closed).
         "How many invoices went out?",
         "How long have you been with this vendor?",
+        "How long have you been doing that?",
         "When did the deploys start failing?",
         "Who sent the invoice?",
     ],
