@@ -21,8 +21,8 @@ import re
 # Words that may open a sentence without changing what kind of sentence it is.
 LEAD = r"^(?:(?:so|and|but|ok|okay|well|oh|ah|hmm|um|uh|right|alright|yes|yeah|sure|great|i see|got it|i'm curious|just curious|out of curiosity|also|then|now|first|anyway|hi|hello|hey|thanks|thank you|wait|actually|look|listen)[,.!:;\s-]+)*"
 
-_WH_OPEN = r"(?:how about (?:you|yourself)\b|whats|hows|whys|what|how(?!\s+(?:many|much|long|old|often|far|about)\b)|why|in what way|walk me through|tell me|help me understand|describe|explain|talk me through)"
 _AUX = r"(?:is|are|am|was|were|do|does|did|have|has|had|can|could|would|will|shall|should|may|might|must|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't|shouldn't)"
+_WH_OPEN = r"(?:how about (?:you|yourself)\b|whats|hows|whys|what(?!\s*[,:]\s*" + _AUX + r"\b)|how(?!\s+(?:many|much|long|old|often|far|about)\b)|why|in what way|walk me through|tell me|help me understand|describe|explain|talk me through)"
 _INVITE_VERB = r"(?:tell|share|describe|explain|walk me through|talk (?:me )?(?:through|about)|say more|elaborate|expand)"
 
 OPEN_QUESTION = re.compile(LEAD + r"(?:" + _WH_OPEN + r"\b|" + _AUX + r"\s+(?:you|we)\s+(?:please\s+)?" + _INVITE_VERB + r"\b)")

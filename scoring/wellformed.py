@@ -100,7 +100,11 @@ _PARAPHRASE_FRAME = frozenset(
               # "Let me make sure I understand. You mentioned that. So to recap, right?": pointing at what
               # they said ("you mentioned", "you described", "let me get this straight") is still frame
               "make", "sure", "mention", "mentioned", "mentioning", "describe", "described", "explain", "explained",
-              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following"]
+              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following",
+              # "you told me about your situation, correct?", "there's something on your mind about it": words
+              # that point at whatever they said (their situation, what's on their mind) name none of it
+              "situation", "situations", "circumstance", "circumstances", "mind", "correctly", "properly", "accurately",
+              "topic", "subject", "going", "bring", "brought", "raise", "raised", "earlier"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
