@@ -27,7 +27,7 @@ import re
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, feeling_clauses, praise_units, sympathy_clauses, without_praise
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
@@ -55,7 +55,11 @@ _STOCK_EMPATHY = frozenset(
               "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
               "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend",
               # the same phrases in chat shorthand: "sry, i understand ur feelings, thats so hard"
-              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt"]
+              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt",
+              # feelings talked about in the abstract, and the names of sympathy itself (round 5): "your emotions
+              # matter", "feelings are real", "I'm sorry you feel that way", "I respect your emotions deeply"
+              "emotion", "emotions", "emotional", "way", "matter", "matters", "real", "respect", "respected", "empathy", "sympathy",
+              "compassion", "sincerely", "genuinely", "validate", "validated", "acknowledge", "acknowledged", "hardship", "hardships", "sorrow"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -152,6 +156,10 @@ def form_problem(analysis: Analysis) -> str | None:
     return None
 
 
+# Feelings as a category rather than as the feeling they voiced: "your feelings", "emotions are hard".
+_ABSTRACT_FEELING = re.compile(r"\b(?:feelings|emotions?|emotional)\b")
+
+
 def _reply_stems(analysis: Analysis, indices: list[int] | None = None) -> set[str]:
     chosen = analysis.sentences if indices is None else [analysis.sentences[i] for i in sorted(set(indices))]
     return {x for s in chosen for x in content_stems(s.words)}
@@ -225,8 +233,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # clause (scoring.stock), so a salad joined by commas or "and" into one sentence is still a run.
         # (Counting clauses for the untied test too gated two long EPITOME tune replies coders rate as
         # emotional reactions, "I hope your grief doesn't overwhelm you", and no salad the rule missed.)
-        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired))
-        if (stacked >= 3 and not own) or (len(fired) >= 4 and not tied):
+        # With nothing of theirs, a clause of feelings talk counts as stock too, whether or not a pattern
+        # fires on it: "Feelings are valid. Emotions are hard. Sorry for the feelings." (round 5).
+        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired), feeling_clauses(analysis.sentences))
+        # Feelings named only in the abstract, twice ("I can relate to your feelings and I respect your
+        # emotions"), is a salad of two: no feeling of theirs is named in it (round 5).
+        abstract = sum(1 for s in analysis.sentences for c in clauses(s) if _ABSTRACT_FEELING.search(c))
+        if (max(stacked, abstract + 1 if abstract >= 2 else 0) >= 3 and not own) or (len(fired) >= 4 and not tied):
             return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
