@@ -184,7 +184,30 @@ def stock_only(behavior: str, analysis: Analysis) -> bool:
     threshold (issue 16, round 5: "I understand how you feel." scored 100, "You sound panicked about the
     demo now that the deadline moved up a week." 62).
     """
+    if behavior == "reassurance":
+        return _vague_affirmation(analysis)
     return behavior == "empathy" and not _empathy_own(analysis)
+
+
+# Affirming the person themselves, their worth or their first step: "You must be a very strong and caring
+# person.", "You deserve better.", "Congratulations, you did the first step!", "You can get through this."
+# MI's coders code these lines as Affirm; they are the catalog's level 2 ("affirms, but vaguely"), not
+# empty cheer. Comfort that waves the worry away ("don't worry", "you'll be fine", "it'll be okay") and
+# bare praise ("Great job!") stay out.
+_PERSON_AFFIRM = re.compile(
+    r"\byou(?:'re| are| must be| seem(?: like)?| sound(?: like)?| clearly are)(?: such)? (?:a |an )?(?:very |really |so |truly |incredibly )?(?:strong|caring|good|kind|brave|resilient|loving|thoughtful|dedicated|devoted|capable|determined|courageous)\b"
+    r"|\byou deserve (?:better|more|to be|happiness|respect|peace)\b|\b(?:congratulations|congrats)\b|\byou did the (?:first |right )?(?:step|thing)\b|\byou can (?:get through|do) (?:this|it)\b"
+)
+_EMPTY_COMFORT = re.compile(r"\b(?:worr\w*|fine|okay|ok|alright|all right|work(?:s)? out|be over|no big deal|relax|calm)\b")
+
+
+def _vague_affirmation(analysis: Analysis) -> bool:
+    """A short reply whose only comfort is one affirmation of the person (see _PERSON_AFFIRM)."""
+    fired = _fired(analysis, ("reassurances",))
+    if not fired or len(fired) > 1 or analysis.hits.get("answered_worries"):
+        return False
+    line = analysis.sentences[fired[0]].lower
+    return bool(_PERSON_AFFIRM.search(line)) and not _EMPTY_COMFORT.search(analysis.text.lower()) and praise_units(line) <= 1
 
 
 def _comfort_basis(analysis: Analysis, indices: list[int], ctx: frozenset[str]) -> set[str]:
@@ -271,6 +294,8 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # carry the line kept one ESConv tune row, and let "Don't worry about the migration, you're doing
         # great. Have you eaten?" through: dropped.)
         if not _comfort_basis(analysis, fired, ctx):
+            if _vague_affirmation(analysis):
+                return None  # counts, capped at the threshold by the scorer (stock_only)
             if praise_units(affirming):
                 return praise
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
