@@ -81,7 +81,12 @@ _STOCK_REASSURANCE = frozenset(
               "self-aware", "dedicated", "determined", "insightful", "support", "often", "reassure", "effort", "efforts", "progress",
               "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous",
               "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
-              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
+              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open",
+              # round 5's comfort with nothing under it: "rest assured, we've got you", "hang in there, it'll work
+              # out", "relax, it's nothing", "trust me, I promise it'll be okay"
+              "rest", "assured", "assure", "relax", "calm", "chill", "breathe", "hang", "trust", "promise", "promised",
+              "it'll", "you'll", "we've", "we'll", "everything's", "reason", "reasons",
+              "hands"]
 )
 
 # Stock words that name something of theirs: their feeling ("what you're feeling is valid"), their effort
