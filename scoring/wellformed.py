@@ -194,14 +194,14 @@ def stock_only(behavior: str, analysis: Analysis) -> bool:
     return behavior == "empathy" and not _empathy_own(analysis)
 
 
-# Affirming the person themselves, their worth or their first step: "You must be a very strong and caring
-# person.", "You deserve better.", "Congratulations, you did the first step!", "You can get through this."
-# MI's coders code these lines as Affirm; they are the catalog's level 2 ("affirms, but vaguely"), not
-# empty cheer. Comfort that waves the worry away ("don't worry", "you'll be fine", "it'll be okay") and
-# bare praise ("Great job!") stay out.
+# Affirming the person themselves or their first step: "You must be a very strong and caring
+# person.", "Congratulations, you did the first step!". MI's coders code these lines as Affirm; they are the
+# catalog's level 2 ("affirms, but vaguely"), not empty cheer. Comfort that predicts the outcome ("you can
+# get through this"), or waves the worry away ("don't worry", "you'll be fine"), a claim of what they deserve
+# ("you deserve better", kept out by round 5's reassurance tests) and bare praise ("Great job!") stay out.
 _PERSON_AFFIRM = re.compile(
     r"\byou(?:'re| are| must be| seem(?: like)?| sound(?: like)?| clearly are)(?: such)? (?:a |an )?(?:very |really |so |truly |incredibly )?(?:strong|caring|good|kind|brave|resilient|loving|thoughtful|dedicated|devoted|capable|determined|courageous)\b"
-    r"|\byou deserve (?:better|more|to be|happiness|respect|peace)\b|\b(?:congratulations|congrats)\b|\byou did the (?:first |right )?(?:step|thing)\b|\byou can (?:get through|do) (?:this|it)\b"
+    r"|\b(?:congratulations|congrats)\b|\byou did the (?:first |right )?(?:step|thing)\b"
 )
 _EMPTY_COMFORT = re.compile(r"\b(?:worr\w*|fine|okay|ok|alright|all right|work(?:s)? out|be over|no big deal|relax|calm)\b")
 

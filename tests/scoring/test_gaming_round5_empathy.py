@@ -96,7 +96,7 @@ def test_stock_comfort_never_counts_and_scores_below_answering_their_worry(conte
 
 @pytest.mark.parametrize(
     "reply",
-    ["You must be a very strong and caring person.", "You deserve better.", "Congratulations, you took the first step!"],
+    ["You must be a very strong and caring person.", "You seem like a really caring parent.", "Congratulations, you took the first step!"],
 )
 def test_one_affirmation_of_the_person_counts_but_never_above_a_specific_answer(reply: str) -> None:
     # MI's coders code these as Affirm (the rubric's level 2, "affirms, but vaguely"): counted, capped at the threshold.
