@@ -376,6 +376,10 @@ ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\byou(?:'ve| have) already (?:pr
 # that the thing they fear for is left alone ("your data stays where it is", "it only reads from it").
 ANSWER_CUE = re.compile(ANSWER_CUE.pattern + r"|\b(?:has|have|there's|there is|we've got|we have|comes with) (?:a |an )?(?:full |complete |tested |solid |proper )?(?:rollback|backup|fallback|contingency|safety net|undo|plan b)\b|\b(?:stays?|remains?) (?:where (?:it|they) (?:is|are)|safe|put|intact|untouched|in place)\b|\bonly (?:reads|copies|reads from)\b")
 
+# Normalising their feeling by the people who would share it (round 5, ESConv's "affirmation and
+# reassurance"): "anyone would feel stressed in this situation", "most people would be nervous".
+REASSURANCE = re.compile(REASSURANCE.pattern + r"|\b(?:anyone|anybody|most people|everyone|everybody) (?:else )?(?:would|could) (?:\w+ )?(?:feel|be|get) (?:\w+ )?(?:stress\w*|anxious|worried|nervous|scared|upset|overwhelmed|frustrated|the same)\b")
+
 # The fix already made or promised, in its own verb (round 5): "the duplicate charge is reversed today", "the
 # refund has been issued", "your payment will go through on Monday", "we'll cover the bounced-rent fee". Only
 # where their worry is stated and the sentence names its object (scoring.signals), so it answers the worry.

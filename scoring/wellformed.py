@@ -95,7 +95,7 @@ _STOCK_REASSURANCE = frozenset(
 _THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
 
 # Words that normalise: "a first migration is a common worry" names their situation and says it is usual.
-_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "happens", "often"])
+_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "anyone", "anybody", "happens", "often"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
