@@ -27,7 +27,15 @@ import re
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, feeling_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.stock import (
+    PRAISE_FRAME,
+    clauses,
+    comfort_clauses,
+    feeling_clauses,
+    praise_units,
+    sympathy_clauses,
+    without_praise,
+)
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
