@@ -52,8 +52,10 @@ _WH_SUBJECT_VERB = (
     r"(?:happens|happened|would happen|will happen|could happen|changed|changes|helps|helped|matters|went wrong|goes wrong)"
     r"(?: (?:next|then|now|there|here|after that|afterwards|to (?:you|them|him|her|it|that|this)|with (?:you|them|it|that|this)))?\s*\??$"
 )
+# "...and that's what has you furious?" is a cleft (a statement of what it is, checked back), not a
+# question asking "what": a wh-word right after "that's"/"it's"/"this is" is never asked.
 _EMBEDDED = re.compile(
-    r"\b(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b| " + _WH_SUBJECT_VERB + r")"
+    r"\b(?<!that's )(?<!that is )(?<!it's )(?<!it is )(?<!this is )(?<!which is )(?:what(?:'s|'re| " + _AUX + r" " + _SUBJECT + r"\b| " + _WH_SUBJECT_VERB + r")"
     r"|how(?!\s+(?:many|much|long|old|often|far|about|come)\b)(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
     r"|why(?:'s| " + _AUX + r" " + _SUBJECT + r"\b)"
     r"|where(?:'s| " + _AUX + r" " + _SUBJECT + r"\b))"
