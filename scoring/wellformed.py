@@ -301,8 +301,6 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
 _CONCRETE_VERB_WORDS = ["tell", "talk", "speak", "ask", "call", "ring", "text", "write", "email", "send", "book", "schedule", "sign", "join", "visit", "read", "walk", "sleep", "meditate", "exercise", "save", "cut", "sell", "share", "bring", "apply", "search", "pick", "set", "keep", "stop", "start", "check", "reach", "contact", "meet", "plan", "leave", "quit", "wait", "rest", "breathe", "journal", "list", "refund", "replace", "escalate", "fix", "restart", "reset", "update", "install", "cancel", "pause", "delay", "split", "swap", "switch", "route", "pilot", "test", "review", "document", "log", "record", "invite"]
 _CONCRETE_VERB = re.compile(r"\b(?:" + "|".join(_CONCRETE_VERB_WORDS) + r"|move(?! (?:forward|ahead|on from there))|(?<!going )(?<!moving )(?<!look )(?<!looking )forward(?! (?:to|from here)))\b")
 _CONCRETE_STEMS = frozenset(stem(w) for w in [*_CONCRETE_VERB_WORDS, "move", "forward", "checking", "starting", "planning", "writing", "calling", "talking", "asking", "reaching", "keeping", "setting", "making"])
-# The objects a hedge stack hangs its verbs on: "check out some options", "start taking steps", "plan
-# an approach". A verb that names an action needs a real object, or none ("call them", "tell him").
 # Verbs that carry the step only through their object: "take the bus" is a step, "take steps" is not.
 _GENERIC_VERB = frozenset(
     stem(w)
@@ -311,6 +309,8 @@ _GENERIC_VERB = frozenset(
 )
 # A command whose verb is a hedge: "maybe think about it", "consider it", "try to look into it".
 _HEDGE_COMMAND = re.compile(LEAD + r"(?:(?:please|just|maybe|perhaps|simply|definitely|also|really|and|so|then)[,\s]+)*(?:try|consider|think|reflect|look|explore|figure|focus|work|do)\b")
+# The objects a hedge stack hangs its verbs on: "check out some options", "start taking steps", "plan
+# an approach". A verb that names an action needs a real object, or none ("call them", "tell him").
 _VAGUE_OBJECT = re.compile(r"\b(?:something|anything|everything|stuff|(?<!the )thing|things|options?|approach(?:es)?|solutions?|steps?(?! ?\d)|ways?|ideas?|measures?|actions?|changes?|strateg(?:y|ies)|methods?|alternatives?|possibilit(?:y|ies)|avenues?|course of action|plan of action|suggestions?|recommendations?|advice|what (?:i|you|we)(?:'d| would)? (?:suggest|recommend|advise)\w*|what(?:ever)? (?:works|helps|is best|is recommended))\b")
 
 
