@@ -127,7 +127,11 @@ _VAGUE_ACTION = frozenset(
               "recommended", "suggested", "advise", "advised", "suggesting", "recommending", "kind", "sort",
               "happen", "happens", "see", "situation",
               "issue", "issues", "problem", "problems", "matter", "matters", "whatever", "works", "sense", "rather", "course",
-              "back", "point", "preference", "prefer", "vote", "proposal", "propose", "oughta", "gotta", "ought", "sound", "sounds", "wouldn't", "shouldn't", "couldn't", "mustn't", "everything", "direction", "directions", "eye", "few", "various", "always", "simply", "actually", "thought", "thinking", "thoughts", "several", "certain", "regard", "regarding", "i'd", "let's", "we'd", "you'd", "we'll", "i'll", "what's", "here's"]
+              "back", "point", "preference", "prefer", "vote", "proposal", "propose", "oughta", "gotta", "ought", "sound", "sounds",
+              "everything", "direction", "directions", "eye", "few", "various", "always", "simply", "actually", "thought", "thinking",
+              "thoughts", "several", "certain", "regard", "regarding",
+              # contractions the tokeniser keeps whole: "I'd", "let's" and "wouldn't" frame a step, they are not one
+              "wouldn't", "shouldn't", "couldn't", "mustn't", "i'd", "let's", "we'd", "you'd", "we'll", "i'll", "what's", "here's"]
 )
 
 _FRAGMENTS = "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
@@ -276,7 +280,6 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
-        # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
         # A command carries its own action ("Just be yourself", "If not, don't go"), unless it is a hedge
         # verb with nothing after it ("maybe think about it differently") or hangs on a placeholder
         # ("try to work on things"); modal frames need a named step.
