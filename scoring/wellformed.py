@@ -28,7 +28,15 @@ from scoring.lexicon import LEAD
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.stock import (
+    PRAISE_FRAME,
+    clauses,
+    comfort_clauses,
+    feeling_clauses,
+    praise_units,
+    sympathy_clauses,
+    without_praise,
+)
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
@@ -56,7 +64,11 @@ _STOCK_EMPATHY = frozenset(
               "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
               "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend",
               # the same phrases in chat shorthand: "sry, i understand ur feelings, thats so hard"
-              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt"]
+              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt",
+              # feelings talked about in the abstract, and the names of sympathy itself (round 5): "your emotions
+              # matter", "feelings are real", "I'm sorry you feel that way", "I respect your emotions deeply"
+              "emotion", "emotions", "emotional", "way", "matter", "matters", "real", "respect", "respected", "empathy", "sympathy",
+              "compassion", "sincerely", "genuinely", "validate", "validated", "acknowledge", "acknowledged", "hardship", "hardships", "sorrow"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -78,7 +90,12 @@ _STOCK_REASSURANCE = frozenset(
               "self-aware", "dedicated", "determined", "insightful", "support", "often", "reassure", "effort", "efforts", "progress",
               "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous",
               "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
-              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
+              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open",
+              # round 5's comfort with nothing under it: "rest assured, we've got you", "hang in there, it'll work
+              # out", "relax, it's nothing", "trust me, I promise it'll be okay"
+              "rest", "assured", "assure", "relax", "calm", "chill", "breathe", "hang", "trust", "promise", "promised",
+              "it'll", "you'll", "we've", "we'll", "everything's", "reason", "reasons",
+              "hands"]
 )
 
 # Stock words that name something of theirs: their feeling ("what you're feeling is valid"), their effort
@@ -87,7 +104,7 @@ _STOCK_REASSURANCE = frozenset(
 _THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
 
 # Words that normalise: "a first migration is a common worry" names their situation and says it is usual.
-_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "happens", "often"])
+_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "anyone", "anybody", "happens", "often"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
@@ -101,7 +118,11 @@ _PARAPHRASE_FRAME = frozenset(
               # "Let me make sure I understand. You mentioned that. So to recap, right?": pointing at what
               # they said ("you mentioned", "you described", "let me get this straight") is still frame
               "make", "sure", "mention", "mentioned", "mentioning", "describe", "described", "explain", "explained",
-              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following"]
+              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following",
+              # "you told me about your situation, correct?", "there's something on your mind about it": words
+              # that point at whatever they said (their situation, what's on their mind) name none of it
+              "situation", "situations", "circumstance", "circumstances", "mind", "correctly", "properly", "accurately",
+              "topic", "subject", "going", "bring", "brought", "raise", "raised", "earlier"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
@@ -169,6 +190,10 @@ def form_problem(analysis: Analysis) -> str | None:
     return None
 
 
+# Feelings as a category rather than as the feeling they voiced: "your feelings", "emotions are hard".
+_ABSTRACT_FEELING = re.compile(r"\b(?:feelings|emotions?|emotional)\b")
+
+
 def _reply_stems(analysis: Analysis, indices: list[int] | None = None) -> set[str]:
     chosen = analysis.sentences if indices is None else [analysis.sentences[i] for i in sorted(set(indices))]
     return {x for s in chosen for x in content_stems(s.words)}
@@ -193,7 +218,30 @@ def stock_only(behavior: str, analysis: Analysis) -> bool:
     threshold (issue 16, round 5: "I understand how you feel." scored 100, "You sound panicked about the
     demo now that the deadline moved up a week." 62).
     """
+    if behavior == "reassurance":
+        return _vague_affirmation(analysis)
     return behavior == "empathy" and not _empathy_own(analysis)
+
+
+# Affirming the person themselves or their first step: "You must be a very strong and caring
+# person.", "Congratulations, you did the first step!". MI's coders code these lines as Affirm; they are the
+# catalog's level 2 ("affirms, but vaguely"), not empty cheer. Comfort that predicts the outcome ("you can
+# get through this"), or waves the worry away ("don't worry", "you'll be fine"), a claim of what they deserve
+# ("you deserve better", kept out by round 5's reassurance tests) and bare praise ("Great job!") stay out.
+_PERSON_AFFIRM = re.compile(
+    r"\byou(?:'re| are| must be| seem(?: like)?| sound(?: like)?| clearly are)(?: such)? (?:a |an )?(?:very |really |so |truly |incredibly )?(?:strong|caring|good|kind|brave|resilient|loving|thoughtful|dedicated|devoted|capable|determined|courageous)\b"
+    r"|\b(?:congratulations|congrats)\b|\byou did the (?:first |right )?(?:step|thing)\b"
+)
+_EMPTY_COMFORT = re.compile(r"\b(?:worr\w*|fine|okay|ok|alright|all right|work(?:s)? out|be over|no big deal|relax|calm)\b")
+
+
+def _vague_affirmation(analysis: Analysis) -> bool:
+    """A short reply whose only comfort is one affirmation of the person (see _PERSON_AFFIRM)."""
+    fired = _fired(analysis, ("reassurances",))
+    if not fired or len(fired) > 1 or analysis.hits.get("answered_worries"):
+        return False
+    line = analysis.sentences[fired[0]].lower
+    return bool(_PERSON_AFFIRM.search(line)) and not _EMPTY_COMFORT.search(analysis.text.lower()) and praise_units(line) <= 1
 
 
 def _comfort_basis(analysis: Analysis, indices: list[int], ctx: frozenset[str]) -> set[str]:
@@ -242,8 +290,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # clause (scoring.stock), so a salad joined by commas or "and" into one sentence is still a run.
         # (Counting clauses for the untied test too gated two long EPITOME tune replies coders rate as
         # emotional reactions, "I hope your grief doesn't overwhelm you", and no salad the rule missed.)
-        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired))
-        if (stacked >= 3 and not own) or (len(fired) >= 4 and not tied):
+        # With nothing of theirs, a clause of feelings talk counts as stock too, whether or not a pattern
+        # fires on it: "Feelings are valid. Emotions are hard. Sorry for the feelings." (round 5).
+        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired), feeling_clauses(analysis.sentences))
+        # Feelings named only in the abstract, twice ("I can relate to your feelings and I respect your
+        # emotions"), is a salad of two: no feeling of theirs is named in it (round 5).
+        abstract = sum(1 for s in analysis.sentences for c in clauses(s) if _ABSTRACT_FEELING.search(c))
+        if (max(stacked, abstract + 1 if abstract >= 2 else 0) >= 3 and not own) or (len(fired) >= 4 and not tied):
             return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
@@ -275,6 +328,8 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # carry the line kept one ESConv tune row, and let "Don't worry about the migration, you're doing
         # great. Have you eaten?" through: dropped.)
         if not _comfort_basis(analysis, fired, ctx):
+            if _vague_affirmation(analysis):
+                return None  # counts, capped at the threshold by the scorer (stock_only)
             if praise_units(affirming):
                 return praise
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
