@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.lexicon import LEAD
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
@@ -135,7 +136,23 @@ _VAGUE_ACTION = frozenset(
               # "doing things is important", "trying is key"
               "important", "key", "essential", "crucial", "vital", "doing", "time",
               # round 3's offers: "would you be interested in something?", "another option is available"
-              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also"]
+              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also",
+              # round 5's hedge stacks: placeholder objects ("approaches", "solutions", "measures"), where and
+              # when with no step ("going forward", "soon", "at the right time"), and advising about advice
+              # ("do what is recommended, as I recommend", "follow my suggestion")
+              "approaches", "solution", "solutions", "measure", "measures", "actions", "strategy", "strategies", "method", "methods",
+              "alternatives", "possibility", "possibilities", "avenue", "avenues", "course", "plan", "plans", "change", "changes",
+              "forward", "moving", "ahead", "toward", "towards", "soon", "sooner", "later", "future", "eventually", "next", "right",
+              "proper", "appropriate", "necessary", "relevant", "positive", "proactive", "new", "together", "there", "from",
+              "potentially", "potential", "likely", "definitely", "certainly", "honestly",
+              "recommended", "suggested", "advise", "advised", "suggesting", "recommending", "kind", "sort",
+              "happen", "happens", "see", "situation",
+              "issue", "issues", "problem", "problems", "matter", "matters", "whatever", "works", "sense", "rather", "course",
+              "back", "point", "preference", "prefer", "vote", "proposal", "propose", "oughta", "gotta", "ought", "sound", "sounds",
+              "everything", "direction", "directions", "eye", "few", "various", "always", "simply", "actually", "thought", "thinking",
+              "thoughts", "several", "certain", "regard", "regarding",
+              # contractions the tokeniser keeps whole: "I'd", "let's" and "wouldn't" frame a step, they are not one
+              "wouldn't", "shouldn't", "couldn't", "mustn't", "i'd", "let's", "we'd", "you'd", "we'll", "i'll", "what's", "here's"]
 )
 
 _FRAGMENTS = "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
@@ -318,10 +335,11 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
-        # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
-        concrete = set(analysis.hits.get("imperatives", [])) | {
-            i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION or _CONCRETE_VERB.search(analysis.sentences[i].lower)
-        }
+        # A command carries its own action ("Just be yourself", "If not, don't go"), unless it is a hedge
+        # verb with nothing after it ("maybe think about it differently") or hangs on a placeholder
+        # ("try to work on things"); modal frames need a named step.
+        imperatives = set(analysis.hits.get("imperatives", []))
+        concrete = {i for i in fired if _names_a_step(*_step_words(analysis, i), command=i in imperatives)}
         if fired and not concrete:
             return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
         # "Just tell. Just ask. Just call.": a run of bare commands names no step either.
@@ -336,7 +354,64 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
 
 # Verbs that name an action by themselves ("tell him how you feel", "call them"); "try", "do" and
 # "consider" do not, and are in _VAGUE_ACTION instead.
-_CONCRETE_VERB = re.compile(r"\b(?:tell|talk|speak|ask|call|ring|text|write|email|send|book|schedule|sign|join|visit|read|walk|sleep|meditate|exercise|save|cut|sell|move|share|bring|apply|search|pick|set|keep|stop|start|check|reach|contact|meet|plan|leave|quit|wait|rest|breathe|journal|list|book|refund|replace|escalate|fix|restart|reset|update|install|cancel|pause|delay|split|swap|switch|route|pilot|test|review|document|log|record|forward|invite)\b")
+_CONCRETE_VERB_WORDS = ["tell", "talk", "speak", "ask", "call", "ring", "text", "write", "email", "send", "book", "schedule", "sign", "join", "visit", "read", "walk", "sleep", "meditate", "exercise", "save", "cut", "sell", "share", "bring", "apply", "search", "pick", "set", "keep", "stop", "start", "check", "reach", "contact", "meet", "plan", "leave", "quit", "wait", "rest", "breathe", "journal", "list", "refund", "replace", "escalate", "fix", "restart", "reset", "update", "install", "cancel", "pause", "delay", "split", "swap", "switch", "route", "pilot", "test", "review", "document", "log", "record", "invite"]
+
+
+def _verb_forms(verb: str) -> set[str]:
+    """The verb and its -ed and -ing forms ("start", "started", "starting"; "stop", "stopped"; "leave", "leaving")."""
+    forms = {verb, verb + "d", verb[:-1] + "ing"} if verb.endswith("e") else {verb, verb + "ed", verb + "ing"}
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", verb):
+        forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+_CONCRETE_VERB = re.compile(r"\b(?:" + "|".join(sorted({f for v in _CONCRETE_VERB_WORDS for f in _verb_forms(v)}, key=len, reverse=True)) + r"|get started|move(?! (?:forward|ahead|on from there))|(?<!going )(?<!moving )(?<!look )(?<!looking )forward(?! (?:to|from here))|let (?:it |them |that |this |him |her )?go)\b")
+_CONCRETE_STEMS = frozenset(stem(w) for w in [*_CONCRETE_VERB_WORDS, "move", "forward", "checking", "starting", "planning", "writing", "calling", "talking", "asking", "reaching", "keeping", "setting", "making"])
+# Verbs that carry the step only through their object: "take the bus" is a step, "take steps" is not.
+_GENERIC_VERB = frozenset(
+    stem(w)
+    for w in ["take", "taking", "make", "making", "find", "finding", "focus", "focusing", "handle", "handling", "address", "addressing",
+              "deal", "dealing", "tackle", "tackling", "figure", "figuring", "explore", "exploring", "follow", "following", "get", "go", "give", "stick", "sticking"]
+)
+# A command whose verb is a hedge: "maybe think about it", "consider it", "try to look into it".
+_HEDGE_COMMAND = re.compile(LEAD + r"(?:(?:please|just|maybe|perhaps|simply|definitely|also|really|and|so|then)[,\s]+)*(?:try|consider|think|reflect|look|explore|figure|focus|work)\b")
+# The objects a hedge stack hangs its verbs on: "check out some options", "start taking steps", "plan
+# an approach". A verb that names an action needs a real object, or none ("call them", "tell him").
+_VAGUE_OBJECT = re.compile(r"\b(?:something|anything|stuff|(?<!the )thing|things|options?|approach(?:es)?|solutions?|steps?(?! ?\d)|(?<!same )(?<!this )(?<!that )(?<!by the )(?<!on the )(?<!other )ways?|ideas?|measures?|actions?|changes?|strateg(?:y|ies)|methods?|alternatives?|possibilit(?:y|ies)|avenues?|course of action|plan of action|suggestions?|recommendations?|advice|what (?:i|you|we)(?:'d| would)? (?:suggest|recommend|advise)\w*|whatever|what(?:ever)? (?:works|helps|is best|is recommended|it takes))\b")
+
+
+def _names_a_step(tokens: tuple[str, ...], low: str, *, command: bool = False) -> bool:
+    """Does this sentence name an action someone can take, beyond hedges, frames and placeholder objects?
+
+    "Have you considered maybe trying something?", "I suggest you consider options and think about
+    approaches going forward", "take the right steps at the right time": every word is a hedge, a frame
+    or a placeholder, and a generic verb ("take", "find", "focus on") is a step only with a real object.
+    """
+    own = content_stems(tokens) - _VAGUE_ACTION
+    if _VAGUE_OBJECT.search(low):
+        # "Check out your options and make a plan": with a placeholder for the object, only a real
+        # thing named beside it ("call the bank about your options") makes it a step.
+        return bool(own - _GENERIC_VERB - _CONCRETE_STEMS)
+    return bool(own or _CONCRETE_VERB.search(low) or (command and not _HEDGE_COMMAND.match(low)))
+
+
+# "Does that work for you?", "How does that sound?": a check that points back at the option just offered.
+_CHECK_BACK = re.compile(LEAD + r"(?:(?:would|could|does|will|is|would) (?:it|that|this|that time|that one|this one) (?:work|be (?:ok|okay|alright|fine|good)|suit)|how (?:does|would) (?:that|this|it) (?:sound|work)|(?:does|would) (?:that|this) (?:sound|suit)|is (?:that|this|it) what you(?:'re| are) (?:looking for|after))\b")
+
+
+def _step_words(analysis: Analysis, i: int) -> tuple[tuple[str, ...], str]:
+    """The words a fired sentence's step is judged on: its own, plus the option it checks back on.
+
+    "There's a slot with Dr Bhati at 2 pm on the 3rd. Does that work for you?" offers the slot in one
+    sentence and checks it in the next; the check alone names nothing, the pair names a step.
+    """
+    s = analysis.sentences[i]
+    if i > 0 and _CHECK_BACK.match(s.lower) and not analysis.sentences[i - 1].is_question:
+        prev = analysis.sentences[i - 1]
+        return (*prev.words, *s.words), f"{prev.lower} {s.lower}"
+    return s.words, s.lower
+
+
 _MODAL = re.compile(r"\b(?:should|could|might|may|maybe|perhaps|how about|what about|why not|can)\b")
 
 
