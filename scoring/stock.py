@@ -70,6 +70,11 @@ def sympathy_clauses(sentences: Iterable[Sentence]) -> int:
     return _stock_clauses(sentences, _EMPATHY_PATTERNS)
 
 
+def feeling_clauses(sentences: Iterable[Sentence]) -> int:
+    """How many clauses carry a sympathy or comfort phrase, or talk about feelings at all ("emotions are hard")."""
+    return _stock_clauses(sentences, (*_EMPATHY_PATTERNS, lx.EMOTION))
+
+
 def comfort_clauses(sentences: Iterable[Sentence]) -> int:
     """How many clauses carry a comfort or affirmation phrase."""
     return _stock_clauses(sentences, _REASSURANCE_PATTERNS)

@@ -24,10 +24,19 @@ from __future__ import annotations
 
 import re
 
+from scoring.lexicon import LEAD
 from scoring.questions import bare_wh
 from scoring.restating import frame_words
 from scoring.signals import STOPWORDS, WORRY_STEMS, Analysis, content_stems, context_stems
-from scoring.stock import PRAISE_FRAME, clauses, comfort_clauses, praise_units, sympathy_clauses, without_praise
+from scoring.stock import (
+    PRAISE_FRAME,
+    clauses,
+    comfort_clauses,
+    feeling_clauses,
+    praise_units,
+    sympathy_clauses,
+    without_praise,
+)
 from scoring.text import stem, words
 
 # Words that carry grammar, not content; real sentences are full of them ; keyword runs are not. A
@@ -55,7 +64,11 @@ _STOCK_EMPATHY = frozenset(
               "message", "dm", "pm", "msg", "inbox", "hmu", "talk", "vent", "chat", "anytime", "whenever", "free", "listen", "listening",
               "reach", "open", "door", "ear", "care", "always", "need", "want", "someone", "somebody", "anyone", "friend",
               # the same phrases in chat shorthand: "sry, i understand ur feelings, thats so hard"
-              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt"]
+              "sry", "soz", "thats", "ure", "youre", "dont", "cant", "ive", "youve", "isnt",
+              # feelings talked about in the abstract, and the names of sympathy itself (round 5): "your emotions
+              # matter", "feelings are real", "I'm sorry you feel that way", "I respect your emotions deeply"
+              "emotion", "emotions", "emotional", "way", "matter", "matters", "real", "respect", "respected", "empathy", "sympathy",
+              "compassion", "sincerely", "genuinely", "validate", "validated", "acknowledge", "acknowledged", "hardship", "hardships", "sorrow"]
 )
 
 # Stems of stock reassurance: "don't worry, you'll be fine, it's normal, you've got this" says
@@ -77,7 +90,12 @@ _STOCK_REASSURANCE = frozenset(
               "self-aware", "dedicated", "determined", "insightful", "support", "often", "reassure", "effort", "efforts", "progress",
               "happy", "respect", "love", "break", "promising", "hopeful", "encouraging", "healthy", "solid", "wise", "courageous",
               "thanks", "thank", "sharing", "writing", "reaching", "posting", "opening", "trusting", "seeking", "asking", "help",
-              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open"]
+              "glad", "lucky", "survivor", "fighter", "family", "human", "honest", "open",
+              # round 5's comfort with nothing under it: "rest assured, we've got you", "hang in there, it'll work
+              # out", "relax, it's nothing", "trust me, I promise it'll be okay"
+              "rest", "assured", "assure", "relax", "calm", "chill", "breathe", "hang", "trust", "promise", "promised",
+              "it'll", "you'll", "we've", "we'll", "everything's", "reason", "reasons",
+              "hands"]
 )
 
 # Stock words that name something of theirs: their feeling ("what you're feeling is valid"), their effort
@@ -86,7 +104,7 @@ _STOCK_REASSURANCE = frozenset(
 _THEIRS_IN_STOCK = frozenset(stem(w) for w in ["feel", "feeling", "feelings", "felt", "best", "yourself"])
 
 # Words that normalise: "a first migration is a common worry" names their situation and says it is usual.
-_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "happens", "often"])
+_NORMALISING = frozenset(stem(w) for w in ["normal", "common", "usual", "typical", "natural", "expected", "everyone", "everybody", "anyone", "anybody", "happens", "often"])
 
 # Frames of a paraphrase: the words around the content, never the content itself.
 _PARAPHRASE_FRAME = frozenset(
@@ -100,7 +118,11 @@ _PARAPHRASE_FRAME = frozenset(
               # "Let me make sure I understand. You mentioned that. So to recap, right?": pointing at what
               # they said ("you mentioned", "you described", "let me get this straight") is still frame
               "make", "sure", "mention", "mentioned", "mentioning", "describe", "described", "explain", "explained",
-              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following"]
+              "share", "shared", "straight", "clear", "check", "checking", "noted", "note", "follow", "following",
+              # "you told me about your situation, correct?", "there's something on your mind about it": words
+              # that point at whatever they said (their situation, what's on their mind) name none of it
+              "situation", "situations", "circumstance", "circumstances", "mind", "correctly", "properly", "accurately",
+              "topic", "subject", "going", "bring", "brought", "raise", "raised", "earlier"]
 )
 
 _REFLECTING_VERBS = frozenset(stem(w) for w in ["feel", "feeling", "felt", "think", "thinking", "thought", "want", "wanting", "wonder", "wondering", "know", "knowing", "sound", "sounding", "seem", "seeming", "starting", "beginning", "trying", "going"])
@@ -114,7 +136,23 @@ _VAGUE_ACTION = frozenset(
               # "doing things is important", "trying is key"
               "important", "key", "essential", "crucial", "vital", "doing", "time",
               # round 3's offers: "would you be interested in something?", "another option is available"
-              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also"]
+              "interested", "interest", "looking", "choice", "choices", "alternative", "available", "another", "also",
+              # round 5's hedge stacks: placeholder objects ("approaches", "solutions", "measures"), where and
+              # when with no step ("going forward", "soon", "at the right time"), and advising about advice
+              # ("do what is recommended, as I recommend", "follow my suggestion")
+              "approaches", "solution", "solutions", "measure", "measures", "actions", "strategy", "strategies", "method", "methods",
+              "alternatives", "possibility", "possibilities", "avenue", "avenues", "course", "plan", "plans", "change", "changes",
+              "forward", "moving", "ahead", "toward", "towards", "soon", "sooner", "later", "future", "eventually", "next", "right",
+              "proper", "appropriate", "necessary", "relevant", "positive", "proactive", "new", "together", "there", "from",
+              "potentially", "potential", "likely", "definitely", "certainly", "honestly",
+              "recommended", "suggested", "advise", "advised", "suggesting", "recommending", "kind", "sort",
+              "happen", "happens", "see", "situation",
+              "issue", "issues", "problem", "problems", "matter", "matters", "whatever", "works", "sense", "rather", "course",
+              "back", "point", "preference", "prefer", "vote", "proposal", "propose", "oughta", "gotta", "ought", "sound", "sounds",
+              "everything", "direction", "directions", "eye", "few", "various", "always", "simply", "actually", "thought", "thinking",
+              "thoughts", "several", "certain", "regard", "regarding",
+              # contractions the tokeniser keeps whole: "I'd", "let's" and "wouldn't" frame a step, they are not one
+              "wouldn't", "shouldn't", "couldn't", "mustn't", "i'd", "let's", "we'd", "you'd", "we'll", "i'll", "what's", "here's"]
 )
 
 _FRAGMENTS = "Most of it is one- or two-word fragments, so there is no sentence here to count. Say it as one full sentence about their situation."
@@ -152,6 +190,10 @@ def form_problem(analysis: Analysis) -> str | None:
     return None
 
 
+# Feelings as a category rather than as the feeling they voiced: "your feelings", "emotions are hard".
+_ABSTRACT_FEELING = re.compile(r"\b(?:feelings|emotions?|emotional)\b")
+
+
 def _reply_stems(analysis: Analysis, indices: list[int] | None = None) -> set[str]:
     chosen = analysis.sentences if indices is None else [analysis.sentences[i] for i in sorted(set(indices))]
     return {x for s in chosen for x in content_stems(s.words)}
@@ -176,7 +218,30 @@ def stock_only(behavior: str, analysis: Analysis) -> bool:
     threshold (issue 16, round 5: "I understand how you feel." scored 100, "You sound panicked about the
     demo now that the deadline moved up a week." 62).
     """
+    if behavior == "reassurance":
+        return _vague_affirmation(analysis)
     return behavior == "empathy" and not _empathy_own(analysis)
+
+
+# Affirming the person themselves or their first step: "You must be a very strong and caring
+# person.", "Congratulations, you did the first step!". MI's coders code these lines as Affirm; they are the
+# catalog's level 2 ("affirms, but vaguely"), not empty cheer. Comfort that predicts the outcome ("you can
+# get through this"), or waves the worry away ("don't worry", "you'll be fine"), a claim of what they deserve
+# ("you deserve better", kept out by round 5's reassurance tests) and bare praise ("Great job!") stay out.
+_PERSON_AFFIRM = re.compile(
+    r"\byou(?:'re| are| must be| seem(?: like)?| sound(?: like)?| clearly are)(?: such)? (?:a |an )?(?:very |really |so |truly |incredibly )?(?:strong|caring|good|kind|brave|resilient|loving|thoughtful|dedicated|devoted|capable|determined|courageous)\b"
+    r"|\b(?:congratulations|congrats)\b|\byou did the (?:first |right )?(?:step|thing)\b"
+)
+_EMPTY_COMFORT = re.compile(r"\b(?:worr\w*|fine|okay|ok|alright|all right|work(?:s)? out|be over|no big deal|relax|calm)\b")
+
+
+def _vague_affirmation(analysis: Analysis) -> bool:
+    """A short reply whose only comfort is one affirmation of the person (see _PERSON_AFFIRM)."""
+    fired = _fired(analysis, ("reassurances",))
+    if not fired or len(fired) > 1 or analysis.hits.get("answered_worries"):
+        return False
+    line = analysis.sentences[fired[0]].lower
+    return bool(_PERSON_AFFIRM.search(line)) and not _EMPTY_COMFORT.search(analysis.text.lower()) and praise_units(line) <= 1
 
 
 def _comfort_basis(analysis: Analysis, indices: list[int], ctx: frozenset[str]) -> set[str]:
@@ -225,8 +290,13 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # clause (scoring.stock), so a salad joined by commas or "and" into one sentence is still a run.
         # (Counting clauses for the untied test too gated two long EPITOME tune replies coders rate as
         # emotional reactions, "I hope your grief doesn't overwhelm you", and no salad the rule missed.)
-        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired))
-        if (stacked >= 3 and not own) or (len(fired) >= 4 and not tied):
+        # With nothing of theirs, a clause of feelings talk counts as stock too, whether or not a pattern
+        # fires on it: "Feelings are valid. Emotions are hard. Sorry for the feelings." (round 5).
+        stacked = len(fired) if own else max(len(fired), sympathy_clauses(analysis.sentences[i] for i in fired), feeling_clauses(analysis.sentences))
+        # Feelings named only in the abstract, twice ("I can relate to your feelings and I respect your
+        # emotions"), is a salad of two: no feeling of theirs is named in it (round 5).
+        abstract = sum(1 for s in analysis.sentences for c in clauses(s) if _ABSTRACT_FEELING.search(c))
+        if (max(stacked, abstract + 1 if abstract >= 2 else 0) >= 3 and not own) or (len(fired) >= 4 and not tied):
             return "Several stock sympathy phrases in a row sound scripted. Name the feeling once and tie it to what they told you."
     elif behavior == "reassurance":
         if not analysis.hits.get("reassurances") and not analysis.hits.get("answered_worries"):
@@ -258,15 +328,18 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
         # carry the line kept one ESConv tune row, and let "Don't worry about the migration, you're doing
         # great. Have you eaten?" through: dropped.)
         if not _comfort_basis(analysis, fired, ctx):
+            if _vague_affirmation(analysis):
+                return None  # counts, capped at the threshold by the scorer (stock_only)
             if praise_units(affirming):
                 return praise
             return "“Don't worry” and “you'll be fine” give them nothing to hold on to. Answer the worry itself: a fact, what you will do, or that it's common in their situation and fixable."
     elif behavior == "suggestion":
         fired = _fired(analysis, ("suggestions", "advice_sentences", "suggestive_questions", "imperatives", "next_steps"))
-        # An imperative carries its own action ("Just be yourself"); modal frames need a named step.
-        concrete = set(analysis.hits.get("imperatives", [])) | {
-            i for i in fired if content_stems(analysis.sentences[i].words) - _VAGUE_ACTION or _CONCRETE_VERB.search(analysis.sentences[i].lower)
-        }
+        # A command carries its own action ("Just be yourself", "If not, don't go"), unless it is a hedge
+        # verb with nothing after it ("maybe think about it differently") or hangs on a placeholder
+        # ("try to work on things"); modal frames need a named step.
+        imperatives = set(analysis.hits.get("imperatives", []))
+        concrete = {i for i in fired if _names_a_step(*_step_words(analysis, i), command=i in imperatives)}
         if fired and not concrete:
             return "A suggestion names a concrete step: who does what, and when it helps. “You could try something” leaves them where they were."
         # "Just tell. Just ask. Just call.": a run of bare commands names no step either.
@@ -281,7 +354,64 @@ def grounding_problem(behavior: str, analysis: Analysis) -> str | None:
 
 # Verbs that name an action by themselves ("tell him how you feel", "call them"); "try", "do" and
 # "consider" do not, and are in _VAGUE_ACTION instead.
-_CONCRETE_VERB = re.compile(r"\b(?:tell|talk|speak|ask|call|ring|text|write|email|send|book|schedule|sign|join|visit|read|walk|sleep|meditate|exercise|save|cut|sell|move|share|bring|apply|search|pick|set|keep|stop|start|check|reach|contact|meet|plan|leave|quit|wait|rest|breathe|journal|list|book|refund|replace|escalate|fix|restart|reset|update|install|cancel|pause|delay|split|swap|switch|route|pilot|test|review|document|log|record|forward|invite)\b")
+_CONCRETE_VERB_WORDS = ["tell", "talk", "speak", "ask", "call", "ring", "text", "write", "email", "send", "book", "schedule", "sign", "join", "visit", "read", "walk", "sleep", "meditate", "exercise", "save", "cut", "sell", "share", "bring", "apply", "search", "pick", "set", "keep", "stop", "start", "check", "reach", "contact", "meet", "plan", "leave", "quit", "wait", "rest", "breathe", "journal", "list", "refund", "replace", "escalate", "fix", "restart", "reset", "update", "install", "cancel", "pause", "delay", "split", "swap", "switch", "route", "pilot", "test", "review", "document", "log", "record", "invite"]
+
+
+def _verb_forms(verb: str) -> set[str]:
+    """The verb and its -ed and -ing forms ("start", "started", "starting"; "stop", "stopped"; "leave", "leaving")."""
+    forms = {verb, verb + "d", verb[:-1] + "ing"} if verb.endswith("e") else {verb, verb + "ed", verb + "ing"}
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", verb):
+        forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+_CONCRETE_VERB = re.compile(r"\b(?:" + "|".join(sorted({f for v in _CONCRETE_VERB_WORDS for f in _verb_forms(v)}, key=len, reverse=True)) + r"|get started|move(?! (?:forward|ahead|on from there))|(?<!going )(?<!moving )(?<!look )(?<!looking )forward(?! (?:to|from here))|let (?:it |them |that |this |him |her )?go)\b")
+_CONCRETE_STEMS = frozenset(stem(w) for w in [*_CONCRETE_VERB_WORDS, "move", "forward", "checking", "starting", "planning", "writing", "calling", "talking", "asking", "reaching", "keeping", "setting", "making"])
+# Verbs that carry the step only through their object: "take the bus" is a step, "take steps" is not.
+_GENERIC_VERB = frozenset(
+    stem(w)
+    for w in ["take", "taking", "make", "making", "find", "finding", "focus", "focusing", "handle", "handling", "address", "addressing",
+              "deal", "dealing", "tackle", "tackling", "figure", "figuring", "explore", "exploring", "follow", "following", "get", "go", "give", "stick", "sticking"]
+)
+# A command whose verb is a hedge: "maybe think about it", "consider it", "try to look into it".
+_HEDGE_COMMAND = re.compile(LEAD + r"(?:(?:please|just|maybe|perhaps|simply|definitely|also|really|and|so|then)[,\s]+)*(?:try|consider|think|reflect|look|explore|figure|focus|work)\b")
+# The objects a hedge stack hangs its verbs on: "check out some options", "start taking steps", "plan
+# an approach". A verb that names an action needs a real object, or none ("call them", "tell him").
+_VAGUE_OBJECT = re.compile(r"\b(?:something|anything|stuff|(?<!the )thing|things|options?|approach(?:es)?|solutions?|steps?(?! ?\d)|(?<!same )(?<!this )(?<!that )(?<!by the )(?<!on the )(?<!other )ways?|ideas?|measures?|actions?|changes?|strateg(?:y|ies)|methods?|alternatives?|possibilit(?:y|ies)|avenues?|course of action|plan of action|suggestions?|recommendations?|advice|what (?:i|you|we)(?:'d| would)? (?:suggest|recommend|advise)\w*|whatever|what(?:ever)? (?:works|helps|is best|is recommended|it takes))\b")
+
+
+def _names_a_step(tokens: tuple[str, ...], low: str, *, command: bool = False) -> bool:
+    """Does this sentence name an action someone can take, beyond hedges, frames and placeholder objects?
+
+    "Have you considered maybe trying something?", "I suggest you consider options and think about
+    approaches going forward", "take the right steps at the right time": every word is a hedge, a frame
+    or a placeholder, and a generic verb ("take", "find", "focus on") is a step only with a real object.
+    """
+    own = content_stems(tokens) - _VAGUE_ACTION
+    if _VAGUE_OBJECT.search(low):
+        # "Check out your options and make a plan": with a placeholder for the object, only a real
+        # thing named beside it ("call the bank about your options") makes it a step.
+        return bool(own - _GENERIC_VERB - _CONCRETE_STEMS)
+    return bool(own or _CONCRETE_VERB.search(low) or (command and not _HEDGE_COMMAND.match(low)))
+
+
+# "Does that work for you?", "How does that sound?": a check that points back at the option just offered.
+_CHECK_BACK = re.compile(LEAD + r"(?:(?:would|could|does|will|is|would) (?:it|that|this|that time|that one|this one) (?:work|be (?:ok|okay|alright|fine|good)|suit)|how (?:does|would) (?:that|this|it) (?:sound|work)|(?:does|would) (?:that|this) (?:sound|suit)|is (?:that|this|it) what you(?:'re| are) (?:looking for|after))\b")
+
+
+def _step_words(analysis: Analysis, i: int) -> tuple[tuple[str, ...], str]:
+    """The words a fired sentence's step is judged on: its own, plus the option it checks back on.
+
+    "There's a slot with Dr Bhati at 2 pm on the 3rd. Does that work for you?" offers the slot in one
+    sentence and checks it in the next; the check alone names nothing, the pair names a step.
+    """
+    s = analysis.sentences[i]
+    if i > 0 and _CHECK_BACK.match(s.lower) and not analysis.sentences[i - 1].is_question:
+        prev = analysis.sentences[i - 1]
+        return (*prev.words, *s.words), f"{prev.lower} {s.lower}"
+    return s.words, s.lower
+
+
 _MODAL = re.compile(r"\b(?:should|could|might|may|maybe|perhaps|how about|what about|why not|can)\b")
 
 

@@ -53,6 +53,8 @@ RESTATED = [
     # The "I" of the frame is not the rep talking about themselves.
     pytest.param(_BACKCHANNEL, "Correct me if I'm wrong, but the renewal jumped 40 percent without notice.", id="correct-me-if-im-wrong"),
     pytest.param(_BACKCHANNEL, "Let me make sure I have this right: the renewal jumped 40 percent without notice.", id="let-me-make-sure-i-have-this-right"),
+    # "that's what..." is a cleft checked back, not a question asking "what".
+    pytest.param(_DEADLINES, "So the deadlines move without a word from your manager, and that's what has you on edge?", id="cleft-checked-back"),
 ]
 
 NOT_RESTATED = [

@@ -38,7 +38,7 @@ from bot.practice.judges.prompt import JudgedBehavior
 from scoring import extract_signals
 from scoring.catalog import Behavior
 from scoring.feedback import is_brush_off, short, tidy
-from scoring.scorer import MAX_EVIDENCE, QUESTION_BARRAGE_FREE, level_of
+from scoring.scorer import MAX_EVIDENCE, barrage_questions, level_of
 from scoring.types import BehaviorScore, Feedback, InvalidReply
 
 JUDGE_WEIGHT_MAX = 0.6
@@ -69,7 +69,8 @@ def gaming_flags(rep_texts: Sequence[str]) -> dict[str, int]:
         flags["injection_attempts"] += s.injection_attempts
         flags["repeated_sentences"] += s.repeated_sentences
         flags["stuffed_replies"] += int(s.repeated_phrases >= STUFFING_PHRASES)
-        flags["question_barrages"] += int(s.questions > QUESTION_BARRAGE_FREE)
+        # The scorer's own rule, so a long reply that asks along the way is no barrage here either.
+        flags["question_barrages"] += int(barrage_questions(s) > 0)
     return flags
 
 
