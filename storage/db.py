@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -51,8 +51,13 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, role: str = "cli") -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
-                                                  "factory": writer_factory()})
+        # A file gets the same pool as PostgreSQL: SQLAlchemy's default (5 + 10 overflow) opened and closed a
+        # connection (a file open and five PRAGMAs) whenever more than 5 threads used the database at once.
+        # In memory, SQLAlchemy's own pool (one connection per thread) is the only one that works.
+        in_memory = make_url(url).database in (None, "", ":memory:") or "mode=memory" in url
+        pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        engine = create_engine(url, **pool, connect_args={"check_same_thread": False, "timeout": 30,
+                                                          "factory": writer_factory()})
         serialise_writes(engine)  # writers queue in the process, not in SQLite's busy sleeps
 
         @event.listens_for(engine, "connect")

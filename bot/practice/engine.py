@@ -166,6 +166,10 @@ class PracticeService:
         version = self.repos.scenarios.record(
             scenario.id, scenario.title, scenario.kind, list(scenario.behaviors), facts.checksum, facts.body, now,
         )
+        # The version just recorded is this scenario's body: the session's turns read it from memory, not
+        # back from the database (a read and a model_validate of the body on each scenario's first turn in
+        # the process; py-spy on benchmarks/turn_floor.py put that at ~2.5 % of the turns' CPU).
+        self._scenarios.setdefault((scenario.id, version), scenario)
         # A scheduled push gets the same session id and card on every attempt, and the card carries
         # the push key, so a platform that deduplicates (Discord's nonce) absorbs a retry after a crash.
         session_id = str(uuid.uuid5(PUSH_SESSIONS, push_key)) if push_key else str(uuid.uuid4())
