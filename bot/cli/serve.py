@@ -36,7 +36,7 @@ def serve(
             "serve only the report pages. Without them, `rehearse run` practises in the terminal."
         )
         raise typer.Exit(2)
-    from bot.runtime import WEB_ROLE, build_process
+    from bot.runtime import WEB_ROLE, build_process, settle_heap
 
     # The web process: Slack and the core (with every button's use case wired), no scheduler.
     process = build_process(settings, platforms=("slack",), scheduler=False, role=WEB_ROLE)
@@ -45,6 +45,7 @@ def serve(
     paths = "/slack/events" + (", /slack/install, /slack/oauth_redirect" if settings.slack_oauth else "")
     paths += (", /reports" if settings.secret_key else "") + ", /healthz"
     console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} ({paths})")
+    settle_heap()
     try:
         process.slack.serve(port if port is not None else settings.port, host=host)
     finally:
