@@ -148,8 +148,10 @@ def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], s
     return value, value >= b.threshold, quote, note
 
 
-def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting = fb.SALES) -> BehaviorScore:
-    reps = _rep_turns(turns)
+def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting = fb.SALES,
+                           reps: list[_RepTurn] | None = None) -> BehaviorScore:
+    """`reps`: the session's rep turns already analysed (score_session analyses them once for every behavior)."""
+    reps = _rep_turns(turns) if reps is None else reps
     if not reps:
         return _empty(b, setting)
     pairs = [_turn_score(b, rt) for rt in reps]
@@ -217,4 +219,8 @@ def score_session(behaviors: Sequence[str], turns: Sequence[Turn], setting: Sett
 
     `setting` (sales or service, the customer's goal) makes the feedback's rewrites fit the call."""
     catalog = [get_behavior(b) for b in behaviors]
-    return [score_session_behavior(b, turns, setting) for b in catalog]
+    # A turn's analysis depends only on its text and the buyer's line before it, so it is made once here,
+    # not once per behavior: the `done` scorecard analysed every rep turn two or three times, CPU that
+    # held the GIL while other reps' turns waited (issue 26).
+    reps = _rep_turns(turns)
+    return [score_session_behavior(b, turns, setting, reps) for b in catalog]

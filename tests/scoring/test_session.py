@@ -124,3 +124,16 @@ def test_a_flat_voice_costs_empathy_and_the_scorecard_says_so():
     assert "flat" not in warm.feedback.try_next
     [typed] = score_session(["empathy"], [Turn("buyer", "We've had three missed deliveries."), Turn("rep", line)])
     assert "flat" not in typed.feedback.try_next
+
+
+def test_a_scorecard_reads_each_rep_turn_once_however_many_behaviors_it_scores(monkeypatch: pytest.MonkeyPatch):
+    import scoring.session
+
+    read: list[str] = []
+    real = scoring.session.analyse
+    monkeypatch.setattr(scoring.session, "analyse", lambda text, context="": read.append(text) or real(text, context))
+    turns = session("What's driving the timing?", "That sounds stressful.", "Shall we book Tuesday?")
+    behaviors = ["open_question", "empathy", "next_steps", "paraphrase"]
+    shared = score_session(behaviors, turns)
+    assert sorted(read) == sorted(t.text for t in turns if t.speaker == "rep")
+    assert shared == [score_session([b], turns)[0] for b in behaviors]  # the same cards as scored one by one
