@@ -21,6 +21,7 @@ from scoring import lexicon as lx
 from scoring import questions as qs
 from scoring import restating as rs
 from scoring.advice import advice_probability
+from scoring.prefilter import Alternation
 from scoring.text import (
     Sentence,
     clean_context,
@@ -332,7 +333,7 @@ def analyse(text: str, context: str = "", needed: frozenset[str] | None = None) 
                 n = len(pattern.findall(text_for))
                 if n:
                     hit(name, s, n)
-            elif pattern.search(text_for):
+            elif _OCCURS[name].occurs(text_for):
                 hit(name, s)
         if want("advice_sentences") and advice_probability(s.text) >= ADVICE_P:
             hit("advice_sentences", s)
@@ -466,3 +467,6 @@ _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("patience_invites", lx.PATIENCE_INVITE),
     ("impatience_markers", lx.IMPATIENCE),
 )
+# The same patterns, asked only whether they occur: branch by branch, skipping the branches whose words
+# are not in the sentence (scoring.prefilter; empathy's patterns 100 -> 34 µs a sentence).
+_OCCURS = {name: Alternation(pattern) for name, pattern in _SENTENCE_PATTERNS}

@@ -1,0 +1,194 @@
+"""Whether a long alternation occurs in a sentence, trying only the branches whose words are there.
+
+Python's re tries every alternative of `\\b(?:a|b|c|...)` at every position of
+the text. The empathy and reassurance patterns have over a hundred alternatives
+each, and searching one sentence took 80-100 µs (benchmarks/scoring_speed.py
+and a per-pattern timing over the dev file's replies): the largest part of the
+offline buyer's reading of a turn (issue #26).
+
+Every branch of a pattern needs some literal text to match: "sorry" in
+"(?:so|really) sorry (?:to hear|that)", one of the feeling words in
+"(?:is|sounds) " + FEELING_ADJ. `Alternation` splits a pattern into its
+top-level branches, works out for each a set of strings one of which any match
+must contain (from the parse tree re compiles, so nothing is written twice),
+and searches a branch only when one of them is a substring of the text. The
+answer is exactly the whole pattern's: a branch skipped cannot match, and the
+pattern matches where any of its branches does (tests/scoring/test_prefilter.py
+holds both on every sentence of the scoring fixtures and the gaming suites).
+A branch with no such strings is always searched, so an unusual pattern only
+loses speed, never an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import compress
+
+# The parser and compiler re itself uses (sre_parse and sre_compile before Python 3.11): one parse
+# serves both the needed strings and the compiled branch.
+from re import _compiler as sre_compile  # type: ignore[attr-defined]
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
+# A group that leads a branch, where "\b(?:a|b)" may be read as "\b(?:a)|\b(?:b)".
+_OPENINGS = ("", r"\b", "^", r"(?:^|\b)")
+
+
+@dataclass(frozen=True)
+class Branch:
+    pattern: re.Pattern[str]
+    needs: tuple[str, ...] | None  # one of these occurs in any text the branch matches; None: not known
+    # Further sets of which the same holds, checked only once `needs` let the branch in.
+    also: tuple[tuple[str, ...], ...] = ()
+
+    def admits(self, text: str) -> bool:
+        return all(any(word in text for word in words) for words in self.also)
+
+
+class Alternation:
+    """A compiled pattern's `search`, answered as a yes or no, branch by branch."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        if pattern.flags & (re.IGNORECASE | re.VERBOSE):  # literal substrings would not be what it matches
+            self.branches: tuple[Branch, ...] = (Branch(pattern, None),)
+        else:
+            self.branches = tuple(_branch(text, pattern.flags) for text in _branches(pattern.pattern))
+        self._always = tuple(b for b in self.branches if b.needs is None)
+        # Each needed string once, with the branches it lets in: one C-level pass of substring tests
+        # (map + compress) instead of a Python loop over every branch.
+        by_word: dict[str, list[Branch]] = {}
+        for branch in self.branches:
+            for word in branch.needs or ():
+                by_word.setdefault(word, []).append(branch)
+        self._words = tuple(by_word)
+        self._let_in = tuple(tuple(branches) for branches in by_word.values())
+        self._single = self.branches[0].pattern if len(self.branches) == 1 else None
+
+    def occurs(self, text: str) -> bool:
+        """`bool(pattern.search(text))`, without trying the branches that cannot match."""
+        if self._single is not None:  # nothing to skip
+            return self._single.search(text) is not None
+        for branch in self._always:
+            if branch.admits(text) and branch.pattern.search(text):
+                return True
+        tried: set[int] = set()
+        for branches in compress(self._let_in, map(text.__contains__, self._words)):
+            for branch in branches:
+                if id(branch) not in tried:
+                    if branch.admits(text) and branch.pattern.search(text):
+                        return True
+                    tried.add(id(branch))
+        return False
+
+
+def _branches(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives, with a leading group of alternatives opened up."""
+    out: list[str] = []
+    for part in _split_top(pattern):
+        out.extend(_open_group(part))
+    return out
+
+
+def _open_group(part: str) -> list[str]:
+    """ "\\b(?:a|b c)" -> ["\\b(?:a)", "\\b(?:b c)"]: the same matches, as separate branches."""
+    for opening in sorted(_OPENINGS, key=len, reverse=True):
+        body_start = len(opening) + 3
+        if not part.startswith(opening + "(?:") or _group_end(part, len(opening)) != len(part) - 1:
+            continue
+        inner = _split_top(part[body_start:-1])
+        if len(inner) == 1:
+            return [part]
+        return [branch for alternative in inner for branch in _open_group(f"{opening}(?:{alternative})")]
+    return [part]
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index of the ")" closing the group that opens at `start`, or -1."""
+    for i, char, depth in _structure(text, start):
+        if char == ")" and depth == 0:
+            return i
+    return -1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split on the "|"s outside every group and character class."""
+    cuts = [i for i, char, depth in _structure(pattern, 0) if char == "|" and depth == 0]
+    return [pattern[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)], strict=True)]
+
+
+def _structure(text: str, start: int) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) for each "(", ")" and "|" outside escapes and classes."""
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(text, i)
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
+        i += 1
+
+
+def _class_end(text: str, start: int) -> int:
+    """Index of the "]" closing the character class that opens at `start`."""
+    i = start + 1
+    if i < len(text) and text[i] == "^":
+        i += 1
+    if i < len(text) and text[i] == "]":  # a "]" first in a class is a literal
+        i += 1
+    while i < len(text) and text[i] != "]":
+        i += 2 if text[i] == "\\" else 1
+    return i
+
+
+def _branch(text: str, flags: int) -> Branch:
+    # Parsed once, for the needed strings and for the compiler (re.compile would parse it again: half
+    # of the 0.4 s these patterns took to build).
+    parsed = sre_parse.parse(text, flags)
+    pattern = sre_compile.compile(parsed, flags)
+    sets = _required(list(parsed))
+    # The most telling set decides whether the branch is tried at all: its shortest string as long as
+    # possible, then as few strings as possible. The others are checked after it.
+    sets.sort(key=lambda words: (min(map(len, words)), -len(words)), reverse=True)
+    ordered = [tuple(sorted(words)) for words in sets]
+    return Branch(pattern, ordered[0], tuple(ordered[1:])) if ordered else Branch(pattern, None)
+
+
+def _required(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Sets of strings such that every match of this sequence contains one string of each set."""
+    found: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op == sre_constants.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            found.append({run})
+            run = ""
+        if op == sre_constants.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & re.IGNORECASE:
+                found.extend(_required(list(sub)))
+        elif op == sre_constants.BRANCH:
+            # One set for the group: the union of each alternative's longest-shortest set, when all have one.
+            alternatives = [_required(list(seq)) for seq in av[1]]
+            if all(alternatives):
+                found.append(set().union(*(max(sets, key=lambda words: min(map(len, words)))
+                                           for sets in alternatives)))
+        elif op in _REPEATS:
+            low, _high, sub = av
+            if low >= 1:
+                found.extend(_required(list(sub)))
+        elif op == getattr(sre_constants, "ATOMIC_GROUP", None):
+            found.extend(_required(list(av)))
+    if run:
+        found.append({run})
+    return found
