@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
-from storage.sqlite_writes import serialise_writes, writer_factory
+from storage.sqlite_writes import writer_factory
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -56,9 +56,9 @@ def make_engine(url: str, role: str = "cli") -> Engine:
         # In memory, SQLAlchemy's own pool (one connection per thread) is the only one that works.
         in_memory = make_url(url).database in (None, "", ":memory:") or "mode=memory" in url
         pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        # Writers queue in the process, not in SQLite's busy sleeps (storage.sqlite_writes).
         engine = create_engine(url, **pool, connect_args={"check_same_thread": False, "timeout": 30,
                                                           "factory": writer_factory()})
-        serialise_writes(engine)  # writers queue in the process, not in SQLite's busy sleeps
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
