@@ -46,7 +46,7 @@ class Branch:
     also: tuple[tuple[str, ...], ...] = ()
 
     def admits(self, text: str) -> bool:
-        return all(any(word in text for word in words) for words in self.also)
+        return all(any(map(text.__contains__, words)) for words in self.also)
 
 
 class Alternation:
@@ -59,14 +59,14 @@ class Alternation:
         else:
             self.branches = tuple(_branch(text, pattern.flags) for text in _branches(pattern.pattern))
         self._always = tuple(b for b in self.branches if b.needs is None)
-        # Each needed string once, with the branches it lets in: one C-level pass of substring tests
-        # (map + compress) instead of a Python loop over every branch.
-        by_word: dict[str, list[Branch]] = {}
-        for branch in self.branches:
+        # Each needed string once, with the branches it lets in (by index): one C-level pass of substring
+        # tests (map + compress) and a set union instead of a Python loop over every branch.
+        by_word: dict[str, list[int]] = {}
+        for i, branch in enumerate(self.branches):
             for word in branch.needs or ():
-                by_word.setdefault(word, []).append(branch)
+                by_word.setdefault(word, []).append(i)
         self._words = tuple(by_word)
-        self._let_in = tuple(tuple(branches) for branches in by_word.values())
+        self._let_in = tuple(tuple(indices) for indices in by_word.values())
         self._single = self.branches[0].pattern if len(self.branches) == 1 else None
 
     def occurs(self, text: str) -> bool:
@@ -76,13 +76,11 @@ class Alternation:
         for branch in self._always:
             if branch.admits(text) and branch.pattern.search(text):
                 return True
-        tried: set[int] = set()
-        for branches in compress(self._let_in, map(text.__contains__, self._words)):
-            for branch in branches:
-                if id(branch) not in tried:
-                    if branch.admits(text) and branch.pattern.search(text):
-                        return True
-                    tried.add(id(branch))
+        branches = self.branches
+        for i in set().union(*compress(self._let_in, map(text.__contains__, self._words))):
+            branch = branches[i]
+            if branch.admits(text) and branch.pattern.search(text):
+                return True
         return False
 
 
