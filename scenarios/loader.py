@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from scenarios import yaml_text
 from scenarios.schema import Scenario
-from scenarios.topics import topic_problems
+from scenarios.topics import prepare, topic_problems
 
 BUILTIN_DIRS = (Path(__file__).parent / "library", Path(__file__).parent / "assessments")
 
@@ -109,6 +109,8 @@ class ScenarioLibrary:
 
     def __init__(self, scenarios: Iterable[Scenario]) -> None:
         self._by_id = {s.id: s for s in scenarios}
+        for scenario in self._by_id.values():
+            prepare(scenario)
 
     @classmethod
     def load(cls, *extra_dirs: str | Path | None) -> ScenarioLibrary:

@@ -47,6 +47,15 @@ def weight(words: Iterable[str], text: str) -> int:
     return sum(1 for _ in _any_at(tuple(words)).finditer(normalise(text)))
 
 
+def prepare(scenario: Scenario) -> None:
+    """Build the matchers `weight` uses for each of the scenario's topics now, not on a rep's turn.
+
+    Compiling them took 2-3 ms of CPU per scenario, paid by the first turn of each scenario after a
+    start: those turns were the slowest 2-3 % of a 50-rep run (benchmarks/turn_floor.py, issue #26)."""
+    for topic in scenario.topics:
+        _any_at(tuple(topic.words))
+
+
 @lru_cache(maxsize=1024)
 def _any_at(words: tuple[str, ...]) -> re.Pattern[str]:
     """Matches (empty) at each place where any of `words` starts, as `_pattern` matches it.

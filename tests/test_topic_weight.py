@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from scenarios.loader import ScenarioLibrary
-from scenarios.topics import _pattern, normalise, weight
+from scenarios.topics import _any_at, _pattern, normalise, weight
 
 
 def per_word(words: list[str], text: str) -> int:
@@ -32,3 +32,15 @@ def test_weight_of_overlapping_words_and_of_no_words() -> None:
     assert weight(["late", "late shipments"], "Late shipments, late trucks") == 2
     assert weight(["affect"], "it affects and affecting and unaffected") == 2
     assert weight([], "anything") == 0
+
+
+def test_a_loaded_library_has_built_its_topic_matchers_so_a_reps_first_turn_compiles_none() -> None:
+    base = ScenarioLibrary.load().get("discovery-procurement-stall")
+    fresh = [topic.model_copy(update={"words": [f"{word}{i}zq" for word in topic.words]})
+             for i, topic in enumerate(base.topics)]
+    scenario = base.model_copy(update={"topics": fresh})
+    ScenarioLibrary([scenario])
+    misses = _any_at.cache_info().misses
+    for topic in scenario.topics:
+        weight(topic.words, "how does this affect the team")
+    assert _any_at.cache_info().misses == misses
