@@ -250,7 +250,7 @@ class PracticeService:
                 return
             session = loaded.session
             if event.action_id == cards.FINISH:
-                self._finish(session, chat, ref)
+                self._finish(session, chat, ref, loaded.turns)
             elif event.action_id == cards.SKIP:
                 self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED),
                                            finished_at=self.clock.now())
@@ -265,7 +265,7 @@ class PracticeService:
             loaded = work.load(session_id)
             assert loaded is not None
             session = loaded.session
-            return self._finish(session, self.chats[session.platform], self._session_ref(session))
+            return self._finish(session, self.chats[session.platform], self._session_ref(session), loaded.turns)
 
     def expire_stale(self) -> int:
         """Close sessions idle past the expiry window, with a friendly note in their thread."""
@@ -399,7 +399,7 @@ class PracticeService:
             with self._working(loaded.session) as work:
                 current = work.load(loaded.session.id)
                 if current is not None and is_open(current.session.state):
-                    self._finish(current.session, chat, ref)
+                    self._finish(current.session, chat, ref, current.turns)
         return stored
 
     def _await_earlier(self, inbound: Inbound) -> None:
@@ -472,7 +472,7 @@ class PracticeService:
             return False, False
 
         if text.lower().strip(" .!") in DONE_WORDS:
-            self._finish(session, chat, ref)
+            self._finish(session, chat, ref, turns)
             return False, False
         if not text:
             chat.send(ref, Text("I didn't catch anything there — type your reply to the buyer, or `done` to finish."))
@@ -582,9 +582,11 @@ class PracticeService:
             chat.send(ref, Text("I couldn't process that voice note — could you re-record it, or type your answer?"))
             return None
 
-    def _finish(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef) -> list[BehaviorScore]:
+    def _finish(self, session: PracticeSession, chat: ChatPort, ref: ConversationRef,
+                stored: Sequence[TurnView] | None = None) -> list[BehaviorScore]:
+        """Score and close the session; `stored` is its turns when the caller loaded them under the lock."""
         scenario = self.scenario_of(session)
-        turns = [_as_turn(t) for t in self.repos.sessions.turns(session.id)]
+        turns = [_as_turn(t) for t in (stored if stored is not None else self.repos.sessions.turns(session.id))]
         now = self.clock.now()
         if not any(t.speaker == "rep" for t in turns):
             self.repos.sessions.update(session.id, state=transition(session.state, State.ABANDONED), finished_at=now)
@@ -593,9 +595,9 @@ class PracticeService:
                                 f"Type `{wording_of(chat).start}` to try again."))
             return []
         scores = self.judge.judge(JudgeContext(scenario, scenario.behaviors, turns, session.id))
-        progress = {s.behavior: self.repos.sessions.recent_scores(session.person_id, s.behavior, 3, before=now)
-                    for s in scores}
-        self.repos.sessions.save_scores([
+        progress = self.repos.sessions.recent_scores_by_behavior(session.person_id, [s.behavior for s in scores],
+                                                                 3, before=now)
+        self.repos.sessions.close_scored(session.id, [
             BehaviorScoreRecord(
                 session_id=session.id, person_id=session.person_id, behavior=s.behavior, score=s.score,
                 detected=s.detected, level=s.level, confidence=s.confidence, engine=s.engine,
@@ -604,9 +606,8 @@ class PracticeService:
                           "rewrite": s.feedback.rewrite},
                 created_at=now,
             ) for s in scores
-        ])
-        self.repos.sessions.update(session.id, state=transition(session.state, State.FINISHED), finished_at=now,
-                                   judge_engine=scores[0].engine if scores else None)
+        ], state=transition(session.state, State.FINISHED), finished_at=now,
+            judge_engine=scores[0].engine if scores else None)
         SESSIONS.labels("finished").inc()
         chat.send(ref, cards.scorecard(scenario, scores, progress, assessment=session.kind == "assessment"))
         return scores

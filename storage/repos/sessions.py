@@ -288,6 +288,25 @@ def _utc(value: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
+_SCORES = BehaviorScoreRecord.__table__  # type: ignore[attr-defined]
+_SCORE_COLUMNS = tuple(c.name for c in _SCORES.columns if c.name != "id")
+_ADD_SCORES = insert(_SCORES)
+_RANKED_SCORES = (
+    core_select(_SCORES.c.behavior, _SCORES.c.score,
+                func.row_number().over(partition_by=_SCORES.c.behavior,
+                                       order_by=(_SCORES.c.created_at.desc(), _SCORES.c.id.desc())).label("rank"))
+    .where(_SCORES.c.person_id == bindparam("person_id"),
+           _SCORES.c.behavior.in_(bindparam("behaviors", expanding=True)),
+           _SCORES.c.created_at < bindparam("before"))
+    .subquery()
+)
+_RECENT_SCORES = (
+    core_select(_RANKED_SCORES.c.behavior, _RANKED_SCORES.c.score)
+    .where(_RANKED_SCORES.c.rank <= bindparam("limit"))
+    .order_by(_RANKED_SCORES.c.behavior, _RANKED_SCORES.c.rank)
+)
+
+
 @functools.lru_cache(maxsize=64)
 def _change(changed: tuple[str, ...]) -> Any:
     return (update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id_"))
@@ -449,6 +468,32 @@ class SessionRepo:
     def scores_for_session(self, session_id: str) -> list[BehaviorScoreRecord]:
         with self.db.session() as s:
             return list(s.exec(select(BehaviorScoreRecord).where(BehaviorScoreRecord.session_id == session_id)).all())
+
+    def recent_scores_by_behavior(self, person_id: int, behaviors: Iterable[str], limit: int,
+                                  before: datetime) -> dict[str, list[int]]:
+        """`recent_scores` for several behaviors in one query: each behavior's latest `limit`, newest first."""
+        wanted = list(dict.fromkeys(behaviors))
+        found: dict[str, list[int]] = {behavior: [] for behavior in wanted}
+        if not wanted:
+            return found
+        with self.db.engine.connect() as connection:
+            for behavior, score in connection.execute(_RECENT_SCORES, {"person_id": person_id, "behaviors": wanted,
+                                                                        "before": before, "limit": limit}):
+                found[behavior].append(score)
+        return found
+
+    def close_scored(self, session_id: str, scores: Sequence[BehaviorScoreRecord], **changes: Any) -> None:
+        """A scored session's scores and its closing columns (state, finished_at...), in one transaction.
+
+        Core statements: the ORM's two units of work (and the read before an update) cost ~2 ms of CPU
+        on every `done`, the longest request a rep's turn may overlap (issue #26)."""
+        rows = [{name: getattr(score, name) for name in _SCORE_COLUMNS} for score in scores]
+        with self.db.engine.begin() as connection:
+            if rows:
+                connection.execute(_ADD_SCORES, rows)
+            if changes:
+                connection.execute(_change(tuple(changes)),
+                                   {"session_id_": session_id, **{f"set_{k}": v for k, v in changes.items()}})
 
     def recent_scores(self, person_id: int, behavior: str, limit: int = 5, before: datetime | None = None) -> list[int]:
         """The rep's latest scores on a behavior, newest first (for 'progress versus last sessions')."""

@@ -16,6 +16,10 @@ from sqlalchemy import event
 from tests.slack.conftest import SlackWorld
 
 MAX_STATEMENTS_PER_TURN = 4
+# A scorecard: the event, the session, the rep's recent scores, the scores and the closed session in
+# one transaction, the event's "handled" mark, and on PostgreSQL the session's lock (10 and 11 before:
+# a second read of the turns, one query per behavior, two ORM units of work).
+MAX_STATEMENTS_PER_SCORECARD = 6
 # Three replies: the offline buyer brings the conversation to its end (and the scorecard) a little later.
 LINES = ["What's driving the review?", "How does that affect the team each month?",
          "Who else is involved in the decision?"]
@@ -59,3 +63,21 @@ def test_a_reps_reply_costs_at_most_four_sql_statements(slack_any_db: SlackWorld
     speakers = [t.speaker for t in world.core.repos.sessions.turns(
         world.core.repos.sessions.find_by_thread("slack", world.dm(rep), thread).id)]  # type: ignore[union-attr]
     assert speakers == ["buyer"] + ["rep", "buyer"] * (len(LINES) + 1)
+
+
+def test_a_scorecard_costs_at_most_six_sql_statements_and_the_lock(slack_any_db: SlackWorld) -> None:
+    world, rep = slack_any_db, "U0DANA"
+    thread = world.start(rep)
+    world.say(rep, thread, "What's driving the review?")
+    world.settle()
+    counter = StatementCount(world)
+    replies = world.say(rep, thread, "done")
+    world.settle()
+    statements = counter.take()
+    assert replies[-1].text.startswith("Scorecard:"), replies[-1].text
+    lock = 1 if world.core.repos.db.is_postgres else 0
+    assert len(statements) <= MAX_STATEMENTS_PER_SCORECARD + lock, "\n".join(statements)
+    session = world.core.repos.sessions.find_by_thread("slack", world.dm(rep), thread)
+    assert session is not None and session.state == "finished"
+    assert {s.behavior for s in world.core.repos.sessions.scores_for_session(session.id)} == set(
+        world.core.library.get("discovery-procurement-stall").behaviors)
