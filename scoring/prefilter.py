@@ -11,7 +11,8 @@ Every branch of a pattern needs some literal text to match: "sorry" in
 "(?:is|sounds) " + FEELING_ADJ. `Alternation` splits a pattern into its
 top-level branches, works out for each a set of strings one of which any match
 must contain (from the parse tree re compiles, so nothing is written twice),
-and searches a branch only when one of them is a substring of the text. The
+finds which of those strings a sentence holds in one Aho-Corasick pass
+(pyahocorasick), and searches only the branches they let in. The
 answer is exactly the whole pattern's: a branch skipped cannot match, and the
 pattern matches where any of its branches does (tests/scoring/test_prefilter.py
 holds both on every sentence of the scoring fixtures and the gaming suites).
@@ -24,7 +25,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import compress
 
 # The parser and compiler re itself uses (sre_parse and sre_compile before Python 3.11): one parse
 # serves both the needed strings and the compiled branch.
@@ -32,6 +32,8 @@ from re import _compiler as sre_compile  # type: ignore[attr-defined]
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick
 
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
 # A group that leads a branch, where "\b(?:a|b)" may be read as "\b(?:a)|\b(?:b)".
@@ -59,14 +61,19 @@ class Alternation:
         else:
             self.branches = tuple(_branch(text, pattern.flags) for text in _branches(pattern.pattern))
         self._always = tuple(b for b in self.branches if b.needs is None)
-        # Each needed string once, with the branches it lets in (by index): one C-level pass of substring
-        # tests (map + compress) and a set union instead of a Python loop over every branch.
+        # Every needed string, with the branches it lets in (by index), in one Aho-Corasick automaton: one
+        # pass over the sentence finds them all (~2 µs), where a substring test per string took 20-40 µs
+        # for the 100-300 strings of the longest patterns.
         by_word: dict[str, list[int]] = {}
         for i, branch in enumerate(self.branches):
             for word in branch.needs or ():
                 by_word.setdefault(word, []).append(i)
-        self._words = tuple(by_word)
-        self._let_in = tuple(tuple(indices) for indices in by_word.values())
+        self._finder: ahocorasick.Automaton | None = None
+        if by_word:
+            self._finder = ahocorasick.Automaton()
+            for word, indices in by_word.items():
+                self._finder.add_word(word, tuple(indices))
+            self._finder.make_automaton()
         self._single = self.branches[0].pattern if len(self.branches) == 1 else None
 
     def occurs(self, text: str) -> bool:
@@ -76,8 +83,13 @@ class Alternation:
         for branch in self._always:
             if branch.admits(text) and branch.pattern.search(text):
                 return True
+        if self._finder is None:
+            return False
+        candidates: set[int] = set()
+        for _end, indices in self._finder.iter(text):
+            candidates.update(indices)
         branches = self.branches
-        for i in set().union(*compress(self._let_in, map(text.__contains__, self._words))):
+        for i in candidates:
             branch = branches[i]
             if branch.admits(text) and branch.pattern.search(text):
                 return True

@@ -468,5 +468,5 @@ _SENTENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("impatience_markers", lx.IMPATIENCE),
 )
 # The same patterns, asked only whether they occur: branch by branch, skipping the branches whose words
-# are not in the sentence (scoring.prefilter; empathy's patterns 100 -> 34 µs a sentence).
+# are not in the sentence (scoring.prefilter: sympathy 100 -> 12 µs a sentence, reassurance 74 -> 12, suggestion 55 -> 12).
 _OCCURS = {name: Alternation(pattern) for name, pattern in _SENTENCE_PATTERNS}
