@@ -7,7 +7,7 @@ its text and its attachments (a voice note's URL is fetched again).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -22,13 +22,19 @@ def event_key(inbound: Inbound) -> str:
 def to_payload(inbound: Inbound) -> dict[str, Any]:
     return {
         "v": 1,
-        "ref": asdict(inbound.ref),
-        "person": asdict(inbound.person),
+        "ref": _flat(inbound.ref),
+        "person": _flat(inbound.person),
         "event_id": inbound.event_id,
         "sent_at": inbound.sent_at.isoformat(),
         "text": inbound.text,
-        "attachments": [asdict(a) for a in inbound.attachments],
+        "attachments": [_flat(a) for a in inbound.attachments],
     }
+
+
+def _flat(value: ConversationRef | PersonRef | Attachment) -> dict[str, Any]:
+    """A dataclass of plain fields as a dict: `asdict` without its deep copy (~25 µs a message on the
+    acknowledgement's path, issue #26)."""
+    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 def from_payload(data: dict[str, Any]) -> Inbound:
