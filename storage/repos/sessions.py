@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import JSON, bindparam, func, insert, text, type_coerce, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
@@ -115,39 +115,30 @@ class SessionWork:
         waiting events, see `pending`), in one query."""
         params = {"platform": platform, "channel": channel, "thread": thread}
         if not self._postgres:
-            return self._load(_LOAD_BY_THREAD, params)
+            return self._load_row(_SQLITE_LOAD_BY_THREAD, params)
         loaded = self._load_row(_PG_LOAD_BY_THREAD, {**params, "conversation": self._key})
         if loaded is not None:
             self.pending = list(loaded.extra.get("pending") or [])
         return loaded
 
     def load(self, session_id: str) -> Loaded | None:
-        if self._postgres:
-            return self._load_row(_PG_LOAD_BY_ID, {"session_id": session_id})
-        return self._load(_LOAD_BY_ID, {"session_id": session_id})
+        statement = _PG_LOAD_BY_ID if self._postgres else _SQLITE_LOAD_BY_ID
+        return self._load_row(statement, {"session_id": session_id})
 
     def _load_row(self, statement: Any, params: dict[str, Any]) -> Loaded | None:
-        """PostgreSQL: the session in one row, its turns in one JSON array column (see _pg_load_where)."""
+        """The session in one row, its turns in one JSON array column (see _one_row_load)."""
+        # Core rows, not ORM entities: loading a session and its turns as ORM objects cost ~0.7 ms of
+        # CPU per turn.
         row = self._c.execute(statement, params).first()
         if row is None:
             return None
         found = row._mapping
         session = _session_of(found)
         turns: list[TurnView] = [_turn_of(session.id, values) for values in found["turns"] or ()]
+        if not self._postgres:  # json_group_array keeps no stated order
+            turns.sort(key=lambda turn: turn.seq)
         extra = {"pending": found["pending"]} if "pending" in found else {}
         return Loaded(session, turns, found["owner_platform"], found["owner_user_id"], extra)
-
-    def _load(self, statement: Any, params: dict[str, Any]) -> Loaded | None:
-        # Core rows, not ORM entities: loading a session and its turns as ORM objects cost ~0.7 ms of
-        # CPU per turn. Turns come back as read-only rows with TurnRecord's column names.
-        rows = self._c.execute(statement, params).all()
-        if not rows:
-            return None
-        first = rows[0]._mapping
-        session = _session_of(first)
-        turns = [row for row in rows if row.seq is not None]
-        extra = {"pending": first["pending"]} if "pending" in first else {}
-        return Loaded(session, turns, first["owner_platform"], first["owner_user_id"], extra)
 
     def record(self, session: PracticeSession, turns: Sequence[TurnRecord | NewTurn], **changes: Any) -> PracticeSession:
         """Add these turns and set these columns of the session, atomically; returns the updated copy."""
@@ -205,20 +196,6 @@ _PENDING = (
 )
 
 
-def _load_where(where: Any) -> Any:
-    return (
-        core_select(*[_TURNS.c[name] for name in ("seq", "speaker", "text", "engine", "audio_ref", "audio_duration_s",
-                                              "delivery", "latency_s", "event_id", "created_at", "sent_at")],
-               *[c.label(f"s_{c.name}") for c in _SESSIONS.columns],
-               _PEOPLE.c.platform.label("owner_platform"), _PEOPLE.c.platform_user_id.label("owner_user_id"))
-        .select_from(_SESSIONS.join(_PEOPLE, _PEOPLE.c.id == _SESSIONS.c.person_id)
-                     .outerjoin(_TURNS, _TURNS.c.session_id == _SESSIONS.c.id))
-        .where(where)
-        .order_by(_TURNS.c.seq)
-    )
-
-
-_LOAD_BY_ID = _load_where(_SESSIONS.c.id == bindparam("session_id"))
 _NEWEST_IN_THREAD = (
     core_select(_SESSIONS.c.id)
     .where(_SESSIONS.c.platform == bindparam("platform"), _SESSIONS.c.channel == bindparam("channel"),
@@ -227,35 +204,44 @@ _NEWEST_IN_THREAD = (
     .limit(1)
     .scalar_subquery()
 )
-_LOAD_BY_THREAD = _load_where(_SESSIONS.c.id == _NEWEST_IN_THREAD)
-
-# PostgreSQL: the session, its owner and its turns in one row, the turns as one JSON array of arrays
-# (json_agg, in seq order). The join above repeats the session's 26 columns on every turn's row, and
-# the driver decoded each copy (the buyer state's JSON, five timestamps): with 7 turns the load cost
-# ~440 us of CPU in-process, ~0.1 ms of which was building the column descriptions of 40 columns.
+# The session, its owner and its turns in one row, the turns as one JSON array of arrays (json_agg in
+# seq order on PostgreSQL, json_group_array on SQLite). A join repeats the session's 26 columns on every
+# turn's row, and the driver decoded each copy (the buyer state's JSON, five timestamps): with 7 turns the
+# load cost ~440 us of CPU in-process on PostgreSQL, ~0.1 ms of which was building the column descriptions
+# of 40 columns; on SQLite 365 us, ~27 us more for every turn.
 _TURN_FIELDS = ("seq", "speaker", "text", "engine", "audio_ref", "audio_duration_s", "delivery", "latency_s",
                 "event_id", "created_at", "sent_at")
-_TURNS_JSON = (
+_PG_TURNS_JSON = (
     core_select(func.json_agg(aggregate_order_by(func.json_build_array(*[_TURNS.c[n] for n in _TURN_FIELDS]),
                                                  _TURNS.c.seq)))
     .where(_TURNS.c.session_id == _SESSIONS.c.id)
     .scalar_subquery()
     .label("turns")
 )
+# SQLite keeps JSON columns as text: json() makes the delivery an object inside the array, not a string.
+_SQLITE_TURNS_JSON = type_coerce(
+    core_select(func.json_group_array(func.json_array(*[func.json(_TURNS.c[n]) if n == "delivery" else _TURNS.c[n]
+                                                        for n in _TURN_FIELDS])))
+    .where(_TURNS.c.session_id == _SESSIONS.c.id)
+    .scalar_subquery(),
+    JSON,
+).label("turns")
 
 
-def _pg_load_where(where: Any) -> Any:
+def _one_row_load(where: Any, turns: Any) -> Any:
     return (
         core_select(*[c.label(f"s_{c.name}") for c in _SESSIONS.columns],
                     _PEOPLE.c.platform.label("owner_platform"), _PEOPLE.c.platform_user_id.label("owner_user_id"),
-                    _TURNS_JSON)
+                    turns)
         .select_from(_SESSIONS.join(_PEOPLE, _PEOPLE.c.id == _SESSIONS.c.person_id))
         .where(where)
     )
 
 
-_PG_LOAD_BY_ID = _pg_load_where(_SESSIONS.c.id == bindparam("session_id"))
-_PG_LOAD_BY_THREAD = _pg_load_where(_SESSIONS.c.id == _NEWEST_IN_THREAD).add_columns(_PENDING)
+_PG_LOAD_BY_ID = _one_row_load(_SESSIONS.c.id == bindparam("session_id"), _PG_TURNS_JSON)
+_PG_LOAD_BY_THREAD = _one_row_load(_SESSIONS.c.id == _NEWEST_IN_THREAD, _PG_TURNS_JSON).add_columns(_PENDING)
+_SQLITE_LOAD_BY_ID = _one_row_load(_SESSIONS.c.id == bindparam("session_id"), _SQLITE_TURNS_JSON)
+_SQLITE_LOAD_BY_THREAD = _one_row_load(_SESSIONS.c.id == _NEWEST_IN_THREAD, _SQLITE_TURNS_JSON)
 
 
 _SESSION_MAPPER = PracticeSession.__mapper__  # type: ignore[attr-defined]
