@@ -35,7 +35,7 @@ from typing import Any
 
 import ahocorasick
 
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT}
 # A group that leads a branch, where "\b(?:a|b)" may be read as "\b(?:a)|\b(?:b)".
 _OPENINGS = ("", r"\b", "^", r"(?:^|\b)")
 
@@ -56,11 +56,14 @@ class Alternation:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        if pattern.flags & (re.IGNORECASE | re.VERBOSE):  # literal substrings would not be what it matches
-            self.branches: tuple[Branch, ...] = (Branch(pattern, None),)
+        # Case-blind or verbose, literal substrings would not be what it matches; one branch has nothing to skip.
+        texts = [] if pattern.flags & (re.IGNORECASE | re.VERBOSE) else _branches(pattern.pattern)
+        if len(texts) > 1:
+            self.branches: tuple[Branch, ...] = tuple(_branch(text, pattern.flags) for text in texts)
         else:
-            self.branches = tuple(_branch(text, pattern.flags) for text in _branches(pattern.pattern))
-        self._always = tuple(b for b in self.branches if b.needs is None)
+            self.branches = (Branch(pattern, None),)
+        self._single = pattern if len(self.branches) == 1 else None
+        self._always = tuple(b.pattern for b in self.branches if b.needs is None)  # a branch without `needs` has no `also`
         # Every needed string, with the branches it lets in (by index), in one Aho-Corasick automaton: one
         # pass over the sentence finds them all (~2 µs), where a substring test per string took 20-40 µs
         # for the 100-300 strings of the longest patterns.
@@ -74,14 +77,13 @@ class Alternation:
             for word, indices in by_word.items():
                 self._finder.add_word(word, tuple(indices))
             self._finder.make_automaton()
-        self._single = self.branches[0].pattern if len(self.branches) == 1 else None
 
     def occurs(self, text: str) -> bool:
         """`bool(pattern.search(text))`, without trying the branches that cannot match."""
         if self._single is not None:  # nothing to skip
             return self._single.search(text) is not None
-        for branch in self._always:
-            if branch.admits(text) and branch.pattern.search(text):
+        for always in self._always:
+            if always.search(text):
                 return True
         if self._finder is None:
             return False
@@ -167,7 +169,7 @@ def _branch(text: str, flags: int) -> Branch:
     sets = _required(list(parsed))
     # The most telling set decides whether the branch is tried at all: its shortest string as long as
     # possible, then as few strings as possible. The others are checked after it.
-    sets.sort(key=lambda words: (min(map(len, words)), -len(words)), reverse=True)
+    sets.sort(key=lambda words: (_shortest(words), -len(words)), reverse=True)
     ordered = [tuple(sorted(words)) for words in sets]
     return Branch(pattern, ordered[0], tuple(ordered[1:])) if ordered else Branch(pattern, None)
 
@@ -191,14 +193,18 @@ def _required(items: list[tuple[Any, Any]]) -> list[set[str]]:
             # One set for the group: the union of each alternative's longest-shortest set, when all have one.
             alternatives = [_required(list(seq)) for seq in av[1]]
             if all(alternatives):
-                found.append(set().union(*(max(sets, key=lambda words: min(map(len, words)))
-                                           for sets in alternatives)))
+                found.append(set().union(*(max(sets, key=_shortest) for sets in alternatives)))
         elif op in _REPEATS:
             low, _high, sub = av
             if low >= 1:
                 found.extend(_required(list(sub)))
-        elif op == getattr(sre_constants, "ATOMIC_GROUP", None):
+        elif op == sre_constants.ATOMIC_GROUP:
             found.extend(_required(list(av)))
     if run:
         found.append({run})
     return found
+
+
+def _shortest(words: set[str] | tuple[str, ...]) -> int:
+    """How telling a set of needed strings is: the length of its shortest (a longer one occurs less often)."""
+    return min(map(len, words))
