@@ -457,7 +457,8 @@ class SessionRepo:
 
     def recent_scores_by_behavior(self, person_id: int, behaviors: Iterable[str], limit: int,
                                   before: datetime) -> dict[str, list[int]]:
-        """`recent_scores` for several behaviors in one query: each behavior's latest `limit`, newest first."""
+        """The rep's latest `limit` scores on each behavior before `before`, newest first, in one query
+        (for the scorecard's "progress versus last sessions")."""
         wanted = list(dict.fromkeys(behaviors))
         found: dict[str, list[int]] = {behavior: [] for behavior in wanted}
         if not wanted:
@@ -480,16 +481,6 @@ class SessionRepo:
             if changes:
                 connection.execute(_change(tuple(changes)),
                                    {"session_id_": session_id, **{f"set_{k}": v for k, v in changes.items()}})
-
-    def recent_scores(self, person_id: int, behavior: str, limit: int = 5, before: datetime | None = None) -> list[int]:
-        """The rep's latest scores on a behavior, newest first (for 'progress versus last sessions')."""
-        with self.db.session() as s:
-            q = select(BehaviorScoreRecord.score).where(
-                BehaviorScoreRecord.person_id == person_id, BehaviorScoreRecord.behavior == behavior
-            )
-            if before is not None:
-                q = q.where(col(BehaviorScoreRecord.created_at) < before)
-            return list(s.exec(q.order_by(col(BehaviorScoreRecord.created_at).desc()).limit(limit)).all())
 
     def scores_of_person(self, person_id: int) -> list[BehaviorScoreRecord]:
         with self.db.session() as s:
