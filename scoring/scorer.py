@@ -7,6 +7,7 @@ confidence and verbatim evidence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from scoring.catalog import Behavior, get_behavior
@@ -101,27 +102,44 @@ def gated_score(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0
     return score, reason
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One reply's verdict on one behavior without its coaching feedback: what a session's aggregate reads.
+
+    A session card writes its own feedback once, from the whole session; building each turn's feedback
+    only to drop it was a third of a `done` scorecard's CPU (issue #26)."""
+
+    score: int
+    detected: bool
+    evidence: tuple[str, ...]
+    signals: dict[str, float]
+    reason: str | None
+
+
+def verdict_of(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0) -> Verdict:
+    """Score an analysed reply for one behavior, without feedback."""
+    score, reason = gated_score(behavior, analysis, extra_penalty)
+    evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()
+    used = {name: float(getattr(analysis.signals, name)) for name in behavior.signals}
+    return Verdict(score, score >= behavior.threshold, evidence, used, reason)
+
+
 def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0, notes: tuple[str, ...] = ()) -> BehaviorScore:
     """Score an analysed reply for one behavior; `extra_penalty` and `notes` come from delivery or session context."""
-    sig = analysis.signals
-    score, reason = gated_score(behavior, analysis, extra_penalty)
-    if reason:
-        notes = (reason, *notes)
-    detected = score >= behavior.threshold
-    evidence = evidence_for(behavior, analysis) if score > 0 and not reason else ()
-    feedback = build_feedback(behavior, analysis, detected, evidence, notes)
-    used = {name: float(getattr(sig, name)) for name in behavior.signals}
+    verdict = verdict_of(behavior, analysis, extra_penalty)
+    if verdict.reason:
+        notes = (verdict.reason, *notes)
     return BehaviorScore(
         behavior=behavior.id,
-        score=score,
-        detected=detected,
-        evidence=evidence,
-        feedback=feedback,
-        level=level_of(score),
-        confidence=confidence_of(score, behavior.threshold),
+        score=verdict.score,
+        detected=verdict.detected,
+        evidence=verdict.evidence,
+        feedback=build_feedback(behavior, analysis, verdict.detected, verdict.evidence, notes),
+        level=level_of(verdict.score),
+        confidence=confidence_of(verdict.score, behavior.threshold),
         engine="offline",
-        signals=used,
-        reason=reason,
+        signals=verdict.signals,
+        reason=verdict.reason,
     )
 
 

@@ -14,12 +14,12 @@ Delivery (voice), latency and talk share add penalties and lead the feedback.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from scoring import feedback as fb
 from scoring.catalog import Behavior, get_behavior
 from scoring.delivery import Note, delivery_notes, latency_note, talk_share_note
-from scoring.scorer import MAX_EVIDENCE, confidence_of, level_of, score_analysis
+from scoring.scorer import MAX_EVIDENCE, Verdict, confidence_of, level_of, verdict_of
 from scoring.signals import Analysis, analyse
 from scoring.types import BehaviorScore, Feedback, InvalidReply, Setting, Turn
 
@@ -59,13 +59,13 @@ def _talk_share(turns: Sequence[Turn]) -> float:
 _Aggregate = tuple[float, bool, list[int], str | None]
 
 
-def _turn_score(b: Behavior, rt: _RepTurn) -> tuple[BehaviorScore, list[Note]]:
+def _turn_score(b: Behavior, rt: _RepTurn) -> tuple[Verdict, list[Note]]:
     where = f"in turn {rt.number}"
     if b.id in ("acknowledge_objection", "patience", "empathy") and rt.context:
         where = "during the objection" if b.id == "acknowledge_objection" else f"in turn {rt.number}"
     notes = delivery_notes(b.id, rt.turn.delivery, where) + latency_note(b.id, rt.turn.latency_s, rt.context)
     penalty = sum(n.penalty for n in notes)
-    return score_analysis(b, rt.analysis, penalty, tuple(n.message for n in notes)), notes
+    return verdict_of(b, rt.analysis, penalty), notes
 
 
 def _empty(b: Behavior, setting: Setting = fb.SALES) -> BehaviorScore:
@@ -80,7 +80,7 @@ def _empty(b: Behavior, setting: Setting = fb.SALES) -> BehaviorScore:
     )
 
 
-def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore]) -> _Aggregate:
+def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[Verdict]) -> _Aggregate:
     """(score, detected, turn indices to quote, extra coaching note)."""
     scores = [s.score for s in scored]
     best = max(range(len(scored)), key=lambda i: scores[i])
@@ -109,7 +109,7 @@ def _aggregate(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore]) -
     return value, any(s.detected for s in scored), [best], None
 
 
-def _order(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int,
+def _order(b: Behavior, reps: list[_RepTurn], scored: list[Verdict], scores: list[int], best: int,
            mean: float) -> _Aggregate:
     """business_impact_first: what came first across the session decides the ceiling."""
     first_business = first_product = None
@@ -129,7 +129,7 @@ def _order(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], score
     return value, value >= b.threshold, [best], None
 
 
-def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[BehaviorScore], scores: list[int], best: int,
+def _first_fix(b: Behavior, reps: list[_RepTurn], scored: list[Verdict], scores: list[int], best: int,
                mean: float) -> _Aggregate:
     """impact_before_fix: judge the first fix; impact named earlier in the session counts."""
     fix = next((i for i, rt in enumerate(reps) if rt.analysis.signals.fix_statements), None)
@@ -171,7 +171,6 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
                 evidence.append(q)
     evidence = evidence[:MAX_EVIDENCE] if score > 0 else []
 
-    focus = scored[quote_turns[0]]
     delivery_msgs = [n.message for _, notes in pairs for n in notes]
     # When the behavior never counted, a turn that had its words without its substance says why first.
     reason = None if detected else next((sc.reason for sc in scored if sc.reason), None)
@@ -201,14 +200,15 @@ def score_session_behavior(b: Behavior, turns: Sequence[Turn], setting: Setting 
         signals["words_per_minute"] = round(sum(paces) / len(paces), 1)
         signals["filler_count"] = float(sum(rt.turn.delivery.filler_count for rt in reps if rt.turn.delivery))
 
-    return replace(
-        focus,
+    return BehaviorScore(
+        behavior=b.id,
         score=score,
         detected=detected,
         evidence=tuple(evidence),
         feedback=Feedback(went_well=went_well, try_next=try_next, rewrite=rewrite),
         level=level_of(score),
         confidence=confidence_of(score, b.threshold),
+        engine="offline",
         signals=signals,
         reason=reason,
     )
