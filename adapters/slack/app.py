@@ -59,6 +59,7 @@ class SlackAdapter:
     client: WebClient  # the app's own client: the one token, or none (each installation brings its own)
     directory: SlackDirectory | None = None
     _socket: SocketModeHandler | None = field(default=None, repr=False)
+    _app: Any = field(default=None, repr=False)
 
     def connection_problem(self) -> str | None:
         """Readiness: the bot token works (auth.test, once it has passed), and Socket Mode is connected if used."""
@@ -85,9 +86,14 @@ class SlackAdapter:
         return self.bolt_app.oauth_flow is not None
 
     def wsgi(self) -> Any:
-        from adapters.slack.server import wsgi_app
+        """The WSGI app `serve` runs, built once. Build it before a long-running process settles its heap
+        (bot.runtime.settle_heap): building it imports the report pages' modules (matplotlib, numpy: ~64,000
+        objects), and left out of the freeze they made every full collection a 26-37 ms pause (issue #26)."""
+        if self._app is None:
+            from adapters.slack.server import wsgi_app
 
-        return wsgi_app(self)
+            self._app = wsgi_app(self)
+        return self._app
 
     def serve(self, port: int | None = None, host: str = "0.0.0.0") -> None:
         """Blocking: the HTTP endpoint on PORT, plus Socket Mode when SLACK_APP_TOKEN is set.
@@ -118,6 +124,7 @@ class SlackAdapter:
     def run_in_background(self, port: int) -> None:
         """The HTTP endpoint on its own thread when events come over HTTP, else Socket Mode alone."""
         if self.http_enabled:
+            self.wsgi()  # on the caller's thread, before it settles its heap
             threading.Thread(target=self.serve, kwargs={"port": port}, name="slack-http", daemon=True).start()
             log.info("Slack HTTP endpoint on port %s", port)
         else:

@@ -45,6 +45,7 @@ def serve(
     paths = "/slack/events" + (", /slack/install, /slack/oauth_redirect" if settings.slack_oauth else "")
     paths += (", /reports" if settings.secret_key else "") + ", /healthz"
     console.print(f"Rehearse serving Slack over {mode} on {host}:{port or settings.port} ({paths})")
+    process.slack.wsgi()  # built before the heap settles, so what it imports is frozen too
     settle_heap()
     try:
         process.slack.serve(port if port is not None else settings.port, host=host)
