@@ -68,21 +68,25 @@ def test_writers_on_many_threads_all_land_and_leave_the_lock_free(tmp_path: Path
     repos.db.dispose()
 
 
-def test_checkpoints_run_after_the_lock_is_given_back_not_inside_a_commit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_checkpoints_run_on_their_own_thread_after_the_lock_is_given_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A checkpoint ends in an fsync (4-6 ms): no writer, and no request it serves, waits for one.
+    import time
+
     import storage.sqlite_writes as writes
 
     monkeypatch.setattr(writes, "CHECKPOINT_EVERY", 3)
     db = Database(f"sqlite:///{tmp_path / 'c.db'}")
     lock = _lock(db)
-    checkpoints: list[bool] = []
+    locked_at_write: list[bool] = []
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0  # not inside SQLite's COMMIT
         raw = conn.connection.dbapi_connection
+        checkpointer = raw.checkpointer  # type: ignore[union-attr]
         original = raw.wrote  # type: ignore[union-attr]
 
         def wrote() -> None:
             original()
-            checkpoints.append(lock.locked())
+            locked_at_write.append(lock.locked())
 
         raw.wrote = wrote  # type: ignore[union-attr]
         conn.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
@@ -91,5 +95,10 @@ def test_checkpoints_run_after_the_lock_is_given_back_not_inside_a_commit(tmp_pa
             conn.execute(text("INSERT INTO t VALUES (:k)"), {"k": i})
             conn.commit()
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 7
-    assert checkpoints == [False] * 7  # every commit of a write counted, each with the lock already free
+    assert locked_at_write == [False] * 7  # every commit of a write counted, each with the lock already free
+    deadline = time.monotonic() + 30  # a condition, not a pause
+    while checkpointer.runs < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checkpointer.runs >= 1
+    assert any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
     db.dispose()
