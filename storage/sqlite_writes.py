@@ -49,6 +49,12 @@ class Checkpointer:
         self._thread: threading.Thread | None = None
         self.runs = 0  # checkpoints run so far (tests read it)
 
+    @property
+    def running(self) -> bool:
+        """Whether its thread is up (it ends after CHECKPOINTER_IDLE_S without work)."""
+        with self._guard:
+            return self._thread is not None
+
     def request(self, path: str) -> None:
         """Checkpoint `path` soon; returns at once."""
         self._due.set()
@@ -59,23 +65,33 @@ class Checkpointer:
                 self._thread.start()
 
     def _run(self, path: str) -> None:
-        connection = sqlite3.connect(path, timeout=WAIT_S)
         try:
-            connection.execute("PRAGMA synchronous=NORMAL")  # as the writers': fsync the database file only
-            while True:
-                if not self._due.wait(CHECKPOINTER_IDLE_S):
-                    with self._guard:
-                        if not self._due.is_set():  # else a request came in just now: serve it
-                            self._thread = None
-                            return
-                self._due.clear()
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-                    self.runs += 1
-                except sqlite3.Error:
-                    pass  # a checkpoint that cannot run now runs next time
+            connection = sqlite3.connect(path, timeout=WAIT_S)
+            try:
+                connection.execute("PRAGMA synchronous=NORMAL")  # as the writers': fsync the database file only
+                while self._due.wait(CHECKPOINTER_IDLE_S) or not self._done_waiting():
+                    self._due.clear()
+                    try:
+                        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+                        self.runs += 1
+                    except sqlite3.Error:
+                        pass  # a checkpoint that cannot run now runs next time
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            pass  # the file went away (or cannot be opened): checkpoints are only ever an optimisation
         finally:
-            connection.close()
+            with self._guard:
+                if self._thread is threading.current_thread():
+                    self._thread = None  # the next request starts another
+
+    def _done_waiting(self) -> bool:
+        """Idle long enough: end, unless a request came in just now."""
+        with self._guard:
+            if self._due.is_set():
+                return False
+            self._thread = None
+            return True
 
 
 class _WriterConnection(sqlite3.Connection):

@@ -102,3 +102,31 @@ def test_checkpoints_run_on_their_own_thread_after_the_lock_is_given_back(tmp_pa
     assert checkpointer.runs >= 1
     assert any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
     db.dispose()
+
+
+def test_the_checkpoint_thread_ends_when_idle_and_the_next_request_starts_another(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import time
+
+    import storage.sqlite_writes as writes
+
+    monkeypatch.setattr(writes, "CHECKPOINTER_IDLE_S", 0.05)
+    path = str(tmp_path / "idle.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (k INTEGER)")
+    checkpointer = writes.Checkpointer()
+
+    def until(condition) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 30  # a condition, not a pause
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert condition()
+
+    checkpointer.request(path)
+    until(lambda: checkpointer.runs == 1)
+    until(lambda: not checkpointer.running)
+    checkpointer.request(path)
+    until(lambda: checkpointer.runs == 2)
+    checkpointer.request(str(tmp_path / "gone" / "x.db"))  # a file that cannot be opened: no thread is left stuck
+    until(lambda: not checkpointer.running)
