@@ -124,11 +124,10 @@ def verdict_of(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.
     return Verdict(score, score >= behavior.threshold, evidence, used, reason)
 
 
-def score_analysis(behavior: Behavior, analysis: Analysis, extra_penalty: float = 0.0, notes: tuple[str, ...] = ()) -> BehaviorScore:
-    """Score an analysed reply for one behavior; `extra_penalty` and `notes` come from delivery or session context."""
-    verdict = verdict_of(behavior, analysis, extra_penalty)
-    if verdict.reason:
-        notes = (verdict.reason, *notes)
+def score_analysis(behavior: Behavior, analysis: Analysis) -> BehaviorScore:
+    """Score an analysed reply for one behavior, with its coaching feedback."""
+    verdict = verdict_of(behavior, analysis)
+    notes = (verdict.reason,) if verdict.reason else ()
     return BehaviorScore(
         behavior=behavior.id,
         score=verdict.score,
