@@ -87,7 +87,7 @@ class SlackAdapter:
 
     def wsgi(self) -> Any:
         """The WSGI app `serve` runs, built once. Build it before a long-running process settles its heap
-        (bot.runtime.settle_heap): building it imports the report pages' modules (matplotlib, numpy: ~64,000
+        (bot.runtime.settle_heap): building it imports the report pages' modules (matplotlib, numpy: ~58,000
         objects), and left out of the freeze they made every full collection a 26-37 ms pause (issue #26)."""
         if self._app is None:
             from adapters.slack.server import wsgi_app
