@@ -172,6 +172,10 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
         process_before_response=True,
         # auth.test on the first request rather than at start-up: start never needs the network.
         token_verification_enabled=False,
+        # adapters/slack/screen.py has verified the signature and timestamp of every request that reaches
+        # Bolt over HTTP (the install pages are browser GETs Bolt never verifies; Socket Mode is not
+        # signed): Bolt's own check would verify each one a second time.
+        request_verification_enabled=False,
         # Bolt sets the level of the logger named after the app on every request; keep that
         # logger inside Bolt's namespace so it never overrides the project's own loggers.
         name="slack_bolt.rehearse",

@@ -1,9 +1,9 @@
 """The HTTP side of `rehearse serve`: POST /slack/events, GET /healthz, /readyz and /metrics under waitress,
 and GET /slack/install and /slack/oauth_redirect when workspaces install through "Add to Slack".
 
-Bolt's WSGI adapter verifies each request's signature and timestamp and
-dispatches events, slash commands and interactivity, all on the one path Slack
-is configured with. waitress is a production WSGI server with no compiled
+The screen in front of Bolt (adapters/slack/screen.py) verifies each request's
+signature and timestamp; Bolt's WSGI adapter dispatches events, slash commands
+and interactivity, all on the one path Slack is configured with. waitress is a production WSGI server with no compiled
 parts; its worker threads only parse and enqueue, so a few of them carry a
 whole workspace.
 """
