@@ -44,3 +44,32 @@ def test_slack_refusals_and_retries_behave_as_with_slack_sdks_own_transport(fake
     fake.fail("chat.postMessage", status=429, retry_after=0)  # rate limited once: retried after Retry-After
     assert client.chat_postMessage(channel=fake.dm_channel_of("U0DANA"), text="after a 429")["ok"]
     assert [c.status for c in fake.calls_of("chat.postMessage", ok=None)][-2:] == [429, 200]
+
+
+class _CountedWrites:
+    """A connected socket that counts the writes made through it."""
+
+    def __init__(self, sock: object) -> None:
+        self._sock = sock
+        self.writes: list[int] = []
+
+    def sendall(self, data: bytes) -> None:
+        self.writes.append(len(data))
+        self._sock.sendall(data)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sock, name)
+
+
+def test_a_post_goes_out_in_one_write_head_and_body_together(fake: FakeSlack) -> None:
+    client = make_web_client(BOT_TOKEN, fake.api_url)
+    channel = fake.dm_channel_of("U0DANA")
+    assert client.chat_postMessage(channel=channel, text="first")["ok"]  # opens the kept-alive connection
+    (idle,) = [conn for conns in client.pool._idle.values() for conn in conns]
+    counted = _CountedWrites(idle.sock)
+    idle.sock = counted  # type: ignore[assignment]
+
+    assert client.chat_postMessage(channel=channel, text="second, in a single write")["ok"]
+
+    assert len(counted.writes) == 1
+    assert [m.text for m in fake.top_level(channel)][-1] == "second, in a single write"
