@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from scoring.lexicon import LEAD
+from scoring.prefilter import Alternation
 
 # "what-what", "so-so", "of-of": a word said twice across a hyphen in a transcript is one word.
 _HYPHEN_REPEAT = re.compile(r"\b([a-z']+)(?:-\1\b)+")
@@ -72,6 +73,9 @@ _INVITE = re.compile(
     r"(?: again)?(?: (?:a (?:little|bit|little bit|bit more)|some|more|a little more))?"
     r"(?: (?:about|of))? (?:what|how|why|when|where|who|about|your|you|the|that|this|more)\b"
 )
+# Asked of every sentence without a question mark: branch by branch (scoring.prefilter) 5.4 -> 1.6 µs a
+# sentence over the dev file's replies.
+_INVITE_OCCURS = Alternation(_INVITE)
 # The question named and then asked, with or without inversion: "so i guess the question is where they go",
 # "the question I have for you is, where would you start?". Narrow words stay narrow.
 _OPEN_WORD = r"(?:what|why|where|which|how(?!\s+(?:many|much|long|old|often|far|about)\b))"
@@ -231,7 +235,7 @@ def embedded_open(asked: str) -> bool:
 def asks_without_mark(low: str) -> bool:
     """A wish to hear ("I wonder what...", "..., tell me about...") asks even without a question mark."""
     return bool(
-        _INVITE.search(low)
+        _INVITE_OCCURS.occurs(low)
         or _NAMED_QUESTION.search(low)
         or _WISH_TO_HEAR.search(low)
         or _CHAT_ASK.match(low)

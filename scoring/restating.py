@@ -51,6 +51,7 @@ import re
 
 from scoring import lexicon as lx
 from scoring.lexicon import LEAD
+from scoring.prefilter import Alternation
 from scoring.text import stem
 
 FRAME = re.compile(
@@ -119,9 +120,15 @@ def _shared_enough(stems: set[str], ctx: frozenset[str]) -> bool:
     return len(stems & ctx) >= (2 if len(ctx) > LONG_CONTEXT else 1)
 
 
+# Asked of most sentences, only whether they occur: branch by branch (scoring.prefilter) FRAME took 9.4 ->
+# 1.5 µs a sentence over the dev file's replies, _MORE_FRAMES 3.2 -> 1.8.
+_FRAME_OCCURS = Alternation(FRAME)
+_MORE_FRAMES_OCCUR = Alternation(_MORE_FRAMES)
+
+
 def frame(low: str) -> bool:
     """A paraphrase frame the lexicon does not list ("what I hear is", "your point is")."""
-    return bool(FRAME.search(low) or _MORE_FRAMES.search(low) or _SENSE.search(low))
+    return bool(_FRAME_OCCURS.occurs(low) or _MORE_FRAMES_OCCUR.occurs(low) or _SENSE.search(low))
 
 
 def keyword_run(words: tuple[str, ...], stems: set[str], ctx: frozenset[str]) -> bool:

@@ -16,13 +16,19 @@ from pathlib import Path
 import pytest
 
 from scoring import lexicon as lx
-from scoring.prefilter import Alternation
+from scoring import questions as qs
+from scoring import restating as rs
+from scoring.prefilter import Alternation, AnyOf
 from scoring.signals import _SENTENCE_PATTERNS
 from scoring.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_DATA = ROOT.parent / "shared" / "data" / "behaviors_dev.jsonl"
-PATTERNS = dict(_SENTENCE_PATTERNS)
+# The signal patterns, and the others read through an Alternation (scoring.signals, restating, questions).
+PATTERNS = dict(_SENTENCE_PATTERNS) | {
+    "BUSINESS": lx.BUSINESS, "STEP_ACTION": lx.STEP_ACTION, "PITCH": lx.PITCH,
+    "FRAME": rs.FRAME, "_MORE_FRAMES": rs._MORE_FRAMES, "_INVITE": qs._INVITE,
+}
 
 
 def _written_in(path: Path) -> list[str]:
@@ -76,6 +82,20 @@ def test_a_leading_group_of_alternatives_opens_into_branches_and_keeps_its_ancho
     assert [b.needs for b in alternation.branches] == [("so sorry",), (" hard",)]
     assert alternation.occurs("that was hard") and alternation.occurs("it is harder")
     assert not alternation.occurs("alsoso sorry")  # the \b stays with each branch
+
+
+def test_a_group_closed_by_a_word_boundary_opens_into_branches_that_keep_it() -> None:
+    alternation = Alternation(re.compile(r"\b(?:so sorry|(?:is|was) hard)\b"))
+    assert [b.needs for b in alternation.branches] == [("so sorry",), (" hard",)]
+    assert alternation.occurs("that was hard.") and not alternation.occurs("it is harder")  # the \b stays with each branch
+    assert not alternation.occurs("so sorryful")
+
+
+@pytest.mark.parametrize("words", [("a",), ("sorry", "hard"), ("you", "your", "feel", "felt", "sorry")])
+def test_any_of_finds_a_string_exactly_where_a_substring_test_does(words: tuple[str, ...]) -> None:
+    any_of = AnyOf(words)
+    for text in ["", "i'm so sorry", "that was hard", "how do you feel", "nothing here", *SENTENCES[:500]]:
+        assert any_of.found_in(text) is any(word in text for word in words)
 
 
 @pytest.mark.parametrize("pattern, text, expected", [
