@@ -201,7 +201,9 @@ def run_worker(settings: Settings) -> None:
         _run_foreground(process)
     finally:
         if server is not None:
-            server.close()
+            from bot.observability.http import shutdown
+
+            shutdown(server)
         process.stop()
 
 

@@ -110,20 +110,6 @@ def make_server(app: WSGIApp, host: str, port: int, threads: int = HTTP_THREADS)
                                   cleanup_interval=CLEANUP_INTERVAL_S, asyncore_use_poll=True, ident="rehearse")
 
 
-def shutdown(server: Any) -> None:
-    """Stop a server that is `.run()`ning on another thread.
-
-    Closing waitress's sockets from outside races its poll loop, so the closing is
-    handed to the loop itself through its trigger; the loop ends once nothing is left."""
-    from waitress import wasyncore
-
-    try:
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    except OSError:
-        pass  # the loop already ended and closed its trigger: nothing is left to close
-    server.task_dispatcher.shutdown()
-
-
 def serve(app: WSGIApp, host: str, port: int) -> None:
     """Serve until SIGTERM or Ctrl-C; returns once in-flight requests are answered."""
     server = make_server(app, host, port)

@@ -70,3 +70,17 @@ def serve_operations(ops: Operations, host: str, port: int) -> Any:
     server = waitress.create_server(app, host=host, port=port, threads=2, ident="rehearse-worker")
     threading.Thread(target=server.run, name="worker-metrics", daemon=True).start()
     return server
+
+
+def shutdown(server: Any) -> None:
+    """Stop a server that is `.run()`ning on another thread.
+
+    Closing waitress's sockets from outside races its poll loop, so the closing is
+    handed to the loop itself through its trigger; the loop ends once nothing is left."""
+    from waitress import wasyncore
+
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    except OSError:
+        pass  # the loop already ended and closed its trigger: nothing is left to close
+    server.task_dispatcher.shutdown()

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackAdapter, build_slack
-from adapters.slack.server import make_server, shutdown
+from adapters.slack.server import make_server
 from bot.app import Core, compose, make_buyer_and_judge
+from bot.observability.http import shutdown
 from bot.ports import BuyerPort, SpeechPort
 from bot.settings import Settings
 from scenarios.loader import ScenarioLibrary

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.slack.server import make_server, shutdown
+from adapters.slack.server import make_server
 from adapters.web.app import mount
+from bot.observability.http import shutdown
 from bot.reports.links import LinkSigner
 from storage.models import TurnRecord
 from tests.digests.conftest import DIGEST_DAY
