@@ -28,7 +28,6 @@ _STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
           http.client.BadStatusLine)
 
 
-
 class _OneWrite:
     """An http.client connection that sends a request's head and its body in one write.
 
