@@ -56,8 +56,8 @@ def test_every_chat_platform_is_installed_as_an_entry_point() -> None:
         load_platform("teams")
 
 
-# Its port is closed through the server's own loop: closed from outside, the loop's next poll met a
-# closed descriptor and the thread died with a traceback (EBADF), as `rehearse worker` did on every stop.
+# Its port is closed through the server's own loop: closed from outside, the loop's next poll could meet
+# a closed descriptor and the thread died with a traceback (EBADF; 1 run of this test in 5).
 @pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_the_worker_serves_readiness_with_its_leadership_and_metrics_on_its_own_port(tmp_path: Path) -> None:
     import json

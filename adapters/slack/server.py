@@ -3,9 +3,9 @@ and GET /slack/install and /slack/oauth_redirect when workspaces install through
 
 The screen in front of Bolt (adapters/slack/screen.py) verifies each request's
 signature and timestamp; Bolt's WSGI adapter dispatches events, slash commands
-and interactivity, all on the one path Slack is configured with. waitress is a production WSGI server with no compiled
-parts; its worker threads only parse and enqueue, so a few of them carry a
-whole workspace.
+and interactivity, all on the one path Slack is configured with. waitress is a
+production WSGI server with no compiled parts; its worker threads only parse and
+enqueue, so a few of them carry a whole workspace.
 """
 
 from __future__ import annotations
