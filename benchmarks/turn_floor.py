@@ -15,8 +15,15 @@ the machine's drift hits both sides alike.
    0.5-1.5 s), divided by the replies answered. Also over each latency run, per
    request (/practice and `done` included).
 3. Saturation: for each of --levels reps (think 1-3 s, sessions back to back) for
-   --hold seconds: turns answered per second and p99. The saturation point is the
-   highest throughput with p99 under 1 s.
+   --hold seconds: turns answered per second, p99, and the server's CPU over the
+   hold per turn answered (each /practice's cost shared by its session's turns).
+   The saturation point is the highest throughput with p99 under 1 s.
+
+   The CPU per turn of run 2 is what a turn costs a server that is mostly idle
+   (about 30 turns a second): on this shared virtual machine a process that sat
+   idle for a few milliseconds finds its caches cold, and the same turn then costs
+   about twice the CPU it costs a busy process (benchmarks/cold_turn.py measures
+   that penalty). Under load, the figure of run 3 is what sets a process's capacity.
 4. Idle RSS of each server after start.
 
 All of it on SQLite (a fresh file) and PostgreSQL (a fresh schema; --pg-url).
@@ -75,7 +82,8 @@ class Side:
     cpu_per_turn_ms: list[float] = field(default_factory=list)
     idle_rss_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    saturation: list[tuple[int, float, float, float, int]] = field(default_factory=list)  # reps, turns/s, p50, p99, errors
+    # reps, turns/s, p50, p99, errors, CPU per turn answered in the hold (ms, /practice included)
+    saturation: list[tuple[int, float, float, float, int, float]] = field(default_factory=list)
 
 
 def cpu_s(pid: int) -> float:
@@ -212,8 +220,10 @@ def cpu_run(side: str, db: str, args: argparse.Namespace, into: Side) -> None:
     into.cpu_per_turn_ms.append(used / max(1, answered) * 1000)
 
 
-async def sustained(reps: int, hold_s: float, sender: SlackSender, fake: FakeSlack) -> tuple[list[float], int]:
-    """Reps practising back to back (think 1-3 s) for hold_s after a ramp; the turns answered in the hold."""
+async def sustained(reps: int, hold_s: float, sender: SlackSender, fake: FakeSlack,
+                    pid: int) -> tuple[list[float], int, float]:
+    """Reps practising back to back (think 1-3 s) for hold_s after a ramp: the latencies of the turns answered
+    in the hold, the errors, and the server's CPU seconds over the hold."""
     replies = Replies(asyncio.get_running_loop())
     fake.on_message.append(replies.posted)
     ramp = min(5.0, reps / 40)
@@ -257,25 +267,38 @@ async def sustained(reps: int, hold_s: float, sender: SlackSender, fake: FakeSla
                     errors += 1
                     await asyncio.sleep(1.0)
 
-        await asyncio.gather(*(rep(i) for i in range(reps)))
+        async def server_cpu() -> float:
+            await asyncio.sleep(window[0] - time.perf_counter())
+            before = cpu_s(pid)
+            await asyncio.sleep(window[1] - time.perf_counter())
+            return cpu_s(pid) - before
+
+        used, *_ = await asyncio.gather(server_cpu(), *(rep(i) for i in range(reps)))
     fake.on_message.remove(replies.posted)  # its loop ends here; later posts must not call into it
-    return latencies, errors
+    return latencies, errors, used
 
 
 def saturation_run(side: str, db: str, reps: int, args: argparse.Namespace, into: Side) -> None:
-    with served(side, db, reps, args.pg_url) as (fake, sender, _pid):
-        latencies, errors = asyncio.run(sustained(reps, args.hold, sender, fake))
+    with served(side, db, reps, args.pg_url) as (fake, sender, pid):
+        latencies, errors, used = asyncio.run(sustained(reps, args.hold, sender, fake, pid))
     rate = len(latencies) / args.hold
-    into.saturation.append((reps, rate, pct(latencies, 50), pct(latencies, 99), errors))
+    cpu_ms = used / max(1, len(latencies)) * 1000
+    into.saturation.append((reps, rate, pct(latencies, 50), pct(latencies, 99), errors, cpu_ms))
     print(f"    {side:<7} {reps:>4} reps: {rate:6.1f} turns/s  p50 {pct(latencies, 50):7.1f} ms  "
-          f"p99 {pct(latencies, 99):8.1f} ms  errors {errors}", flush=True)
+          f"p99 {pct(latencies, 99):8.1f} ms  CPU/turn {cpu_ms:4.1f} ms  errors {errors}", flush=True)
 
 
 def saturation_point(side: Side) -> str:
-    ok = [(rate, reps, p99) for reps, rate, _p50, p99, errors in side.saturation if p99 < SATURATED_P99_S * 1000]
+    ok = [(rate, reps, p99) for reps, rate, _p50, p99, _errors, _cpu in side.saturation if p99 < SATURATED_P99_S * 1000]
     worst = max(side.saturation, key=lambda s: s[0]) if side.saturation else None
     best = f"{max(ok)[0]:.0f} turns/s at p99 < 1 s ({max(ok)[1]} reps)" if ok else "none with p99 < 1 s"
     return best + (f"; p99 {worst[3] / 1000:.1f} s at {worst[0]} reps" if worst else "")
+
+
+def busiest_cpu_ms(side: Side) -> float:
+    """CPU per answered turn at the highest throughput with p99 under 1 s (the saturation point's load)."""
+    ok = [(rate, cpu) for _reps, rate, _p50, p99, _errors, cpu in side.saturation if p99 < SATURATED_P99_S * 1000]
+    return max(ok)[1] if ok else float("nan")
 
 
 def mean(values: list[float]) -> float:
@@ -333,13 +356,16 @@ def main() -> int:
         print(f"| server CPU per request over a session (/practice, replies, done), {name} | {a:.1f} ms | "
               f"{b:.1f} ms | {a / b:.1f}× |")
         if p.saturation and f.saturation:
-            best = lambda s: max((rate for _r, rate, _a, p99, _e in s.saturation if p99 < 1000), default=0.0)  # noqa: E731
+            best = lambda s: max((rate for _r, rate, _a, p99, _e, _c in s.saturation if p99 < 1000), default=0.0)  # noqa: E731
             ratio = best(p) / best(f) if best(f) else float("nan")
             print(f"| saturation of one process, {name} | {saturation_point(p)} | {saturation_point(f)} | "
                   f"{ratio:.2f} |")
+            a, b = busiest_cpu_ms(p), busiest_cpu_ms(f)
+            print(f"| server CPU per turn under load (busiest level with p99 < 1 s; /practice included), {name} | "
+                  f"{a:.1f} ms | {b:.1f} ms | {a / b:.1f}× |")
         a, b = mean(p.idle_rss_mb), mean(f.idle_rss_mb)
         print(f"| idle RSS ({name} runs) | {a:.0f} MB | {b:.0f} MB | {a / b:.1f}× |")
-        errors = len(p.errors) + len(f.errors) + sum(e for *_x, e in p.saturation + f.saturation)
+        errors = len(p.errors) + len(f.errors) + sum(e for *_x, e, _c in p.saturation + f.saturation)
         if errors:
             print(f"| errors ({name}) | {len(p.errors)} + saturation | {len(f.errors)} + saturation | {errors} total |")
     return 0

@@ -55,6 +55,13 @@ log = logging.getLogger(__name__)
 
 # The digest buttons (DigestService.act owns them), registered before the service is first built.
 DIGEST_ACTIONS = (digest_render.NUDGE, digest_render.ASSIGN, digest_render.REPORT)
+# Threads for the turns an adapter works off its request threads (Slack's work pool). A turn on PostgreSQL
+# holds its thread through five round trips to the database as well as the post, so twice as many threads
+# keep one process busy: at 400 reps on benchmarks/turn_floor.py's saturation load, 164-183 turns/s
+# against 140-158 with 8 (three alternating pairs, with the pool's LIFO order; issue #26). On SQLite,
+# which has no round trips, 16 threads measured no better than 8.
+TURN_WORKERS = 8
+POSTGRES_TURN_WORKERS = 16
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,11 @@ class Core:
     libraries: WorkspaceLibraries  # the scenarios each workspace sees: the base plus its own (issue #23)
     authoring: AuthoringService  # enablement drafts, tries, publishes and retires its scenarios
     drafts: draft_buttons.DraftActions  # the draft card's Try it, Publish and Discard buttons
+
+    @property
+    def turn_workers(self) -> int:
+        """How many threads an adapter's pool of turns should have, for this process's database."""
+        return POSTGRES_TURN_WORKERS if self.repos.db.is_postgres else TURN_WORKERS
 
     # The scheduled services (pushes, nudges, digests, assessments) over the one outbox. Built once,
     # on first use and not started: a worker starts it, the web process only needs its digest

@@ -36,7 +36,6 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 8
 DRAIN_S = 25  # Heroku and most platforms kill 30 s after SIGTERM
 
 
@@ -143,9 +142,10 @@ class SlackAdapter:
         self.work.shutdown(timeout)
 
 
-def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKERS,
+def build_slack(core: Core, settings: Settings, *, workers: int | None = None,
                 persona_style: PersonaStyle = "username") -> SlackAdapter:
-    """The Slack adapter over `core`; registers its ChatPort with the core as "slack"."""
+    """The Slack adapter over `core`; registers its ChatPort with the core as "slack". `workers` threads
+    work off the turns (the core's `turn_workers` unless given)."""
     if not (settings.slack_bot_token or settings.slack_oauth):
         raise SlackNotConfigured("set SLACK_BOT_TOKEN (one workspace), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
                                  "(many workspaces, installed through /slack/install)")
@@ -164,7 +164,7 @@ def build_slack(core: Core, settings: Settings, *, workers: int = DEFAULT_WORKER
     chat = SlackChat(clients, directory, persona_style=persona_style, api_url=settings.slack_api_url)
     core.connect(chat)
     jobs = SlackJobs(core, chat, directory)
-    work = OrderedWork(workers, name="slack-work")
+    work = OrderedWork(workers or core.turn_workers, name="slack-work")
     bolt_app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
