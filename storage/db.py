@@ -29,10 +29,11 @@ POOL_SIZE = 24
 MAX_OVERFLOW = 16
 # Last in, first out: a checkout gets the connection given back most recently, so a server at moderate
 # load keeps using a few connections whose caches (and on PostgreSQL, whose server processes and prepared
-# statements) are warm, instead of cycling through all of them. PostgreSQL's CPU per turn went from
-# 2.0 to 1.45 ms (four alternating pairs of 60 reps, benchmarks/turn_floor.py's CPU run; issue #26).
+# statements) are warm, instead of cycling through all of them. The PostgreSQL server's own CPU per turn
+# went from 2.0 to 1.45 ms (four alternating pairs of 60 reps, benchmarks/turn_floor.py's CPU run; issue #26).
 # A connection left idle at the bottom of the stack is pinged when next used (_ping_when_idle).
 POOL_USE_LIFO = True
+_POOL = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW, "pool_use_lifo": POOL_USE_LIFO}
 # A process names its PostgreSQL connections after its role, so each web process can see how many
 # web processes share the database (Database.web_processes) without a table to keep up to date.
 WEB_ROLE = "web"
@@ -62,7 +63,7 @@ def make_engine(url: str, role: str = "cli") -> Engine:
         # connection (a file open and five PRAGMAs) whenever more than 5 threads used the database at once.
         # In memory, SQLAlchemy's own pool (one connection per thread) is the only one that works.
         in_memory = make_url(url).database in (None, "", ":memory:") or "mode=memory" in url
-        pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW, "pool_use_lifo": POOL_USE_LIFO}
+        pool = {} if in_memory else _POOL
         # Writers queue in the process, not in SQLite's busy sleeps (storage.sqlite_writes).
         engine = create_engine(url, **pool, connect_args={"check_same_thread": False, "timeout": 30,
                                                           "factory": writer_factory()})
@@ -79,8 +80,7 @@ def make_engine(url: str, role: str = "cli") -> Engine:
             cur.close()
 
         return engine
-    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, pool_use_lifo=POOL_USE_LIFO,
-                           connect_args={"application_name": application_name(role)})
+    engine = create_engine(url, **_POOL, connect_args={"application_name": application_name(role)})
     _ping_when_idle(engine, IDLE_PING_S)
     return engine
 
