@@ -1,8 +1,8 @@
 """What a turn costs a process that was idle just before it: this machine's cold-cache penalty (issue #26).
 
 A turn's CPU in `rehearse serve` depends on how busy the server was: at about 30
-turns a second (turn_floor.py's CPU run) a turn cost 6 ms, at about 150 a second
-4 ms, /practice included. This measures why, in one process with no network: the
+turns a second (turn_floor.py's CPU run) a turn cost 5.7-6.0 ms, at 150-190 a
+second 4.6-4.7 ms, /practice included (SQLite, one slow day). This measures why, in one process with no network: the
 same rep turn (tests.core.testbot: receive, lock, load, offline buyer, store,
 SQLite) timed in thread CPU after the process slept 0, 2, 20 or 200 ms.
 

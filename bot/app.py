@@ -57,9 +57,9 @@ log = logging.getLogger(__name__)
 DIGEST_ACTIONS = (digest_render.NUDGE, digest_render.ASSIGN, digest_render.REPORT)
 # Threads for the turns an adapter works off its request threads (Slack's work pool). A turn on PostgreSQL
 # holds its thread through five round trips to the database as well as the post, so twice as many threads
-# keep one process busy: at 400 reps on benchmarks/turn_floor.py's saturation load, 164-183 turns/s
-# against 140-158 with 8 (three alternating pairs, with the pool's LIFO order; issue #26). On SQLite,
-# which has no round trips, 16 threads measured no better than 8.
+# keep one process busy: at 400 reps on benchmarks/turn_floor.py's saturation load, 16 threads answered
+# more turns in six of eight alternating pairs, 8-10 % more on average, inside one pair's noise (issue #26).
+# On SQLite, which has no round trips, 16 threads measured no better than 8.
 TURN_WORKERS = 8
 POSTGRES_TURN_WORKERS = 16
 
