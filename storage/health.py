@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.db import Database
+from storage.migrate import HEAD_REVISION, revision_of
 
 _PROBES = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-probe")
 
@@ -33,24 +34,12 @@ def database_problem(db: Database, timeout_s: float = 1.0) -> str | None:
         return f"database did not answer within {timeout_s:g} s"
     except Exception as exc:  # noqa: BLE001 - any failure to query is "not ready"; the reason is the class name
         return f"database unreachable ({type(exc).__name__})"
-    head = _head_revision()
-    if current != head:
-        return f"schema at {current or 'nothing'}, migrations at {head}: run `rehearse db upgrade`"
+    if current != HEAD_REVISION:
+        return f"schema at {current or 'nothing'}, migrations at {HEAD_REVISION}: run `rehearse db upgrade`"
     return None
 
 
 def _schema_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-        has_table = db.engine.dialect.has_table(conn, "alembic_version")
-        if not has_table:
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
-
-    from storage.migrate import alembic_config
-
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+        return revision_of(conn)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import inspect
 
 from storage import Repositories
-from storage.migrate import current_revision
+from storage.migrate import HEAD_REVISION, alembic_config, current_revision
 from storage.models import PracticeSession, TurnRecord
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -26,6 +28,26 @@ def test_migrating_twice_is_harmless(db_url: str) -> None:
     again = Repositories.open(db_url)
     assert current_revision(again.db) is not None
     again.db.dispose()
+
+
+def test_migrations_bring_a_database_to_the_head_revision_the_code_names(repos: Repositories) -> None:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head == HEAD_REVISION, f"a migration was added: set storage.migrate.HEAD_REVISION to {head!r}"
+    assert current_revision(repos.db) == HEAD_REVISION
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    # Alembic is ~37 MB of every process's memory: a database already migrated is recognised by one query.
+    url = f"sqlite:///{tmp_path / 'at-head.db'}"
+    Repositories.open(url).db.dispose()
+    code = ("import sys; from storage import Repositories; "
+            f"Repositories.open({url!r}).db.dispose(); print('alembic' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False"]
 
 
 def test_a_person_is_created_once_on_first_contact(repos: Repositories) -> None:
