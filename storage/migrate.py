@@ -1,9 +1,10 @@
 """Schema migrations with Alembic, run on start and by `rehearse db upgrade`.
 
 A database already at HEAD_REVISION is recognised with one query and Alembic is
-not imported: Alembic and its template engine are ~37 MB of a process's memory and
-~0.3 s of every start (`rehearse serve`, the worker, each CLI command), and
-`/readyz` re-read every migration file on each probe to find the head.
+not imported: opening a migrated SQLite file took 103 ms and 10 MB of memory with
+Alembic, 4 ms and 0.6 MB without (every start of `rehearse serve`, the worker and
+each CLI command), and `/readyz` re-read every migration file on each probe to find
+the head (7 ms of CPU a probe, 0.6 ms now).
 """
 
 from __future__ import annotations

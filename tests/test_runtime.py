@@ -133,7 +133,7 @@ _SDKS_LOADED = (
 
 @pytest.mark.parametrize(("api_key", "loaded"), [("", []), ("sk-ant-test", ["anthropic"])])
 def test_a_process_without_a_model_never_loads_an_llm_sdk(api_key: str, loaded: list[str]) -> None:
-    # Anthropic's SDK is ~78 MB of a process's memory and 1.2 s of its start (issue #26's idle RSS):
+    # Anthropic's SDK is 54 MB of `rehearse serve`'s idle memory and ~1.3 s of its start (issue #26's idle RSS):
     # an offline deployment, the worker and every CLI command that builds the core should not pay it.
     result = subprocess.run([sys.executable, "-c", _SDKS_LOADED, api_key], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1], timeout=120,

@@ -39,7 +39,7 @@ def test_migrations_bring_a_database_to_the_head_revision_the_code_names(repos: 
 
 
 def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> None:
-    # Alembic is ~37 MB of every process's memory: a database already migrated is recognised by one query.
+    # Alembic is 10 MB and 0.1 s of every start: a database already migrated is recognised by one query.
     url = f"sqlite:///{tmp_path / 'at-head.db'}"
     Repositories.open(url).db.dispose()
     code = ("import sys; from storage import Repositories; "
