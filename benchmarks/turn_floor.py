@@ -288,8 +288,13 @@ def saturation_run(side: str, db: str, reps: int, args: argparse.Namespace, into
           f"p99 {pct(latencies, 99):8.1f} ms  CPU/turn {cpu_ms:4.1f} ms  errors {errors}", flush=True)
 
 
+def unsaturated(side: Side) -> list[tuple[int, float, float, float, int, float]]:
+    """The saturation levels the side answered with p99 under SATURATED_P99_S."""
+    return [level for level in side.saturation if level[3] < SATURATED_P99_S * 1000]
+
+
 def saturation_point(side: Side) -> str:
-    ok = [(rate, reps, p99) for reps, rate, _p50, p99, _errors, _cpu in side.saturation if p99 < SATURATED_P99_S * 1000]
+    ok = [(rate, reps, p99) for reps, rate, _p50, p99, _errors, _cpu in unsaturated(side)]
     worst = max(side.saturation, key=lambda s: s[0]) if side.saturation else None
     best = f"{max(ok)[0]:.0f} turns/s at p99 < 1 s ({max(ok)[1]} reps)" if ok else "none with p99 < 1 s"
     return best + (f"; p99 {worst[3] / 1000:.1f} s at {worst[0]} reps" if worst else "")
@@ -297,7 +302,7 @@ def saturation_point(side: Side) -> str:
 
 def busiest_cpu_ms(side: Side) -> float:
     """CPU per answered turn at the highest throughput with p99 under 1 s (the saturation point's load)."""
-    ok = [(rate, cpu) for _reps, rate, _p50, p99, _errors, cpu in side.saturation if p99 < SATURATED_P99_S * 1000]
+    ok = [(rate, cpu) for _reps, rate, _p50, _p99, _errors, cpu in unsaturated(side)]
     return max(ok)[1] if ok else float("nan")
 
 
@@ -356,7 +361,7 @@ def main() -> int:
         print(f"| server CPU per request over a session (/practice, replies, done), {name} | {a:.1f} ms | "
               f"{b:.1f} ms | {a / b:.1f}× |")
         if p.saturation and f.saturation:
-            best = lambda s: max((rate for _r, rate, _a, p99, _e, _c in s.saturation if p99 < 1000), default=0.0)  # noqa: E731
+            best = lambda s: max((rate for _r, rate, *_rest in unsaturated(s)), default=0.0)  # noqa: E731
             ratio = best(p) / best(f) if best(f) else float("nan")
             print(f"| saturation of one process, {name} | {saturation_point(p)} | {saturation_point(f)} | "
                   f"{ratio:.2f} |")

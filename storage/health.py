@@ -11,11 +11,10 @@ from __future__ import annotations
 import concurrent.futures
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.db import Database
-from storage.migrate import HEAD_REVISION, revision_of
+from storage.migrate import HEAD_REVISION, current_revision
 
 _PROBES = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-probe")
 
@@ -27,7 +26,7 @@ def database_problem(db: Database, timeout_s: float = 1.0) -> str | None:
     file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
     if file is not None and not Path(file).exists():
         return f"database file {file} is missing"
-    probe = _PROBES.submit(_schema_revision, db)
+    probe = _PROBES.submit(current_revision, db)  # its query fails when the database cannot answer
     try:
         current = probe.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError:
@@ -38,8 +37,3 @@ def database_problem(db: Database, timeout_s: float = 1.0) -> str | None:
         return f"schema at {current or 'nothing'}, migrations at {HEAD_REVISION}: run `rehearse db upgrade`"
     return None
 
-
-def _schema_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-        return revision_of(conn)
